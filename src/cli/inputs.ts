@@ -1,0 +1,16 @@
+import { Option } from 'commander';
+import { FORMAT_NAMES } from '../formats/detect.js';
+import type { InputError } from '../formats/errors.js';
+import { safeText } from '../render/safe-text.js';
+import type { CliIO, ExitCode } from './run.js';
+
+/** `--format`, shared by every command that reads traces. */
+export function formatOption(): Option {
+  return new Option('--format <format>', 'read every input as this format instead of detecting it').choices([...FORMAT_NAMES]);
+}
+
+/** Parts of inputs that could not be read: printed, and the run ends with exit code 2. */
+export function reportReadProblems(problems: readonly InputError[], io: CliIO): ExitCode {
+  for (const problem of problems) io.stderr.write(`tracelint: ${safeText(problem.message)}\n`);
+  return problems.length > 0 ? 2 : 0;
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { spanStats, type SpanStats } from '../analysis/stats.js';
+import { readTraces } from '../formats/read.js';
+import { formatDuration, formatTimestamp } from '../model/time.js';
+import type { Span } from '../model/span.js';
+import { safeText } from '../render/safe-text.js';
+import type { CommandRegistrar } from './run.js';
+import { formatOption, reportReadProblems } from './inputs.js';
+
+/** `tracelint stats`: what is in each input, as a table or JSON. */
+export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
+  program
+    .command('stats')
+    .description('summarise exported traces: format, traces, spans, services, time range, kinds, errors')
+    .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
+    .addOption(formatOption())
+    .option('--json', 'print JSON for machines')
+    .action(async (inputs: string[], options: { format?: Span['source']['format']; json?: boolean }) => {
+      const result = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd });
+      const byInput = new Map<string, Span[]>(result.inputs.map((input) => [input.name, []]));
+      for (const span of result.spans) byInput.get(span.source.file)?.push(span);
+      const rows = result.inputs.map((input) => ({ input, stats: spanStats(byInput.get(input.name) ?? []) }));
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify(rows.map(({ input, stats }) => ({ ...input, ...statsJson(stats) })), null, 2)}\n`);
+      } else {
+        for (const { input, stats } of rows) io.stdout.write(`${statsTable(input.name, input.format, stats)}\n`);
+      }
+      exit(reportReadProblems(result.problems, io));
+    });
+};
+
+function statsJson(stats: SpanStats): Record<string, unknown> {
+  return {
+    traces: stats.traces,
+    spans: stats.spans,
+    services: stats.services,
+    startTimeUnixNano: stats.start?.toString() ?? null,
+    endTimeUnixNano: stats.end?.toString() ?? null,
+    kinds: stats.kinds,
+    errors: stats.errors,
+  };
+}
+
+function statsTable(name: string, format: string, stats: SpanStats): string {
+  const table = new Table({ head: [safeText(name), ''], style: { head: [], border: [] } });
+  const kinds = Object.entries(stats.kinds)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  const range = stats.start === undefined || stats.end === undefined ? '-' : `${formatTimestamp(stats.start)} .. ${formatTimestamp(stats.end)} (${formatDuration(stats.end - stats.start)})`;
+  table.push(
+    ['format', format],
+    ['traces', String(stats.traces)],
+    ['spans', String(stats.spans)],
+    ['services', stats.services.map((s) => `${safeText(s.name)} (${s.spans})`).join('\n') || '-'],
+    ['time range', range],
+    ['kinds', kinds || '-'],
+    ['errors', String(stats.errors)],
+  );
+  return table.toString();
+}

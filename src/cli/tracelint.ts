@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { processIO, runCli, type CliIO, type ExitCode } from './run.js';
+import { registerStats } from './stats.js';
+import { VERSION } from './version.js';
+
+/** `tracelint`: every command registers itself from its own file. */
+export function main(argv: string[], io: CliIO = processIO()): Promise<ExitCode> {
+  const program = new Command('tracelint')
+    .description('Lint, explain and inspect distributed traces (OpenTelemetry, Jaeger, Zipkin, Tempo).')
+    .version(VERSION);
+  return runCli(program, [registerStats], argv, io);
+}

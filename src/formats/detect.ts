@@ -1,0 +1,41 @@
+import type { FormatName } from '../model/span.js';
+import type { Decoder } from './decoder.js';
+import { InputError } from './errors.js';
+import { jaegerDecoder } from './jaeger.js';
+import { otlpJsonDecoder, tempoDecoder } from './otlp.js';
+import { zipkinDecoder } from './zipkin.js';
+
+/** Whole-document formats, in the order detection tries them. */
+export const DOCUMENT_DECODERS: readonly Decoder[] = [otlpJsonDecoder, tempoDecoder, jaegerDecoder, zipkinDecoder];
+
+export const FORMAT_NAMES: readonly FormatName[] = ['otlp-json', 'otlp-jsonl', 'jaeger', 'zipkin', 'tempo'];
+
+/** The decoder for a parsed document, or an InputError that lists what was tried. */
+export function detectDecoder(value: unknown, file: string): Decoder {
+  const decoder = DOCUMENT_DECODERS.find((candidate) => candidate.matches(value));
+  if (decoder) return decoder;
+  const tried = DOCUMENT_DECODERS.map((candidate) => `  ${candidate.format}: ${candidate.shape}`).join('\n');
+  throw new InputError(file, `unknown trace format; tried:\n${tried}\n  otlp-jsonl: one OTLP/JSON request per line\n(use --format to force one)`);
+}
+
+export function decoderFor(format: FormatName): Decoder | undefined {
+  return DOCUMENT_DECODERS.find((candidate) => candidate.format === format);
+}
+
+/**
+ * JSON lines: the first non-blank line is a whole JSON value on its own and more
+ * non-blank lines follow. A pretty-printed document never has that shape.
+ */
+export function looksLikeJsonLines(text: string): boolean {
+  let start = 0;
+  while (start < text.length && /\s/.test(text[start]!)) start++;
+  const end = text.indexOf('\n', start);
+  if (end === -1 || text[start] !== '{') return false;
+  if (text.slice(end).trim() === '') return false;
+  try {
+    JSON.parse(text.slice(start, end));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+import { InputError } from './errors.js';
+import { findJsonSyntaxError } from './json-syntax.js';
+import { quoteLongIntegers, scanJson } from './scan.js';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface ParsedDocument {
+  value: unknown;
+  /** Line and column of each span-shaped object, in document order. */
+  spanPositions: Position[];
+}
+
+/**
+ * Parses one JSON document exactly: long integers are kept as strings, and the
+ * position of every span object is known. `firstLine` places a JSON-lines record.
+ * Malformed JSON throws an InputError naming file, line, column and what was expected.
+ */
+export function parseDocument(text: string, file: string, firstLine = 1): ParsedDocument {
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const scan = scanJson(source);
+  let value: unknown;
+  try {
+    value = JSON.parse(quoteLongIntegers(source, scan.longIntegers));
+  } catch {
+    throw syntaxError(source, file, firstLine);
+  }
+  return { value, spanPositions: positionsOf(source, scan.spanOffsets, firstLine) };
+}
+
+function syntaxError(text: string, file: string, firstLine: number): InputError {
+  const error = findJsonSyntaxError(text) ?? { offset: 0, expected: 'valid JSON', found: 'something else' };
+  const [position] = positionsOf(text, [error.offset], firstLine);
+  return new InputError(file, `invalid JSON: expected ${error.expected}, found ${error.found}`, position!.line, position!.column);
+}
+
+/** 1-based line and column (UTF-16 units) for increasing offsets, in one forward pass. */
+export function positionsOf(text: string, offsets: readonly number[], firstLine = 1): Position[] {
+  const positions: Position[] = [];
+  let line = firstLine;
+  let lineStart = 0;
+  let cursor = 0;
+  for (const offset of offsets) {
+    for (let nl = text.indexOf('\n', cursor); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    cursor = Math.max(cursor, lineStart);
+    positions.push({ line, column: offset - lineStart + 1 });
+  }
+  return positions;
+}

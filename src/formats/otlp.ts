@@ -1,0 +1,230 @@
+import type { Attributes, AttributeValue, IdProblem, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
+import { emptyAttributes } from '../model/span.js';
+import { base64ToHex, normaliseHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../model/ids.js';
+import type { Decoder, SpanSource } from './decoder.js';
+import { FieldReader, pick } from './fields.js';
+
+/**
+ * OTLP/JSON (ExportTraceServiceRequest) as the OTLP spec encodes it, and the
+ * variants exporters really write: snake_case field names, enum names instead
+ * of numbers, 64-bit integers as strings or numbers, ids as hex or (proto3 JSON,
+ * Tempo) base64, the pre-1.0 `instrumentationLibrarySpans`, Tempo's `batches`.
+ */
+
+/** The list of ResourceSpans in a request, or undefined when this is not OTLP. */
+export function resourceSpansOf(value: unknown): unknown[] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const request = value as Record<string, unknown>;
+  const list = pick(request, 'resourceSpans', 'resource_spans', 'batches');
+  if (Array.isArray(list)) return list;
+  // Wrappers: Jaeger's API v3 {"result": …}, Tempo's v2 API {"trace": …}.
+  const inner = pick(request, 'result', 'trace');
+  return inner === undefined ? undefined : resourceSpansOf(inner);
+}
+
+const KINDS: readonly SpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
+
+export function decodeOtlp(resourceSpans: unknown[], source: SpanSource): Span[] {
+  const read = new FieldReader(source.file, undefined);
+  const spans: Span[] = [];
+  resourceSpans.forEach((entry, r) => {
+    const path = `resourceSpans[${r}]`;
+    const rs = read.object(entry, path);
+    const resource = decodeResource(read, read.optionalObject(rs.resource, `${path}.resource`), `${path}.resource`);
+    const scopeSpansList = read.array(pick(rs, 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans'), `${path}.scopeSpans`);
+    scopeSpansList.forEach((scopeEntry, s) => {
+      const scopePath = `${path}.scopeSpans[${s}]`;
+      const ss = read.object(scopeEntry, scopePath);
+      const scope = decodeScope(read, read.optionalObject(pick(ss, 'scope', 'instrumentationLibrary', 'instrumentation_library'), `${scopePath}.scope`), `${scopePath}.scope`);
+      read.array(ss.spans, `${scopePath}.spans`).forEach((spanEntry, k) => {
+        read.at(source.positions[spans.length]);
+        spans.push(decodeSpan(read, read.object(spanEntry, `${scopePath}.spans[${k}]`), `${scopePath}.spans[${k}]`, resource, scope, source));
+      });
+      read.at(undefined);
+    });
+  });
+  return spans;
+}
+
+function decodeResource(read: FieldReader, raw: Record<string, unknown> | undefined, path: string): Resource {
+  const attributes = raw ? decodeAttributes(read, raw.attributes, `${path}.attributes`) : emptyAttributes();
+  const name = attributes['service.name'];
+  return {
+    attributes,
+    serviceName: typeof name === 'string' ? name : undefined,
+    droppedAttributesCount: raw ? read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`) : 0,
+  };
+}
+
+function decodeScope(read: FieldReader, raw: Record<string, unknown> | undefined, path: string): InstrumentationScope {
+  if (!raw) return { name: '' };
+  const scope: InstrumentationScope = { name: read.string(raw.name, `${path}.name`) };
+  const version = read.optionalString(raw.version, `${path}.version`);
+  if (version !== undefined) scope.version = version;
+  if (raw.attributes !== undefined) scope.attributes = decodeAttributes(read, raw.attributes, `${path}.attributes`);
+  return scope;
+}
+
+function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: string, resource: Resource, scope: InstrumentationScope, source: SpanSource): Span {
+  const idProblems: IdProblem[] = [];
+  const traceId = decodeId(read, pick(raw, 'traceId', 'trace_id'), `${path}.traceId`, TRACE_ID_HEX_LENGTH, 'traceId', idProblems);
+  const spanId = decodeId(read, pick(raw, 'spanId', 'span_id'), `${path}.spanId`, SPAN_ID_HEX_LENGTH, 'spanId', idProblems);
+  const rawParent = read.string(pick(raw, 'parentSpanId', 'parent_span_id'), `${path}.parentSpanId`);
+  // proto3 leaves an empty parent out or writes "": both mean "root".
+  const parentSpanId = rawParent === '' ? undefined : decodeId(read, rawParent, `${path}.parentSpanId`, SPAN_ID_HEX_LENGTH, 'parentSpanId', idProblems);
+  const status = read.optionalObject(raw.status, `${path}.status`);
+  const statusMessage = status ? read.optionalString(status.message, `${path}.status.message`) : undefined;
+  const span: Span = {
+    traceId,
+    spanId,
+    parentSpanId,
+    name: read.string(raw.name, `${path}.name`),
+    kind: decodeEnum(read, raw.kind, `${path}.kind`, KINDS, 'SPAN_KIND_'),
+    startTimeUnixNano: read.uint64(pick(raw, 'startTimeUnixNano', 'start_time_unix_nano'), `${path}.startTimeUnixNano`),
+    endTimeUnixNano: read.uint64(pick(raw, 'endTimeUnixNano', 'end_time_unix_nano'), `${path}.endTimeUnixNano`),
+    status: {
+      code: status ? decodeEnum(read, status.code, `${path}.status.code`, STATUS_CODES, 'STATUS_CODE_') : 'UNSET',
+      ...(statusMessage ? { message: statusMessage } : {}),
+    },
+    attributes: decodeAttributes(read, raw.attributes, `${path}.attributes`),
+    events: read.array(raw.events, `${path}.events`).map((event, i) => decodeEvent(read, read.object(event, `${path}.events[${i}]`), `${path}.events[${i}]`)),
+    links: read.array(raw.links, `${path}.links`).map((link, i) => decodeLink(read, read.object(link, `${path}.links[${i}]`), `${path}.links[${i}]`, idProblems)),
+    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+    droppedEventsCount: read.count(pick(raw, 'droppedEventsCount', 'dropped_events_count'), `${path}.droppedEventsCount`),
+    droppedLinksCount: read.count(pick(raw, 'droppedLinksCount', 'dropped_links_count'), `${path}.droppedLinksCount`),
+    resource,
+    scope,
+    source: { file: source.file, format: source.format },
+  };
+  const traceState = read.string(pick(raw, 'traceState', 'trace_state'), `${path}.traceState`);
+  if (traceState !== '') span.traceState = traceState;
+  const flags = pick(raw, 'flags');
+  if (flags !== undefined && flags !== null) span.flags = read.count(flags, `${path}.flags`);
+  if (idProblems.length > 0) span.idProblems = idProblems;
+  return span;
+}
+
+function decodeEvent(read: FieldReader, raw: Record<string, unknown>, path: string): SpanEvent {
+  return {
+    timeUnixNano: read.uint64(pick(raw, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
+    name: read.string(raw.name, `${path}.name`),
+    attributes: decodeAttributes(read, raw.attributes, `${path}.attributes`),
+    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+  };
+}
+
+function decodeLink(read: FieldReader, raw: Record<string, unknown>, path: string, idProblems: IdProblem[]): SpanLink {
+  const link: SpanLink = {
+    traceId: decodeId(read, pick(raw, 'traceId', 'trace_id'), `${path}.traceId`, TRACE_ID_HEX_LENGTH, 'link.traceId', idProblems),
+    spanId: decodeId(read, pick(raw, 'spanId', 'span_id'), `${path}.spanId`, SPAN_ID_HEX_LENGTH, 'link.spanId', idProblems),
+    attributes: decodeAttributes(read, raw.attributes, `${path}.attributes`),
+    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+  };
+  const traceState = read.string(pick(raw, 'traceState', 'trace_state'), `${path}.traceState`);
+  if (traceState !== '') link.traceState = traceState;
+  return link;
+}
+
+/**
+ * Ids are hex in OTLP/JSON, base64 in proto3's generic JSON mapping (Tempo's API).
+ * Hex of the right length is tried first: the two never have the same length.
+ */
+function decodeId(read: FieldReader, value: unknown, path: string, length: number, field: IdProblem['field'], problems: IdProblem[]): string {
+  const raw = read.string(value, path);
+  let result = normaliseHexId(raw, length);
+  if (result.problem === 'not-hex' || result.problem === 'wrong-length') {
+    const hex = raw.length > 0 ? base64ToHex(raw) : undefined;
+    if (hex !== undefined && hex.length === length) result = normaliseHexId(hex, length);
+  }
+  if (result.problem) problems.push({ field, seen: raw, problem: result.problem });
+  return result.id;
+}
+
+/** Enums arrive as numbers, as full names (SPAN_KIND_SERVER) or as short names (SERVER). */
+function decodeEnum<T extends string>(read: FieldReader, value: unknown, path: string, names: readonly T[], prefix: string): T {
+  if (value === undefined || value === null) return names[0]!;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < names.length) return names[value]!;
+  if (typeof value === 'string') {
+    const short = (value.startsWith(prefix) ? value.slice(prefix.length) : value) as T;
+    if (names.includes(short)) return short;
+  }
+  return read.fail(path, `one of ${names.map((name, i) => `${i}/${prefix}${name}`).join(', ')}`, value);
+}
+
+export function decodeAttributes(read: FieldReader, value: unknown, path: string): Attributes {
+  const attributes = emptyAttributes();
+  read.array(value, path).forEach((entry, i) => {
+    const kv = read.object(entry, `${path}[${i}]`);
+    const key = read.string(kv.key, `${path}[${i}].key`);
+    attributes[key] = decodeAnyValue(read, kv.value, `${path}[${i}].value`);
+  });
+  return attributes;
+}
+
+function decodeAnyValue(read: FieldReader, value: unknown, path: string): AttributeValue {
+  if (value === undefined || value === null) return null;
+  const any = read.object(value, path);
+  for (const key in any) {
+    const inner = any[key];
+    switch (key) {
+      case 'stringValue':
+      case 'string_value':
+        return read.string(inner, `${path}.${key}`);
+      case 'boolValue':
+      case 'bool_value':
+        return typeof inner === 'boolean' ? inner : read.fail(`${path}.${key}`, 'true or false', inner);
+      case 'intValue':
+      case 'int_value':
+        return read.int64(inner, `${path}.${key}`);
+      case 'doubleValue':
+      case 'double_value':
+        return decodeDouble(read, inner, `${path}.${key}`);
+      case 'bytesValue':
+      case 'bytes_value': {
+        const text = read.string(inner, `${path}.${key}`);
+        if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) read.fail(`${path}.${key}`, 'base64', inner);
+        return new Uint8Array(Buffer.from(text, 'base64'));
+      }
+      case 'arrayValue':
+      case 'array_value': {
+        const list = read.optionalObject(inner, `${path}.${key}`);
+        return read.array(list?.values, `${path}.${key}.values`).map((item, i) => decodeAnyValue(read, item, `${path}.${key}.values[${i}]`));
+      }
+      case 'kvlistValue':
+      case 'kvlist_value': {
+        const list = read.optionalObject(inner, `${path}.${key}`);
+        return decodeAttributes(read, list?.values, `${path}.${key}.values`);
+      }
+    }
+  }
+  return null;
+}
+
+/** proto3 JSON writes doubles as numbers, or as strings for NaN and ±Infinity. */
+function decodeDouble(read: FieldReader, value: unknown, path: string): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+  if (value === 'NaN') return Number.NaN;
+  return read.fail(path, 'a number', value);
+}
+
+function isTempoShape(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.hasOwn(value, 'batches') || Object.hasOwn(value, 'trace');
+}
+
+export const otlpJsonDecoder: Decoder = {
+  format: 'otlp-json',
+  shape: '{"resourceSpans": [...]} (also resource_spans, or wrapped in {"result": ...})',
+  matches: (value) => resourceSpansOf(value) !== undefined && !isTempoShape(value),
+  decode: (value, source) => decodeOtlp(resourceSpansOf(value) ?? [], source),
+};
+
+/** Grafana Tempo's trace-by-id responses: OTLP under `batches` (v1) or `trace` (v2), base64 ids. */
+export const tempoDecoder: Decoder = {
+  format: 'tempo',
+  shape: '{"batches": [...]} or {"trace": {"resourceSpans": [...]}}',
+  matches: (value) => resourceSpansOf(value) !== undefined && isTempoShape(value),
+  decode: (value, source) => decodeOtlp(resourceSpansOf(value) ?? [], source),
+};

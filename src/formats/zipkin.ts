@@ -1,0 +1,122 @@
+import type { Attributes, IdProblem, Resource, Span, SpanKind } from '../model/span.js';
+import { emptyAttributes } from '../model/span.js';
+import { NANOS_PER_MICRO } from '../model/time.js';
+import type { Decoder, SpanSource } from './decoder.js';
+import { FieldReader } from './fields.js';
+import { readNumericHexId } from './ids-hex.js';
+import { takeOtelStatus, takeScope } from './otel-tags.js';
+
+/**
+ * Zipkin v2 JSON: an array of spans (or one span object). Microsecond times,
+ * 64- or 128-bit trace ids, `shared` server halves that reuse the client's id,
+ * endpoints, annotations (events) and string tags. The OpenTelemetry Zipkin
+ * exporter's `otel.status_code`/`otel.status_description` and Zipkin's `error`
+ * tag become the span status, as the Collector's Zipkin receiver does.
+ */
+
+type Raw = Record<string, unknown>;
+
+function isZipkinSpan(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'traceId') && Object.hasOwn(value, 'id');
+}
+
+function spansOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value.every(isZipkinSpan) ? value : undefined;
+  return isZipkinSpan(value) ? [value] : undefined;
+}
+
+export const zipkinDecoder: Decoder = {
+  format: 'zipkin',
+  shape: '[{"traceId", "id", "timestamp", ...}] (Zipkin v2 spans)',
+  matches: (value) => spansOf(value) !== undefined,
+  decode: (value, source) => {
+    const read = new FieldReader(source.file, undefined);
+    const services = new Map<string, Resource>();
+    return (spansOf(value) ?? []).map((entry, i) => {
+      read.at(source.positions[i] ?? (Array.isArray(value) ? undefined : { line: 1, column: 1 }));
+      return decodeSpan(read, read.object(entry, `[${i}]`), `[${i}]`, services, source);
+    });
+  },
+};
+
+const KINDS: Record<string, SpanKind> = { CLIENT: 'CLIENT', SERVER: 'SERVER', PRODUCER: 'PRODUCER', CONSUMER: 'CONSUMER' };
+
+function decodeSpan(read: FieldReader, raw: Raw, path: string, services: Map<string, Resource>, source: SpanSource): Span {
+  const problems: IdProblem[] = [];
+  const rawParent = read.optionalString(raw.parentId, `${path}.parentId`);
+  const start = read.uint64(raw.timestamp, `${path}.timestamp`) * NANOS_PER_MICRO;
+  const duration = read.uint64(raw.duration, `${path}.duration`) * NANOS_PER_MICRO;
+  const tags = read.optionalObject(raw.tags, `${path}.tags`) ?? {};
+  const attributes = emptyAttributes();
+  for (const key of Object.keys(tags)) attributes[key] = read.string(tags[key], `${path}.tags.${key}`);
+  addRemoteEndpoint(read, read.optionalObject(raw.remoteEndpoint, `${path}.remoteEndpoint`), `${path}.remoteEndpoint`, attributes);
+  const kindName = read.optionalString(raw.kind, `${path}.kind`);
+  if (kindName !== undefined && KINDS[kindName] === undefined) read.fail(`${path}.kind`, 'CLIENT, SERVER, PRODUCER or CONSUMER', kindName);
+
+  const span: Span = {
+    traceId: readNumericHexId(read.string(raw.traceId, `${path}.traceId`), 32, 'traceId', problems),
+    spanId: readNumericHexId(read.string(raw.id, `${path}.id`), 16, 'spanId', problems),
+    parentSpanId: rawParent === undefined || rawParent === '' ? undefined : readNumericHexId(rawParent, 16, 'parentSpanId', problems),
+    name: read.string(raw.name, `${path}.name`),
+    kind: kindName === undefined ? 'UNSPECIFIED' : KINDS[kindName]!,
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + duration,
+    status: takeStatus(attributes),
+    attributes,
+    events: read.array(raw.annotations, `${path}.annotations`).map((entry, i) => {
+      const annotation = read.object(entry, `${path}.annotations[${i}]`);
+      return {
+        timeUnixNano: read.uint64(annotation.timestamp, `${path}.annotations[${i}].timestamp`) * NANOS_PER_MICRO,
+        name: read.string(annotation.value, `${path}.annotations[${i}].value`),
+        attributes: emptyAttributes(),
+        droppedAttributesCount: 0,
+      };
+    }),
+    links: [],
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+    resource: localService(read, read.optionalObject(raw.localEndpoint, `${path}.localEndpoint`), `${path}.localEndpoint`, services),
+    scope: takeScope(attributes),
+    source: { file: source.file, format: source.format },
+  };
+  if (raw.shared === true) span.shared = true;
+  if (problems.length > 0) span.idProblems = problems;
+  return span;
+}
+
+/** One Resource per local service and address, shared by its spans. */
+function localService(read: FieldReader, endpoint: Raw | undefined, path: string, services: Map<string, Resource>): Resource {
+  const serviceName = endpoint ? read.optionalString(endpoint.serviceName, `${path}.serviceName`) : undefined;
+  const ips = endpoint ? [read.optionalString(endpoint.ipv4, `${path}.ipv4`), read.optionalString(endpoint.ipv6, `${path}.ipv6`)].filter((ip): ip is string => ip !== undefined) : [];
+  const key = JSON.stringify([serviceName, ips]);
+  let resource = services.get(key);
+  if (!resource) {
+    const attributes = emptyAttributes();
+    if (serviceName !== undefined) attributes['service.name'] = serviceName;
+    if (ips.length > 0) attributes['host.ip'] = ips;
+    resource = { attributes, serviceName, droppedAttributesCount: 0 };
+    services.set(key, resource);
+  }
+  return resource;
+}
+
+/** The remote endpoint as OpenTelemetry's peer attributes. */
+function addRemoteEndpoint(read: FieldReader, endpoint: Raw | undefined, path: string, attributes: Attributes): void {
+  if (!endpoint) return;
+  const service = read.optionalString(endpoint.serviceName, `${path}.serviceName`);
+  if (service !== undefined && attributes['peer.service'] === undefined) attributes['peer.service'] = service;
+  const address = read.optionalString(endpoint.ipv4, `${path}.ipv4`) ?? read.optionalString(endpoint.ipv6, `${path}.ipv6`);
+  if (address !== undefined && attributes['network.peer.address'] === undefined) attributes['network.peer.address'] = address;
+  if (endpoint.port !== undefined && attributes['network.peer.port'] === undefined) attributes['network.peer.port'] = read.count(endpoint.port, `${path}.port`);
+}
+
+function takeStatus(attributes: Attributes): Span['status'] {
+  const otel = takeOtelStatus(attributes);
+  if (otel) return otel;
+  const error = attributes.error;
+  if (typeof error !== 'string') return { code: 'UNSET' };
+  // Zipkin's convention: the `error` tag's value is the message ("" when there is none).
+  delete attributes.error;
+  return error !== '' && error !== 'true' ? { code: 'ERROR', message: error } : { code: 'ERROR' };
+}

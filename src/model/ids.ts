@@ -1,0 +1,49 @@
+import type { IdProblem } from './span.js';
+
+export const TRACE_ID_HEX_LENGTH = 32;
+export const SPAN_ID_HEX_LENGTH = 16;
+
+const HEX = /^[0-9a-fA-F]+$/;
+const ALL_ZERO = /^0+$/;
+
+export interface NormalisedId {
+  id: string;
+  problem?: IdProblem['problem'];
+}
+
+/**
+ * Normalises a hex id to lowercase. A well-formed id of the right length only changes case.
+ * `padShort` is for formats that write ids as numbers without leading zeros (Jaeger,
+ * Zipkin): the id is padded, and noted as `padded` so the ids rule can still say so.
+ * Anything else that is malformed is kept exactly as seen and its problem returned.
+ */
+export function normaliseHexId(raw: string, length: number, padShort = false): NormalisedId {
+  if (!HEX.test(raw)) return { id: raw, problem: 'not-hex' };
+  const lower = raw.toLowerCase();
+  if (lower.length === length) {
+    return ALL_ZERO.test(lower) ? { id: lower, problem: 'all-zero' } : { id: lower };
+  }
+  if (padShort && lower.length < length) {
+    const padded = lower.padStart(length, '0');
+    return ALL_ZERO.test(padded) ? { id: padded, problem: 'all-zero' } : { id: padded, problem: 'padded' };
+  }
+  return { id: raw, problem: 'wrong-length' };
+}
+
+/** Tempo's API and OTLP/protobuf carry ids as bytes; base64 in JSON. */
+export function base64ToHex(base64: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) return undefined;
+  return Buffer.from(base64, 'base64').toString('hex');
+}
+
+export function bytesToHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function isValidTraceId(id: string): boolean {
+  return id.length === TRACE_ID_HEX_LENGTH && /^[0-9a-f]+$/.test(id) && !ALL_ZERO.test(id);
+}
+
+export function isValidSpanId(id: string): boolean {
+  return id.length === SPAN_ID_HEX_LENGTH && /^[0-9a-f]+$/.test(id) && !ALL_ZERO.test(id);
+}

@@ -1,0 +1,4 @@
+export * from './span.js';
+export * from './ids.js';
+export * from './time.js';
+export * from './trace.js';

@@ -1,0 +1,137 @@
+/**
+ * The normalised span: every decoder produces this, whatever the input format.
+ * Rules, analysis, reporters and renderers see only this shape.
+ */
+
+export type SpanKind = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
+export const SPAN_KINDS: readonly SpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+
+export type StatusCode = 'UNSET' | 'OK' | 'ERROR';
+
+/**
+ * A typed attribute value as OTLP's AnyValue carries it. Integers that fit in a
+ * double exactly are numbers; larger 64-bit integers are bigints, so nothing is rounded.
+ * Bytes are Uint8Array; a kvlist is a nested Attributes map.
+ */
+export type AttributeValue =
+  | string
+  | boolean
+  | number
+  | bigint
+  | Uint8Array
+  | null
+  | AttributeValue[]
+  | Attributes;
+
+/** Attribute maps have no prototype, so keys such as `__proto__` are plain keys. */
+export interface Attributes {
+  [key: string]: AttributeValue;
+}
+
+export interface SpanStatus {
+  code: StatusCode;
+  message?: string;
+}
+
+export interface SpanEvent {
+  /** Nanoseconds since the Unix epoch. */
+  timeUnixNano: bigint;
+  name: string;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  traceState?: string;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  /** Jaeger/OpenTracing reference type, when the link came from a reference. */
+  refType?: 'CHILD_OF' | 'FOLLOWS_FROM';
+}
+
+/** Shared by all spans of one resource (one process of one service). */
+export interface Resource {
+  attributes: Attributes;
+  /** `service.name`, or undefined when the resource does not say. */
+  serviceName: string | undefined;
+  droppedAttributesCount: number;
+}
+
+export interface InstrumentationScope {
+  name: string;
+  version?: string;
+  attributes?: Attributes;
+}
+
+export type FormatName = 'otlp-json' | 'otlp-jsonl' | 'jaeger' | 'zipkin' | 'tempo' | 'otlp-proto';
+
+/** Where a span was read from, so a finding can point at it. */
+export interface SourceLocation {
+  file: string;
+  format: FormatName;
+  /** 1-based line of the span's object in the input, where the decoder knows it. */
+  line?: number;
+  /** 1-based column (in UTF-16 code units) of the span's object. */
+  column?: number;
+}
+
+/** Something about a span's ids that did not conform, noted by the decoder. */
+export interface IdProblem {
+  field: 'traceId' | 'spanId' | 'parentSpanId' | 'link.traceId' | 'link.spanId';
+  /** The id exactly as the input had it. */
+  seen: string;
+  problem: 'not-hex' | 'wrong-length' | 'all-zero' | 'padded';
+}
+
+export interface Span {
+  /** 32 lowercase hex characters when well formed; otherwise as seen (see idProblems). */
+  traceId: string;
+  /** 16 lowercase hex characters when well formed; otherwise as seen. */
+  spanId: string;
+  /** Undefined for a root span. */
+  parentSpanId: string | undefined;
+  name: string;
+  kind: SpanKind;
+  /** Nanoseconds since the Unix epoch, exact (beyond 2^53, hence bigint). */
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  status: SpanStatus;
+  attributes: Attributes;
+  events: SpanEvent[];
+  links: SpanLink[];
+  traceState?: string;
+  /** W3C trace flags (and OTLP's extra bits) when the format carries them; bit 0 is "sampled". */
+  flags?: number;
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+  resource: Resource;
+  scope: InstrumentationScope;
+  source: SourceLocation;
+  /** How the parent was referenced when the format says (Jaeger/OpenTracing). */
+  parentRefType?: 'CHILD_OF' | 'FOLLOWS_FROM';
+  /** Zipkin: the server half of an RPC that reuses its client's span id. */
+  shared?: boolean;
+  /** Ids that were not well formed, as the decoder found them. */
+  idProblems?: IdProblem[];
+}
+
+/** `service.name` of the span's resource, or `unknown` as OpenTelemetry and Jaeger show it. */
+export function serviceOf(span: Span): string {
+  return span.resource.serviceName ?? 'unknown';
+}
+
+/** The sampled bit, when the format carried flags. */
+export function isSampled(span: Span): boolean | undefined {
+  return span.flags === undefined ? undefined : (span.flags & 1) === 1;
+}
+
+export function durationNano(span: Span): bigint {
+  return span.endTimeUnixNano - span.startTimeUnixNano;
+}
+
+export function emptyAttributes(): Attributes {
+  return Object.create(null) as Attributes;
+}

@@ -1,0 +1,144 @@
+import type { Span } from './span.js';
+
+/**
+ * One trace's spans with the indexes every analysis needs. Built once; the
+ * tree is derived from parent ids without recursion, so any depth is fine.
+ */
+export class Trace {
+  readonly traceId: string;
+  readonly spans: readonly Span[];
+  /** Every span with a given id; more than one means duplicate ids (or a Zipkin shared pair). */
+  readonly spansById: ReadonlyMap<string, readonly Span[]>;
+  /** Spans whose tree parent is the key span, in start-time order. */
+  private readonly childrenOf: Map<Span, Span[]>;
+  private readonly parentOf: Map<Span, Span>;
+  /** Spans with no parent id at all. */
+  readonly roots: readonly Span[];
+  /** Spans whose parent id names a span that is not in the trace. */
+  readonly orphans: readonly Span[];
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+
+  constructor(traceId: string, spans: Span[]) {
+    this.traceId = traceId;
+    this.spans = spans;
+    const byId = new Map<string, Span[]>();
+    for (const span of spans) {
+      const same = byId.get(span.spanId);
+      if (same) same.push(span);
+      else byId.set(span.spanId, [span]);
+    }
+    this.spansById = byId;
+    this.parentOf = new Map();
+    this.childrenOf = new Map();
+    const roots: Span[] = [];
+    const orphans: Span[] = [];
+    for (const span of spans) {
+      const parent = treeParent(span, byId);
+      if (parent) {
+        this.parentOf.set(span, parent);
+        const siblings = this.childrenOf.get(parent);
+        if (siblings) siblings.push(span);
+        else this.childrenOf.set(parent, [span]);
+      } else if (span.parentSpanId === undefined) {
+        roots.push(span);
+      } else if (!byId.has(span.parentSpanId)) {
+        orphans.push(span);
+      }
+      // else: a self-parent, reachable from no top; cycleMembers() lists it.
+    }
+    for (const children of this.childrenOf.values()) children.sort(byStart);
+    this.roots = roots.sort(byStart);
+    this.orphans = orphans.sort(byStart);
+    let start = spans[0]?.startTimeUnixNano ?? 0n;
+    let end = spans[0]?.endTimeUnixNano ?? 0n;
+    for (const span of spans) {
+      if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
+      if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
+    }
+    this.startTimeUnixNano = start;
+    this.endTimeUnixNano = end;
+  }
+
+  /** The first span with this id (the client half for a Zipkin shared pair). */
+  span(spanId: string): Span | undefined {
+    return this.spansById.get(spanId)?.[0];
+  }
+
+  parent(span: Span): Span | undefined {
+    return this.parentOf.get(span);
+  }
+
+  children(span: Span): readonly Span[] {
+    return this.childrenOf.get(span) ?? [];
+  }
+
+  /** Spans to start a tree walk from: roots, then orphans (top of each detached subtree). */
+  get tops(): Span[] {
+    return [...this.roots, ...this.orphans];
+  }
+
+  /** Every span whose ancestry never reaches a root or orphan: members of a parent cycle. */
+  cycleMembers(): Span[] {
+    const reached = new Set<Span>();
+    const stack = [...this.tops];
+    while (stack.length > 0) {
+      const span = stack.pop()!;
+      if (reached.has(span)) continue;
+      reached.add(span);
+      stack.push(...this.children(span));
+    }
+    return this.spans.filter((span) => !reached.has(span));
+  }
+}
+
+/**
+ * The span a span hangs under in the tree. Zipkin's shared server half has its
+ * client's id: it hangs under the client, and spans naming that id as parent hang
+ * under the server half, which created them. A self-parent has no tree parent.
+ */
+function treeParent(span: Span, byId: ReadonlyMap<string, readonly Span[]>): Span | undefined {
+  if (span.shared) {
+    const client = byId.get(span.spanId)?.find((other) => other !== span && !other.shared);
+    if (client) return client;
+  }
+  const parentId = span.parentSpanId;
+  if (parentId === undefined) return undefined;
+  const candidates = byId.get(parentId);
+  if (!candidates) return undefined;
+  const parent = candidates.find((other) => other.shared && other !== span) ?? candidates.find((other) => other !== span);
+  return parent;
+}
+
+function byStart(a: Span, b: Span): number {
+  return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
+}
+
+/** All spans read, grouped into traces by trace id, in first-seen order. */
+export class TraceSet {
+  readonly traces: ReadonlyMap<string, Trace>;
+  readonly spanCount: number;
+
+  constructor(spans: Iterable<Span>) {
+    const groups = new Map<string, Span[]>();
+    let count = 0;
+    for (const span of spans) {
+      count++;
+      const group = groups.get(span.traceId);
+      if (group) group.push(span);
+      else groups.set(span.traceId, [span]);
+    }
+    const traces = new Map<string, Trace>();
+    for (const [traceId, group] of groups) traces.set(traceId, new Trace(traceId, group));
+    this.traces = traces;
+    this.spanCount = count;
+  }
+
+  get(traceId: string): Trace | undefined {
+    return this.traces.get(traceId);
+  }
+
+  *spans(): IterableIterator<Span> {
+    for (const trace of this.traces.values()) yield* trace.spans;
+  }
+}
