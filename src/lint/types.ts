@@ -1,0 +1,83 @@
+import type { SourceLocation, Span } from '../model/span.js';
+import type { Trace, TraceSet } from '../model/trace.js';
+
+/** What a user can set a rule to. */
+export type SeveritySetting = 'off' | 'warn' | 'error';
+/** What a finding is reported at. */
+export type Severity = 'warn' | 'error';
+
+export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | 'ids';
+
+/** The measured facts behind a finding: plain JSON values (bigints as decimal strings). */
+export type DiagnosticData = Record<string, string | number | boolean | null | string[] | number[]>;
+
+/** A finding. Data, not prose: reporters make text from it at the edge. */
+export interface Diagnostic {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  traceId?: string;
+  spanId?: string;
+  service?: string;
+  location?: SourceLocation;
+  data: DiagnosticData;
+}
+
+/** What a check hands to `report`; the engine adds rule id, severity, service and location. */
+export interface Finding {
+  message: string;
+  /** The span the finding is about (gives trace id, span id, service and location). */
+  span?: Span;
+  /** The trace, when the finding is about a whole trace rather than one span. */
+  trace?: Trace;
+  data?: DiagnosticData;
+}
+
+/** One option of a rule, with its default; the single source for docs, config checks and `init`. */
+export interface RuleOption {
+  type: 'number' | 'boolean' | 'string' | 'string[]';
+  default: number | boolean | string | string[];
+  description: string;
+}
+
+export type RuleOptions = Record<string, RuleOption>;
+
+/** The option values a check receives, typed from the rule's option declarations. */
+export type OptionValues<O extends RuleOptions> = {
+  [K in keyof O]: O[K]['type'] extends 'number' ? number : O[K]['type'] extends 'boolean' ? boolean : O[K]['type'] extends 'string' ? string : string[];
+};
+
+export interface RuleContext<O extends RuleOptions> {
+  options: OptionValues<O>;
+  /** Every trace read; rules that need more than one trace use this. */
+  traces: TraceSet;
+  report(finding: Finding): void;
+}
+
+export interface RuleDocs {
+  /** Why it matters: what breaks for the user when this happens. */
+  why: string;
+  /** How to fix it in the instrumentation. */
+  fix: string;
+  /** Optional further reading (spec sections, docs). */
+  references?: string[];
+}
+
+export interface Rule<O extends RuleOptions = RuleOptions> {
+  /** kebab-case, unique; also the file name under src/rules/. */
+  id: string;
+  category: RuleCategory;
+  defaultSeverity: Severity;
+  /** One line, shown by `tracelint rules`. */
+  summary: string;
+  docs: RuleDocs;
+  options: O;
+  /** 'trace': check runs once per trace (ctx.trace set); 'set': once for the whole TraceSet. */
+  scope: 'trace' | 'set';
+  check(context: RuleContext<O> & { trace?: Trace }): void;
+}
+
+/** Typed rule definition: the options' types flow into the check. */
+export function defineRule<O extends RuleOptions>(rule: Rule<O>): Rule<O> {
+  return rule;
+}
