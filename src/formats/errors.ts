@@ -7,6 +7,8 @@ export class InputError extends Error {
   readonly file: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  /** The message without the location, to re-place the error (e.g. inside a larger input). */
+  readonly reason: string;
 
   constructor(file: string, message: string, line?: number, column?: number) {
     const where = line === undefined ? file : column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
@@ -14,5 +16,6 @@ export class InputError extends Error {
     this.file = file;
     this.line = line;
     this.column = column;
+    this.reason = message;
   }
 }
