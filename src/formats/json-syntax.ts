@@ -11,7 +11,8 @@ export interface JsonSyntaxError {
 
 type State = 'value' | 'value-or-close' | 'key' | 'key-or-close' | 'colon' | 'after';
 
-const VALUE = 'a value (object, array, string, number, true, false or null)';
+/** What a JSON value may be, as error messages say it (shared with the streaming splitter). */
+export const VALUE = 'a value (object, array, string, number, true, false or null)';
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const LITERAL = /true|false|null/y;
 

@@ -1,0 +1,337 @@
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { FormatName, Span } from '../model/span.js';
+import { attachPositions, type Decoder } from './decoder.js';
+import { decoderFor, detectDecoder } from './detect.js';
+import { InputError } from './errors.js';
+import { parseDocument, type Position } from './json.js';
+import { decodeOtlp, resourceSpansOf } from './otlp.js';
+import { JsonSplitter, type SplitElement } from './split.js';
+
+/**
+ * Reads one input as a stream: gzip is detected by its magic bytes and inflated
+ * on the fly, UTF-8 is decoded incrementally, JSON lines are decoded line by
+ * line, and a JSON document is split into the elements of its span arrays
+ * (see JsonSplitter), each decoded as soon as it is complete. No input is ever
+ * held as one string, so size is bounded by the spans kept, not by V8's
+ * string limit.
+ */
+export interface StreamedInput {
+  format: FormatName;
+  spans: Span[];
+  /** Bad JSON lines; the other lines were read. */
+  problems: InputError[];
+  /** Bytes read from the source (compressed size for gzip). */
+  bytes: number;
+  compressed: boolean;
+}
+
+export interface StreamReadOptions {
+  format?: FormatName;
+  /** Largest decompressed size accepted, against gzip bombs. */
+  maxBytes?: number;
+  /** Called as bytes are read, for progress display. */
+  onProgress?: (bytesRead: number, spans: number) => void;
+}
+
+export const DEFAULT_MAX_BYTES = 64 * 1024 ** 3;
+
+export async function readStreamed(source: Readable, file: string, options: StreamReadOptions = {}): Promise<StreamedInput> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const state = { rawBytes: 0, compressed: false };
+  const sink = new SpanSink(file, options.format);
+  let decodedBytes = 0;
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  for await (const bytes of inflated(source, file, state)) {
+    decodedBytes += bytes.length;
+    if (decodedBytes > maxBytes) throw new InputError(file, `input is larger than the limit of ${maxBytes} bytes after decompression (a gzip bomb?); raise it with --max-input-bytes`);
+    if (decodedBytes === bytes.length) rejectUtf16(bytes, file);
+    let text: string;
+    try {
+      text = utf8.decode(bytes, { stream: true });
+    } catch {
+      throw new InputError(file, `invalid UTF-8 in the bytes ${decodedBytes - bytes.length}..${decodedBytes}`);
+    }
+    if (text !== '') sink.push(text);
+    options.onProgress?.(state.rawBytes, sink.spans.length);
+  }
+  try {
+    const rest = utf8.decode();
+    if (rest !== '') sink.push(rest);
+  } catch {
+    throw new InputError(file, 'invalid UTF-8: the input ends inside a character');
+  }
+  sink.end();
+  return { format: sink.format(), spans: sink.spans, problems: sink.problems, bytes: state.rawBytes, compressed: state.compressed };
+}
+
+/** The source's bytes, inflated when they start with the gzip magic bytes. */
+async function* inflated(source: Readable, file: string, state: { rawBytes: number; compressed: boolean }): AsyncGenerator<Buffer> {
+  const counted = (async function* () {
+    for await (const chunk of source) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      state.rawBytes += buffer.length;
+      yield buffer;
+    }
+  })();
+  const first = await counted.next();
+  if (first.done) return;
+  if (first.value[0] !== 0x1f || first.value[1] !== 0x8b) {
+    yield first.value;
+    yield* counted;
+    return;
+  }
+  state.compressed = true;
+  const gunzip = createGunzip();
+  const feed = (async () => {
+    gunzip.write(first.value);
+    for await (const chunk of counted) {
+      if (!gunzip.write(chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
+    }
+    gunzip.end();
+  })();
+  feed.catch((error: unknown) => gunzip.destroy(error as Error));
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    throw new InputError(file, `invalid gzip data: ${(error as Error).message}`);
+  }
+  await feed;
+}
+
+function rejectUtf16(bytes: Buffer, file: string): void {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError(file, 'the file is UTF-16; tracelint reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)');
+  }
+}
+
+/**
+ * Receives text and decides once, from the first line, whether it is JSON lines
+ * or one document; then decodes as it goes.
+ */
+class SpanSink {
+  readonly spans: Span[] = [];
+  readonly problems: InputError[] = [];
+  private mode: 'undecided' | 'lines' | 'document' = 'undecided';
+  private head = '';
+  private lines: LineReader | undefined;
+  private document: DocumentReader | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly forced: FormatName | undefined,
+  ) {
+    if (forced === 'otlp-jsonl') this.mode = 'lines';
+    else if (forced !== undefined) this.mode = 'document';
+  }
+
+  push(text: string): void {
+    if (this.mode === 'undecided') {
+      this.head += text;
+      const decided = decideMode(this.head);
+      if (decided === undefined) return;
+      this.mode = decided;
+      text = this.head;
+      this.head = '';
+    }
+    this.reader().push(text);
+  }
+
+  end(): void {
+    if (this.mode === 'undecided') {
+      this.mode = 'document';
+      this.reader().push(this.head);
+    }
+    this.reader().end();
+  }
+
+  format(): FormatName {
+    return this.mode === 'lines' ? 'otlp-jsonl' : this.document!.format();
+  }
+
+  private reader(): LineReader | DocumentReader {
+    if (this.mode === 'lines') return (this.lines ??= new LineReader(this.file, this.spans, this.problems));
+    return (this.document ??= new DocumentReader(this.file, this.spans, this.forced));
+  }
+}
+
+/**
+ * JSON lines when the first non-blank line is a whole JSON object by itself and
+ * more non-blank text follows; undefined while the text seen cannot tell yet.
+ */
+function decideMode(head: string): 'lines' | 'document' | undefined {
+  const start = head.search(/\S/);
+  if (start === -1) return undefined;
+  if (head[start] !== '{') return 'document';
+  const newline = head.indexOf('\n', start);
+  if (newline === -1) return undefined;
+  const rest = head.slice(newline).search(/\S/);
+  if (rest === -1) return undefined;
+  try {
+    JSON.parse(head.slice(start, newline));
+    return 'lines';
+  } catch {
+    return 'document';
+  }
+}
+
+/** OTLP JSON lines: each complete line decoded on its own; a bad line is a problem, not the end. */
+class LineReader {
+  private partial = '';
+  private lineNumber = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly spans: Span[],
+    private readonly problems: InputError[],
+  ) {}
+
+  push(text: string): void {
+    let start = 0;
+    let newline = text.indexOf('\n');
+    while (newline !== -1) {
+      const line = start === 0 && this.partial !== '' ? this.partial + text.slice(0, newline) : text.slice(start, newline);
+      this.partial = '';
+      this.line(line);
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    this.partial += text.slice(start);
+  }
+
+  end(): void {
+    if (this.partial !== '') this.line(this.partial);
+    this.partial = '';
+  }
+
+  private line(text: string): void {
+    this.lineNumber++;
+    if (text.trim() === '') return;
+    try {
+      for (const span of decodeJsonLine(text, this.file, this.lineNumber)) this.spans.push(span);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.problems.push(error);
+    }
+  }
+}
+
+export function decodeJsonLine(text: string, file: string, lineNumber: number): Span[] {
+  const { value, spanPositions } = parseDocument(text, file, lineNumber);
+  const list = resourceSpansOf(value);
+  if (!list) throw new InputError(file, 'expected an OTLP/JSON request ({"resourceSpans": [...]}) on this line', lineNumber, 1);
+  const spans = decodeOtlp(list, { file, format: 'otlp-jsonl', positions: spanPositions });
+  attachPositions(spans, spanPositions);
+  return spans;
+}
+
+/**
+ * One JSON document, split into span-array elements. Each element is wrapped
+ * back into the document's shape (`{"resourceSpans": [element]}`) and decoded
+ * at once, so its raw JSON can be dropped. A shape whose elements do not decode
+ * on their own (a bare Jaeger trace keeps `processes` beside its spans) is
+ * assembled whole at the end instead.
+ */
+class DocumentReader {
+  private readonly splitter: JsonSplitter;
+  private decoder: Decoder | undefined;
+  /** The array (keys joined) whose elements hold the spans, once known. */
+  private spanPath: string | undefined;
+  /** Elements not decoded alone: other arrays of the envelope, or all when the shape needs assembly. */
+  private readonly held: Array<{ path: readonly string[]; value: unknown; positions: Position[]; position: Position }> = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly spans: Span[],
+    private readonly forced: FormatName | undefined,
+  ) {
+    this.splitter = new JsonSplitter(file, (element) => this.element(element));
+  }
+
+  push(text: string): void {
+    this.splitter.push(text);
+  }
+
+  end(): void {
+    const envelope = this.splitter.end();
+    if (this.decoder !== undefined) {
+      const stray = this.held.find((element) => element.path.join('\u0000') === this.spanPath);
+      if (stray) throw new InputError(this.file, `not ${this.decoder.format}: expected ${this.decoder.shape}`, stray.position.line, stray.position.column);
+      return;
+    }
+    // No element decoded alone: decode the reassembled document as a whole.
+    const positions: Position[] = [];
+    for (const element of this.held) {
+      let target: unknown = envelope;
+      for (const key of element.path) target = (target as Record<string, unknown>)[key];
+      (target as unknown[]).push(element.value);
+      positions.push(...element.positions);
+    }
+    const decoder = this.forced ? decoderFor(this.forced) : detectDecoder(envelope, this.file);
+    if (!decoder) throw new InputError(this.file, `format ${this.forced} cannot be read from a JSON document`);
+    if (!decoder.matches(envelope)) throw new InputError(this.file, `not ${decoder.format}: expected ${decoder.shape}`);
+    this.decoder = decoder;
+    this.emit(decoder.decode(envelope, { file: this.file, format: decoder.format, positions }), positions);
+  }
+
+  format(): FormatName {
+    return this.decoder?.format ?? this.forced ?? 'otlp-json';
+  }
+
+  private element(element: SplitElement): void {
+    const { value, positions } = parseElement(element, this.file);
+    const pathKey = element.path.join('\u0000');
+    const wrapped = wrap(element.path, value);
+    if (this.spanPath === undefined) {
+      const decoder = this.chooseDecoder(wrapped);
+      if (decoder !== undefined && decoder.matches(wrapped)) {
+        this.decoder = decoder;
+        this.spanPath = pathKey;
+      }
+    }
+    if (this.decoder === undefined || pathKey !== this.spanPath || !this.decoder.matches(wrapped)) {
+      this.held.push({ path: element.path, value, positions, position: element.position });
+      return;
+    }
+    this.emit(this.decoder.decode(wrapped, { file: this.file, format: this.decoder.format, positions }), positions);
+  }
+
+  private emit(spans: Span[], positions: Position[]): void {
+    attachPositions(spans, positions);
+    for (const span of spans) this.spans.push(span);
+  }
+
+  /** The decoder for a wrapped element, or undefined when the element alone says nothing. */
+  private chooseDecoder(wrapped: unknown): Decoder | undefined {
+    if (this.forced) return decoderFor(this.forced);
+    try {
+      return detectDecoder(wrapped, this.file);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The element inside the document's shape: [el], {"k": [el]}, {"a": {"b": [el]}}. */
+function wrap(path: readonly string[], value: unknown): unknown {
+  let wrapped: unknown = [value];
+  for (let k = path.length - 1; k >= 0; k--) wrapped = { [path[k]!]: wrapped };
+  return wrapped;
+}
+
+/** Parses an element; positions and errors are placed in the whole input. */
+function parseElement(element: SplitElement, file: string): { value: unknown; positions: Position[] } {
+  const { line, column } = element.position;
+  const place = (position: Position): Position => (position.line === line ? { line, column: position.column + column - 1 } : position);
+  try {
+    const { value, spanPositions } = parseDocument(element.text, file, line);
+    // An element of a root array or of a `spans` array is itself a span (Zipkin, Jaeger).
+    const isSpan = element.path.length === 0 || element.path[element.path.length - 1] === 'spans';
+    const positions = isSpan ? [element.position] : spanPositions.map(place);
+    return { value, positions };
+  } catch (error) {
+    if (!(error instanceof InputError) || error.line === undefined) throw error;
+    const at = place({ line: error.line, column: error.column ?? 1 });
+    throw new InputError(file, error.reason, at.line, at.column);
+  }
+}
