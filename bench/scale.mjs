@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Scale benchmark: `tracelint check` (every rule on) against the floor (reading
+// the same bytes and native JSON.parse of them, per line for JSONL), as separate
+// processes timed the same way, with peak RSS, for growing span counts.
+//
+//   npm run build && node bench/scale.mjs                 # 10k, 100k, 1M spans, OTLP JSONL and OTLP JSON
+//   node bench/scale.mjs --sizes 10000,100000 --formats otlp-jsonl,jaeger,zipkin
+//   node bench/scale.mjs --big 2000000000                 # also one JSONL file of about 2 GB
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeExport } from './generate.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'bench', 'out');
+mkdirSync(out, { recursive: true });
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const sizes = (args.sizes ?? '10000,100000,1000000').split(',').map(Number);
+const formats = (args.formats ?? 'otlp-jsonl,otlp-json').split(',');
+const extension = { 'otlp-jsonl': 'jsonl', 'otlp-json': 'json', jaeger: 'jaeger.json', zipkin: 'zipkin.json' };
+
+function timed(command, commandArgs) {
+  const rssFile = path.join(out, `rss-${process.pid}`);
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, commandArgs, { env: { ...process.env, TRACELINT_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${commandArgs.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return { seconds, rss: Number(readFileSync(rssFile, 'utf8')) };
+}
+
+const probe = ['--import', path.join(root, 'bench', 'rss-probe.mjs')];
+const rows = [];
+for (const format of formats) {
+  for (const spans of sizes) {
+    const file = path.join(out, `${spans}.${extension[format]}`);
+    if (!existsSync(file)) await writeExport(file, format, spans, 1);
+    const floor = timed(process.execPath, [...probe, path.join(root, 'bench', 'floor.mjs'), file]);
+    const check = timed(process.execPath, [...probe, path.join(root, 'bin', 'tracelint.js'), 'check', file, '--reporter', 'json', '--output-file', path.join(out, 'report.json')]);
+    rows.push({ format, spans, mb: statSync(file).size / 1e6, floor, check });
+    console.error(`${format} ${spans}: floor ${floor.seconds.toFixed(2)}s, check ${check.seconds.toFixed(2)}s`);
+  }
+}
+
+if (args.big) {
+  const file = path.join(out, `big.jsonl`);
+  const spans = Math.round(Number(args.big) / 650); // ~650 bytes a span in OTLP JSON
+  if (!existsSync(file)) await writeExport(file, 'otlp-jsonl', spans, 2);
+  const floor = timed(process.execPath, [...probe, path.join(root, 'bench', 'floor.mjs'), file]);
+  const check = timed(process.execPath, [...probe, path.join(root, 'bin', 'tracelint.js'), 'check', file, '--reporter', 'json', '--output-file', path.join(out, 'report.json')]);
+  rows.push({ format: 'otlp-jsonl (big)', spans, mb: statSync(file).size / 1e6, floor, check });
+}
+
+console.log('| format | spans | MB | floor s | check s | check/floor | floor peak RSS MB | check peak RSS MB |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const row of rows) {
+  console.log(`| ${row.format} | ${row.spans} | ${row.mb.toFixed(0)} | ${row.floor.seconds.toFixed(2)} | ${row.check.seconds.toFixed(2)} | ${(row.check.seconds / row.floor.seconds).toFixed(2)} | ${(row.floor.rss / 1e6).toFixed(0)} | ${(row.check.rss / 1e6).toFixed(0)} |`);
+}
+for (const format of formats) {
+  const at = (n) => rows.find((row) => row.format === format && row.spans === n);
+  const [a, b] = [at(100000), at(1000000)];
+  if (a && b) console.log(`${format}: growth exponent 100k -> 1M: ${(Math.log(b.check.seconds / a.check.seconds) / Math.log(10)).toFixed(2)}`);
+}
