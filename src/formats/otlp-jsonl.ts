@@ -13,33 +13,30 @@ export interface JsonLinesResult {
 /**
  * OTLP JSON lines, as the Collector's file exporter writes them: one
  * ExportTraceServiceRequest per line. A bad line is reported with its line
- * number and the rest of the file is still read.
+ * number and the rest of the file is still read. (The streaming reader feeds
+ * lines to decodeJsonLine as they arrive; this is the whole-text form.)
  */
 export function decodeOtlpJsonLines(text: string, file: string): JsonLinesResult {
   const spans: Span[] = [];
   const problems: InputError[] = [];
-  let lineNumber = 0;
-  let start = 0;
-  while (start <= text.length) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    lineNumber++;
-    const line = text.slice(start, end);
-    if (line.trim() !== '') {
-      try {
-        const { value, spanPositions } = parseDocument(line, file, lineNumber);
-        const list = resourceSpansOf(value);
-        if (!list) throw new InputError(file, 'expected an OTLP/JSON request ({"resourceSpans": [...]}) on this line', lineNumber, 1);
-        const decoded = decodeOtlp(list, { file, format: 'otlp-jsonl', positions: spanPositions });
-        attachPositions(decoded, spanPositions);
-        for (const span of decoded) spans.push(span);
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        problems.push(error);
-      }
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      for (const span of decodeJsonLine(line, file, index + 1)) spans.push(span);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error);
     }
-    if (newline === -1) break;
-    start = newline + 1;
-  }
+  });
   return { spans, problems };
+}
+
+/** One line: an OTLP/JSON request, its spans placed at this line. */
+export function decodeJsonLine(text: string, file: string, lineNumber: number): Span[] {
+  const { value, spanPositions } = parseDocument(text, file, lineNumber);
+  const list = resourceSpansOf(value);
+  if (!list) throw new InputError(file, 'expected an OTLP/JSON request ({"resourceSpans": [...]}) on this line', lineNumber, 1);
+  const spans = decodeOtlp(list, { file, format: 'otlp-jsonl', positions: spanPositions });
+  attachPositions(spans, spanPositions);
+  return spans;
 }

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { FormatName, Span } from '../model/span.js';
 import { TraceSet } from '../model/trace.js';
@@ -9,6 +10,7 @@ import { attachPositions } from './decoder.js';
 import { decoderFor, detectDecoder, looksLikeJsonLines } from './detect.js';
 import { InputError } from './errors.js';
 import { parseDocument } from './json.js';
+import { readStreamed } from './stream-read.js';
 import { decodeOtlpJsonLines } from './otlp-jsonl.js';
 
 export interface ReadOptions {
@@ -18,6 +20,10 @@ export interface ReadOptions {
   stdin?: NodeJS.ReadableStream;
   /** Resolves relative paths and globs (default process.cwd()). */
   cwd?: string;
+  /** Largest decompressed input accepted (default 64 GiB), against gzip bombs. */
+  maxBytes?: number;
+  /** Called as bytes are read, for progress display. */
+  onProgress?: (bytesRead: number, spans: number) => void;
 }
 
 export interface InputSummary {
@@ -45,7 +51,6 @@ export interface DecodedText {
 
 /** Files in a directory that look like trace exports. */
 const TRACE_FILE = /\.(json|jsonl|ndjson|txt)(\.gz)?$|\.gz$/i;
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * Reads traces from files, directories, globs and `-` (stdin), gzip included,
@@ -58,14 +63,12 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
   const summaries: InputSummary[] = [];
   const problems: InputError[] = [];
   for (const name of names) {
-    const raw = name === '-' ? await readStream(options.stdin ?? process.stdin) : await readFileBytes(name, cwd);
     const displayName = name === '-' ? '<stdin>' : name;
-    const compressed = raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1];
-    const bytes = compressed ? gunzip(raw, displayName) : raw;
-    const decoded = decodeText(decodeUtf8(bytes, displayName), displayName, options.format);
-    for (const span of decoded.spans) spans.push(span);
-    problems.push(...decoded.problems);
-    summaries.push({ name: displayName, format: decoded.format, bytes: raw.length, compressed, spanCount: decoded.spans.length });
+    const source = name === '-' ? Readable.from(options.stdin ?? process.stdin) : await openFile(name, cwd);
+    const streamed = await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress: options.onProgress });
+    for (const span of streamed.spans) spans.push(span);
+    problems.push(...streamed.problems);
+    summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length });
   }
   return { spans, traces: new TraceSet(spans), inputs: summaries, problems };
 }
@@ -123,12 +126,15 @@ async function listTraceFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function readFileBytes(name: string, cwd: string): Promise<Buffer> {
+/** Opens a file for streaming; errors (missing, denied, a directory) name the file. */
+async function openFile(name: string, cwd: string): Promise<Readable> {
+  const stream = createReadStream(path.resolve(cwd, name), { highWaterMark: 1 << 20 });
   try {
-    return await readStream(createReadStream(path.resolve(cwd, name)));
+    await once(stream, 'readable');
   } catch (error) {
     throw new InputError(name, describeFsError(error));
   }
+  return stream;
 }
 
 function describeFsError(error: unknown): string {
@@ -144,47 +150,4 @@ function describeFsError(error: unknown): string {
     default:
       return `cannot read: ${(error as Error).message}`;
   }
-}
-
-async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
-
-function gunzip(bytes: Buffer, file: string): Buffer {
-  try {
-    return gunzipSync(bytes);
-  } catch (error) {
-    throw new InputError(file, `invalid gzip data: ${(error as Error).message}`);
-  }
-}
-
-/** UTF-8 only (as every exporter writes); a UTF-16 file is named as such rather than misread. */
-function decodeUtf8(bytes: Buffer, file: string): string {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new InputError(file, 'the file is UTF-16; tracelint reads UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)');
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const offset = firstInvalidUtf8(bytes);
-    throw new InputError(file, `invalid UTF-8 at byte ${offset}`);
-  }
-}
-
-function firstInvalidUtf8(bytes: Buffer): number {
-  let low = 0;
-  let high = bytes.length;
-  // The longest valid prefix, by bisection; `stream` lets a prefix end mid-character.
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      low = mid;
-    } catch {
-      high = mid - 1;
-    }
-  }
-  return low;
 }

@@ -5,7 +5,7 @@ import { attachPositions, type Decoder } from './decoder.js';
 import { decoderFor, detectDecoder } from './detect.js';
 import { InputError } from './errors.js';
 import { parseDocument, type Position } from './json.js';
-import { decodeOtlp, resourceSpansOf } from './otlp.js';
+import { decodeJsonLine } from './otlp-jsonl.js';
 import { JsonSplitter, type SplitElement } from './split.js';
 
 /**
@@ -214,15 +214,6 @@ class LineReader {
       this.problems.push(error);
     }
   }
-}
-
-export function decodeJsonLine(text: string, file: string, lineNumber: number): Span[] {
-  const { value, spanPositions } = parseDocument(text, file, lineNumber);
-  const list = resourceSpansOf(value);
-  if (!list) throw new InputError(file, 'expected an OTLP/JSON request ({"resourceSpans": [...]}) on this line', lineNumber, 1);
-  const spans = decodeOtlp(list, { file, format: 'otlp-jsonl', positions: spanPositions });
-  attachPositions(spans, spanPositions);
-  return spans;
 }
 
 /**
