@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.js';
 import { InputError } from '../formats/errors.js';
+import { ConfigError } from '../lint/config.js';
 import { safeText } from '../render/safe-text.js';
 
 /** What a command's action hands back: the process exit code (0, 1 or 2). */
@@ -53,7 +54,7 @@ function reportFailure(error: unknown, debug: boolean, io: CliIO): ExitCode {
     return error.exitCode === 0 ? 0 : 2;
   }
   const program = 'tracelint';
-  if (error instanceof InputError || error instanceof UsageError) {
+  if (error instanceof InputError || error instanceof UsageError || error instanceof ConfigError) {
     io.stderr.write(`${program}: ${safeText(error.message)}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);

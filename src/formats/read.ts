@@ -106,7 +106,9 @@ export async function expandInputs(inputs: readonly string[], cwd: string): Prom
     }
     const info = await stat(path.resolve(cwd, input)).catch(() => undefined);
     if (info?.isDirectory()) {
-      for (const file of await listTraceFiles(path.resolve(cwd, input))) add(path.relative(cwd, file) || file);
+      const files = await listTraceFiles(path.resolve(cwd, input));
+      if (files.length === 0) throw new InputError(input, 'a directory with no trace files (*.json, *.jsonl, *.ndjson, *.txt, *.gz)');
+      for (const file of files) add(path.relative(cwd, file) || file);
     } else if (info === undefined && /[*?[\]{}]/.test(input)) {
       const matches = (await glob(input, { cwd, onlyFiles: true, dot: false })).sort();
       if (matches.length === 0) throw new InputError(input, 'no files match this pattern');

@@ -21,6 +21,8 @@ export interface Diagnostic {
   service?: string;
   location?: SourceLocation;
   data: DiagnosticData;
+  /** Stable across runs and span order: rule, trace, span and the finding's key. */
+  fingerprint: string;
 }
 
 /** What a check hands to `report`; the engine adds rule id, severity, service and location. */
@@ -31,6 +33,10 @@ export interface Finding {
   /** The trace, when the finding is about a whole trace rather than one span. */
   trace?: Trace;
   data?: DiagnosticData;
+  /** Tells apart several findings of one rule on one span (e.g. the attribute key); part of the fingerprint. */
+  key?: string;
+  /** For rules with graded thresholds: a lower severity for this finding (the configured one is the most it can be). */
+  severity?: Severity;
 }
 
 /** One option of a rule, with its default; the single source for docs, config checks and `init`. */

@@ -123,9 +123,15 @@ export function serviceOf(span: Span): string {
   return span.resource.serviceName ?? 'unknown';
 }
 
-/** The sampled bit, when the format carried flags. */
+/**
+ * The sampled bit, when the input says. OTLP's `flags` is a proto3 field whose
+ * zero value also means "not set" (the SDK always sets bit 8 when it fills it),
+ * so an OTLP flags of exactly 0 says nothing.
+ */
 export function isSampled(span: Span): boolean | undefined {
-  return span.flags === undefined ? undefined : (span.flags & 1) === 1;
+  if (span.flags === undefined) return undefined;
+  if (span.flags === 0 && span.source.format !== 'jaeger') return undefined;
+  return (span.flags & 1) === 1;
 }
 
 export function durationNano(span: Span): bigint {

@@ -20,6 +20,7 @@ export function runRule<O extends RuleOptions>(rule: Rule<O>, spans: Span[], ove
       message: finding.message,
       ...(span ? { traceId: span.traceId, spanId: span.spanId, service: serviceOf(span), location: span.source } : finding.trace ? { traceId: finding.trace.traceId } : {}),
       data: finding.data ?? {},
+      fingerprint: '',
     });
   };
   if (rule.scope === 'set') rule.check({ ...base, report });

@@ -1,0 +1,92 @@
+import type { Span } from '../model/span.js';
+import { serviceOf } from '../model/span.js';
+import type { Trace, TraceSet } from '../model/trace.js';
+import { hintNamesService, peerHints } from './peers.js';
+
+/**
+ * Finds, for an outgoing call that has no child in its own trace, the span in
+ * another trace that most likely received it: a root SERVER span in the called
+ * service starting within the call's time window (a CLIENT hop), or a root
+ * CONSUMER span on the same destination (a PRODUCER hop). That pair is what a
+ * hop that did not propagate `traceparent` leaves behind.
+ */
+export interface LostHop {
+  caller: Span;
+  callee: Span;
+  /** How many roots fitted; the nearest in time is `callee`. */
+  candidates: number;
+}
+
+export interface HopWindows {
+  /** Slack for clock differences around a synchronous call, in ns. */
+  toleranceNano: bigint;
+  /** How long after a message is produced its consumer may start, in ns. */
+  messagingWindowNano: bigint;
+}
+
+export class EntryIndex {
+  private readonly entries: Span[];
+
+  /** Root SERVER and CONSUMER spans of every trace, by start time. */
+  constructor(traces: TraceSet) {
+    this.entries = [];
+    for (const trace of traces.traces.values()) {
+      for (const root of trace.roots) if (root.kind === 'SERVER' || root.kind === 'CONSUMER') this.entries.push(root);
+    }
+    this.entries.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+  }
+
+  /** Entries starting in [from, to], by binary search then a scan of the window. */
+  startingBetween(from: bigint, to: bigint): Span[] {
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.entries[mid]!.startTimeUnixNano < from) low = mid + 1;
+      else high = mid;
+    }
+    const found: Span[] = [];
+    for (let i = low; i < this.entries.length && this.entries[i]!.startTimeUnixNano <= to; i++) found.push(this.entries[i]!);
+    return found;
+  }
+}
+
+/** An outgoing call with no child in its own trace: where lost propagation shows. */
+export function isChildlessCall(span: Span, trace: Trace): boolean {
+  return (span.kind === 'CLIENT' || span.kind === 'PRODUCER') && trace.children(span).length === 0;
+}
+
+export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows): LostHop | undefined {
+  const candidates = caller.kind === 'PRODUCER' ? consumerCandidates(caller, index, windows) : serverCandidates(caller, index, windows);
+  if (candidates.length === 0) return undefined;
+  const distance = (span: Span): bigint => {
+    const d = span.startTimeUnixNano - caller.startTimeUnixNano;
+    return d < 0n ? -d : d;
+  };
+  const callee = candidates.reduce((best, span) => (distance(span) < distance(best) ? span : best));
+  return { caller, callee, candidates: candidates.length };
+}
+
+function serverCandidates(caller: Span, index: EntryIndex, windows: HopWindows): Span[] {
+  const hints = peerHints(caller);
+  const callerService = serviceOf(caller);
+  const end = caller.endTimeUnixNano + windows.toleranceNano;
+  return index.startingBetween(caller.startTimeUnixNano - windows.toleranceNano, end).filter((span) => {
+    if (span.kind !== 'SERVER' || span.traceId === caller.traceId || span.endTimeUnixNano > end) return false;
+    const service = serviceOf(span);
+    return hints.length > 0 ? hints.some((hint) => hintNamesService(hint, service)) : service !== callerService;
+  });
+}
+
+function consumerCandidates(producer: Span, index: EntryIndex, windows: HopWindows): Span[] {
+  const destination = destinationOf(producer);
+  if (destination === undefined) return [];
+  return index
+    .startingBetween(producer.startTimeUnixNano - windows.toleranceNano, producer.endTimeUnixNano + windows.messagingWindowNano)
+    .filter((span) => span.kind === 'CONSUMER' && span.traceId !== producer.traceId && span.links.length === 0 && destinationOf(span) === destination);
+}
+
+function destinationOf(span: Span): string | undefined {
+  const value = span.attributes['messaging.destination.name'] ?? span.attributes['messaging.destination'];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

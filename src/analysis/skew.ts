@@ -1,0 +1,75 @@
+import type { Span } from '../model/span.js';
+import { serviceOf } from '../model/span.js';
+import type { Trace } from '../model/trace.js';
+
+/**
+ * Clock-skew estimation, after Jaeger's clock-skew adjuster: a child in another
+ * service that does not fit inside its parent is assumed to be shifted by its
+ * host's clock. If the child is not longer than the parent, the offset is what
+ * would centre it in the parent (equal network latency both ways); if it is
+ * longer, what would align the starts. Every call between two services is
+ * measured against the parent's recorded times, and the largest offset per
+ * pair of services is kept. (Jaeger also shifts each parent before measuring
+ * its children, to draw one consistent picture; comparing recorded times
+ * instead means a finding names exactly the two clocks that disagree.)
+ *
+ * Not skew, so never measured: FOLLOWS_FROM children, messaging (a PRODUCER
+ * parent or CONSUMER child), children of the same service, and children that
+ * start after their parent ended unless the pair is a CLIENT -> SERVER call.
+ */
+export interface ServiceSkew {
+  service: string;
+  parentService: string;
+  /** Add to the service's times to put them on the parent service's clock (ns). */
+  offsetNano: bigint;
+  /** The pair with the largest offset. */
+  child: Span;
+  parent: Span;
+  /** Calls between the two services measured, and how many did not fit. */
+  calls: number;
+  skewedCalls: number;
+}
+
+export function estimateClockSkew(trace: Trace, toleranceNano: bigint): ServiceSkew[] {
+  const pairs = new Map<string, ServiceSkew>();
+  for (const child of trace.spans) {
+    const parent = trace.parent(child);
+    if (!parent || !measurable(parent, child)) continue;
+    const key = `${serviceOf(child)}\u0000${serviceOf(parent)}`;
+    const skew = skewOf(parent, child, toleranceNano);
+    const pair = pairs.get(key) ?? { service: serviceOf(child), parentService: serviceOf(parent), offsetNano: 0n, child, parent, calls: 0, skewedCalls: 0 };
+    pair.calls++;
+    if (skew !== 0n) {
+      pair.skewedCalls++;
+      if (abs(skew) > abs(pair.offsetNano)) Object.assign(pair, { offsetNano: skew, child, parent });
+    }
+    pairs.set(key, pair);
+  }
+  return [...pairs.values()].filter((pair) => pair.offsetNano !== 0n);
+}
+
+function abs(n: bigint): bigint {
+  return n < 0n ? -n : n;
+}
+
+function measurable(parent: Span, child: Span): boolean {
+  if (serviceOf(parent) === serviceOf(child)) return false;
+  if (child.parentRefType === 'FOLLOWS_FROM' || parent.kind === 'PRODUCER' || child.kind === 'CONSUMER') return false;
+  const rpc = parent.kind === 'CLIENT' && child.kind === 'SERVER';
+  return rpc || child.startTimeUnixNano < parent.endTimeUnixNano;
+}
+
+/** The child's offset against its parent's recorded times; 0n when it fits within the tolerance. */
+function skewOf(parent: Span, child: Span, toleranceNano: bigint): bigint {
+  const parentStart = parent.startTimeUnixNano;
+  const parentEnd = parent.endTimeUnixNano;
+  const parentDuration = parentEnd - parentStart;
+  const childDuration = child.endTimeUnixNano - child.startTimeUnixNano;
+  if (childDuration > parentDuration) {
+    return child.startTimeUnixNano < parentStart - toleranceNano ? parentStart - child.startTimeUnixNano : 0n;
+  }
+  const fits = child.startTimeUnixNano >= parentStart - toleranceNano && child.endTimeUnixNano <= parentEnd + toleranceNano;
+  if (fits) return 0n;
+  const latency = (parentDuration - childDuration) / 2n;
+  return parentStart + latency - child.startTimeUnixNano;
+}

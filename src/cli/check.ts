@@ -1,0 +1,136 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import type { ReadResult } from '../formats/read.js';
+import { readTraces } from '../formats/read.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
+import { ConfigError, loadConfig, parseRuleFlag, resolveConfig } from '../lint/config.js';
+import { lint } from '../lint/engine.js';
+import type { SeveritySetting } from '../lint/types.js';
+import type { FormatName } from '../model/span.js';
+import { REPORTERS, type ReporterName } from '../report/index.js';
+import { RULES } from '../rules/index.js';
+import { safeText } from '../render/safe-text.js';
+import { useColor } from './color.js';
+import { formatOption, reportReadProblems } from './inputs.js';
+import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
+import { VERSION } from './version.js';
+
+export interface CheckOptions {
+  rule?: string[];
+  maxWarnings?: number;
+  quiet?: boolean;
+  reporter?: ReporterName;
+  outputFile?: string;
+  config?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
+  color?: boolean;
+}
+
+/** `tracelint check`: lint exported traces and report like a CI tool. */
+export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
+  program
+    .command('check')
+    .description('find broken propagation, timing, sampling and hygiene in exported traces')
+    .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
+    .addOption(formatOption())
+    .option('--rule <id=severity...>', 'set a rule to off, warn or error (repeatable)', collect, [])
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
+    .option('--quiet', 'report errors only')
+    .addOption(new Option('--reporter <name>', 'output format').choices(Object.keys(REPORTERS)).default('stylish'))
+    .option('--output-file <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('--config <file>', `config file (default: ${'tracelint.config.json'} found upward from the working directory)`)
+    .option('--baseline <file>', 'report only findings not in this baseline file')
+    .option('--update-baseline', 'write the current findings to the --baseline file and exit 0')
+    .option('--color', 'force colour')
+    .option('--no-color', 'never colour')
+    .action(async (inputs: string[], options: CheckOptions & { format?: FormatName }) => {
+      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd });
+      exit(await checkTraces(read, options, io));
+    });
+};
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new ConfigError(`--max-warnings ${value}: expected a whole number`);
+  return Number(value);
+}
+
+/**
+ * Lints what was read and writes the report: the shared tail of `check` and
+ * `receive`. Exit 0 nothing at error level; 1 errors or too many warnings;
+ * 2 the run was incomplete (unreadable input, a rule that failed).
+ */
+export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO): Promise<ExitCode> {
+  const flags: Array<[string, SeveritySetting]> = (options.rule ?? []).flatMap((flag) => flag.split(',')).map((flag) => parseRuleFlag(flag, RULES));
+  if (options.updateBaseline && !options.baseline) throw new ConfigError('--update-baseline needs --baseline <file>');
+  const { config } = await loadConfig(RULES, io.cwd, options.config);
+  const result = lint(read.traces, resolveConfig(config, RULES, flags));
+
+  if (options.updateBaseline) {
+    await writeFileAtomic(path.resolve(io.cwd, options.baseline!), `${JSON.stringify(makeBaseline(result.diagnostics), null, 2)}\n`);
+    io.stderr.write(`tracelint: wrote ${result.diagnostics.length} finding(s) to the baseline ${safeText(options.baseline!)}\n`);
+    return Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io)) as ExitCode;
+  }
+  let diagnostics = result.diagnostics;
+  let baselined = 0;
+  if (options.baseline) ({ fresh: diagnostics, baselined } = applyBaseline(diagnostics, await readBaseline(path.resolve(io.cwd, options.baseline), options.baseline)));
+  if (options.quiet) diagnostics = diagnostics.filter((d) => d.severity === 'error');
+
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warn').length;
+  const reporterName = options.reporter ?? 'stylish';
+  const toFile = options.outputFile !== undefined;
+  const text = REPORTERS[reporterName]({
+    diagnostics,
+    rules: RULES,
+    summary: {
+      inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })),
+      traces: read.traces.traces.size,
+      spans: read.traces.spanCount,
+      errors,
+      warnings,
+      baselined,
+      ignored: result.ignoredCount,
+    },
+    cwd: io.cwd,
+    color: reporterName === 'stylish' && !toFile && useColor(io.stdout, io.env, options.color),
+    toolVersion: VERSION,
+  });
+  if (toFile) await writeFileAtomic(path.resolve(io.cwd, options.outputFile!), text);
+  else io.stdout.write(text);
+
+  const incomplete = Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io));
+  if (incomplete) return 2;
+  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
+  if (tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+  return errors > 0 || tooManyWarnings ? 1 : 0;
+}
+
+async function readBaseline(file: string, shown: string): Promise<ReturnType<typeof makeBaseline>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new ConfigError(`${shown}: cannot read the baseline file (create it with --update-baseline)`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const baseline = parseBaseline(value);
+  if (!baseline) throw new ConfigError(`${shown}: not a tracelint baseline (expected {"version": 1, "fingerprints": {...}})`);
+  return baseline;
+}
+
+function reportFailures(failures: ReadonlyArray<{ ruleId: string; message: string }>, io: CliIO): ExitCode {
+  for (const failure of failures) io.stderr.write(`tracelint: rule ${failure.ruleId} failed: ${safeText(failure.message)}; its findings are incomplete\n`);
+  return failures.length > 0 ? 2 : 0;
+}

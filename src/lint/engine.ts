@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import type { Span } from '../model/span.js';
+import { serviceOf } from '../model/span.js';
+import type { Trace, TraceSet } from '../model/trace.js';
+import { RULES } from '../rules/index.js';
+import type { IgnorePattern, ResolvedConfig } from './config.js';
+import { resolveConfig } from './config.js';
+import type { Diagnostic, Finding, OptionValues, Rule, RuleOptions, Severity, SeveritySetting } from './types.js';
+import { wildcardMatch } from './wildcard.js';
+
+export interface RuleFailure {
+  ruleId: string;
+  message: string;
+}
+
+export interface LintResult {
+  /** Sorted by file, line, column, trace, rule and span. */
+  diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
+  /** Findings left out by ignore patterns. */
+  ignoredCount: number;
+  /** Rules that threw: their findings are incomplete, and the run exits 2. */
+  failures: RuleFailure[];
+}
+
+/**
+ * Runs every enabled rule over the traces and turns their findings into
+ * diagnostics: severity from the config (per service where an override says
+ * so), ignore patterns applied, fingerprints added, deterministic order.
+ * A rule that throws does not stop the others; it is reported as a failure.
+ */
+export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly Rule[] = RULES): LintResult {
+  const settings = config ?? resolveConfig({}, rules);
+  const diagnostics: Diagnostic[] = [];
+  const failures: RuleFailure[] = [];
+  let ignoredCount = 0;
+  for (const rule of rules) {
+    const setting = settings.rules.get(rule.id) ?? { severity: rule.defaultSeverity, options: defaultOptions(rule) };
+    const enabledSomewhere = setting.severity !== 'off' || settings.overrides.some((override) => (override.rules[rule.id] ?? 'off') !== 'off');
+    if (!enabledSomewhere) continue;
+    const report = (finding: Finding): void => {
+      const configured = severityFor(rule.id, setting.severity, finding, settings);
+      // A finding may lower its severity (graded thresholds), never raise it above the configured one.
+      const diagnostic = toDiagnostic(rule, finding, configured !== 'off' && finding.severity === 'warn' ? 'warn' : configured);
+      if (!diagnostic) return;
+      if (settings.ignore.some((pattern) => ignores(pattern, diagnostic, finding.span))) ignoredCount++;
+      else diagnostics.push(diagnostic);
+    };
+    const context = { options: setting.options as OptionValues<RuleOptions>, traces, report };
+    try {
+      if (rule.scope === 'set') rule.check(context);
+      else for (const trace of traces.traces.values()) rule.check({ ...context, trace });
+    } catch (error) {
+      failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  diagnostics.sort(compareDiagnostics);
+  return {
+    diagnostics,
+    errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+    warningCount: diagnostics.filter((d) => d.severity === 'warn').length,
+    ignoredCount,
+    failures,
+  };
+}
+
+function defaultOptions(rule: Rule): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(rule.options).map(([name, option]) => [name, option.default]));
+}
+
+/** The severity for a finding: the first override naming the finding's service, else the rule's. */
+function severityFor(ruleId: string, base: SeveritySetting, finding: Finding, config: ResolvedConfig): SeveritySetting {
+  const service = finding.span ? serviceOf(finding.span) : undefined;
+  if (service === undefined) return base;
+  for (const override of config.overrides) {
+    const severity = override.rules[ruleId];
+    if (severity !== undefined && override.services.some((pattern) => wildcardMatch(pattern, service))) return severity;
+  }
+  return base;
+}
+
+function toDiagnostic(rule: Rule, finding: Finding, severity: SeveritySetting): Diagnostic | undefined {
+  if (severity === 'off') return undefined;
+  const span = finding.span;
+  const traceId = span?.traceId ?? finding.trace?.traceId;
+  const diagnostic: Diagnostic = {
+    ruleId: rule.id,
+    severity: severity as Severity,
+    message: finding.message,
+    data: finding.data ?? {},
+    fingerprint: fingerprint(rule.id, traceId, span?.spanId, finding.key),
+  };
+  if (traceId !== undefined) diagnostic.traceId = traceId;
+  if (span) {
+    diagnostic.spanId = span.spanId;
+    diagnostic.service = serviceOf(span);
+    diagnostic.location = span.source;
+  } else if (finding.trace) {
+    const first = firstSpan(finding.trace);
+    if (first) diagnostic.location = { file: first.source.file, format: first.source.format };
+  }
+  return diagnostic;
+}
+
+function firstSpan(trace: Trace): Span | undefined {
+  return trace.roots[0] ?? trace.spans[0];
+}
+
+/** Stable across runs: depends on what the finding is about, not on span order or file lines. */
+export function fingerprint(ruleId: string, traceId: string | undefined, spanId: string | undefined, key: string | undefined): string {
+  return createHash('sha256')
+    .update([ruleId, traceId ?? '', spanId ?? '', key ?? ''].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+function ignores(pattern: IgnorePattern, diagnostic: Diagnostic, span: Span | undefined): boolean {
+  const checks: Array<[string | undefined, string | undefined]> = [
+    [pattern.rule, diagnostic.ruleId],
+    [pattern.service, diagnostic.service],
+    [pattern.span, span?.name],
+    [pattern.trace, diagnostic.traceId],
+    [pattern.file, diagnostic.location?.file],
+  ];
+  return checks.every(([wanted, actual]) => wanted === undefined || (actual !== undefined && wildcardMatch(wanted, actual)));
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    compare(a.location?.file ?? '', b.location?.file ?? '') ||
+    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
+    compare(a.traceId ?? '', b.traceId ?? '') ||
+    compare(a.ruleId, b.ruleId) ||
+    compare(a.spanId ?? '', b.spanId ?? '') ||
+    compare(a.fingerprint, b.fingerprint)
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

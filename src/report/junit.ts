@@ -1,0 +1,42 @@
+import { displayPath } from './paths.js';
+import type { Reporter } from './types.js';
+
+/**
+ * JUnit XML, as CI systems read it: one test suite per rule that ran, one failing
+ * test case per finding; a run with no findings is one passing case, so the
+ * report is never empty.
+ */
+export const junitReporter: Reporter = ({ diagnostics, rules, summary, cwd }) => {
+  const byRule = new Map<string, typeof diagnostics>();
+  for (const d of diagnostics) byRule.set(d.ruleId, [...(byRule.get(d.ruleId) ?? []), d]);
+  const suites: string[] = [];
+  for (const [ruleId, found] of byRule) {
+    const summaryText = rules.find((rule) => rule.id === ruleId)?.summary ?? ruleId;
+    const cases = found.map((d) => {
+      const where = d.location ? `${displayPath(d.location.file, cwd)}${d.location.line !== undefined ? `:${d.location.line}:${d.location.column ?? 1}` : ''}` : '';
+      const name = `${d.traceId ? `trace ${d.traceId}` : 'input'}${d.spanId ? ` span ${d.spanId}` : ''}`;
+      return [
+        `    <testcase classname="tracelint.${xml(ruleId)}" name="${xml(name)}"${where ? ` file="${xml(where)}"` : ''}>`,
+        `      <failure type="${d.severity}" message="${xml(d.message)}">${xml(`${d.message}\n${where}\nrule: ${ruleId} (${summaryText})`)}</failure>`,
+        '    </testcase>',
+      ].join('\n');
+    });
+    suites.push(`  <testsuite name="${xml(ruleId)}" tests="${found.length}" failures="${found.length}" errors="0">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  if (suites.length === 0) {
+    suites.push(`  <testsuite name="tracelint" tests="1" failures="0" errors="0">\n    <testcase classname="tracelint" name="${xml(`${summary.traces} traces, ${summary.spans} spans: no findings`)}"/>\n  </testsuite>`);
+  }
+  const tests = Math.max(1, diagnostics.length);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tracelint" tests="${tests}" failures="${diagnostics.length}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
+};
+
+/** Escapes for attributes and text, and drops characters XML 1.0 cannot hold at all. */
+export function xml(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}

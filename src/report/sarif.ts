@@ -1,0 +1,62 @@
+import type { Rule } from '../lint/types.js';
+import { displayPath } from './paths.js';
+import type { Reporter } from './types.js';
+
+/**
+ * SARIF 2.1.0, for code-scanning dashboards: the rules as the tool's driver
+ * rules (with their docs as help), each finding as a result with its file
+ * location, a partial fingerprint for deduplication across runs, and the
+ * trace, span, service and measured data as properties.
+ */
+export const sarifReporter: Reporter = ({ diagnostics, rules, cwd, toolVersion }) => {
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'tracelint',
+            version: toolVersion,
+            informationUri: 'https://www.npmjs.com/package/tracelint',
+            rules: rules.map(sarifRule),
+          },
+        },
+        results: diagnostics.map((d) => ({
+          ruleId: d.ruleId,
+          ...(ruleIndex.has(d.ruleId) ? { ruleIndex: ruleIndex.get(d.ruleId) } : {}),
+          level: d.severity === 'error' ? 'error' : 'warning',
+          message: { text: d.message },
+          ...(d.location
+            ? {
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: encodeURI(displayPath(d.location.file, cwd)) },
+                      ...(d.location.line !== undefined ? { region: { startLine: d.location.line, ...(d.location.column !== undefined ? { startColumn: d.location.column } : {}) } } : {}),
+                    },
+                  },
+                ],
+              }
+            : {}),
+          partialFingerprints: { 'tracelint/v1': d.fingerprint },
+          properties: { traceId: d.traceId ?? null, spanId: d.spanId ?? null, service: d.service ?? null, data: d.data },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+};
+
+function sarifRule(rule: Rule): Record<string, unknown> {
+  return {
+    id: rule.id,
+    name: rule.id,
+    shortDescription: { text: rule.summary },
+    fullDescription: { text: rule.docs.why },
+    help: { text: `${rule.docs.why}\n\nHow to fix: ${rule.docs.fix}`, markdown: `${rule.docs.why}\n\n**How to fix:** ${rule.docs.fix}` },
+    defaultConfiguration: { level: rule.defaultSeverity === 'error' ? 'error' : 'warning' },
+    properties: { category: rule.category, tags: ['tracing', rule.category] },
+  };
+}

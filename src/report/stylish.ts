@@ -1,0 +1,48 @@
+import { Chalk } from 'chalk';
+import type { Diagnostic } from '../lint/types.js';
+import { safeText } from '../render/safe-text.js';
+import { displayPath } from './paths.js';
+import type { Reporter } from './types.js';
+
+/**
+ * The human reporter: findings grouped by input file and trace, each line with
+ * its position, severity, message and rule, then a summary line. Colour only
+ * when the CLI says so; every text from the trace made terminal-safe.
+ */
+export const stylishReporter: Reporter = ({ diagnostics, summary, cwd, color }) => {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const lines: string[] = [];
+  const groups = new Map<string, Map<string, Diagnostic[]>>();
+  for (const d of diagnostics) {
+    const file = d.location ? displayPath(d.location.file, cwd) : '(all inputs)';
+    const traces = groups.get(file) ?? new Map<string, Diagnostic[]>();
+    groups.set(file, traces);
+    const key = d.traceId ?? '';
+    traces.set(key, [...(traces.get(key) ?? []), d]);
+  }
+  for (const [file, traces] of groups) {
+    lines.push(c.underline(safeText(file)));
+    for (const [traceId, found] of traces) {
+      lines.push(`  ${c.dim('trace')} ${traceId ? c.cyan(safeText(traceId)) : c.dim('(across traces)')}`);
+      const positions = found.map((d) => (d.location?.line !== undefined ? `${d.location.line}:${d.location.column ?? 1}` : ''));
+      const width = Math.max(...positions.map((p) => p.length));
+      found.forEach((d, i) => {
+        const severity = d.severity === 'error' ? c.red('error') : c.yellow('warn ');
+        lines.push(`    ${c.dim(positions[i]!.padEnd(width))}  ${severity}  ${safeText(d.message)}  ${c.dim(d.ruleId)}`);
+      });
+    }
+    lines.push('');
+  }
+  const problems = summary.errors + summary.warnings;
+  const scope = `${summary.traces} trace${summary.traces === 1 ? '' : 's'}, ${summary.spans} span${summary.spans === 1 ? '' : 's'}`;
+  const extras = [summary.baselined ? `${summary.baselined} in baseline` : '', summary.ignored ? `${summary.ignored} ignored` : ''].filter(Boolean).join(', ');
+  if (problems === 0) {
+    lines.push(`${c.green('✔')} no problems in ${scope}${extras ? ` (${extras})` : ''}`);
+  } else {
+    const mark = summary.errors > 0 ? c.red.bold('✖') : c.yellow.bold('⚠');
+    lines.push(
+      `${mark} ${problems} problem${problems === 1 ? '' : 's'} (${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${scope}${extras ? ` (${extras})` : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+};

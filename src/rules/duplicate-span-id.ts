@@ -1,0 +1,39 @@
+import { defineRule } from '../lint/types.js';
+import type { Span } from '../model/span.js';
+import { durationNano, serviceOf } from '../model/span.js';
+import { spanLabel } from './support/describe.js';
+
+export const duplicateSpanId = defineRule({
+  id: 'duplicate-span-id',
+  category: 'ids',
+  defaultSeverity: 'error',
+  summary: 'Several spans in one trace share a span id',
+  docs: {
+    why: 'Span ids identify spans within a trace; a duplicate makes parent links ambiguous, so children hang under the wrong span and backends merge or drop data. Identical copies mean the same span was exported twice (a retry, two exporters, a pipeline that duplicates); different spans with one id mean a broken id generator or a context reused to start several spans.',
+    fix: 'For identical copies, look for double export (two span processors, a Collector pipeline fan-out into one backend, retries without deduplication). For different spans, use the SDK\'s id generator and never create spans with a fixed or copied span id. (Zipkin\'s shared client/server pairs are not reported.)',
+  },
+  options: {},
+  scope: 'trace',
+  check({ trace, report }) {
+    for (const [spanId, spans] of trace!.spansById) {
+      if (spans.length < 2 || isZipkinSharedPair(spans)) continue;
+      const identical = spans.every((span) => sameSpan(span, spans[0]!));
+      report({
+        span: spans[1]!,
+        message: identical
+          ? `span id ${spanId} appears ${spans.length} times with identical content (${spanLabel(spans[0]!)}): the span was exported more than once`
+          : `span id ${spanId} is used by ${spans.length} different spans: ${spans.slice(0, 3).map(spanLabel).join(', ')}${spans.length > 3 ? ', …' : ''}`,
+        data: { spanId, count: spans.length, identical, services: [...new Set(spans.map(serviceOf))].sort() },
+      });
+    }
+  },
+});
+
+/** Zipkin's RPC halves: one CLIENT (or unmarked) span and its `shared` SERVER span. */
+function isZipkinSharedPair(spans: readonly Span[]): boolean {
+  return spans.length === 2 && spans.filter((span) => span.shared).length === 1 && spans.some((span) => span.shared && span.kind === 'SERVER');
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.name === b.name && a.parentSpanId === b.parentSpanId && a.startTimeUnixNano === b.startTimeUnixNano && durationNano(a) === durationNano(b) && serviceOf(a) === serviceOf(b);
+}

@@ -1,0 +1,19 @@
+import type { Span } from '../../model/span.js';
+import { serviceOf } from '../../model/span.js';
+import { safeText } from '../../render/safe-text.js';
+
+/** How rule messages name a span: kind, quoted name and service, e.g. CLIENT 'GET /cart' in checkout. */
+export function spanLabel(span: Span): string {
+  const kind = span.kind === 'UNSPECIFIED' || span.kind === 'INTERNAL' ? '' : `${span.kind} `;
+  return `${kind}'${clip(span.name)}' in ${clip(serviceOf(span))}`;
+}
+
+/** Keeps messages one readable line whatever the trace holds. */
+export function clip(text: string, max = 80): string {
+  const safe = safeText(text);
+  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
+}
+
+export function ms(ns: bigint): number {
+  return Math.round(Number(ns) / 1e3) / 1e3;
+}

@@ -1,0 +1,133 @@
+/**
+ * Finds personal data and secrets in strings, in linear time: every scan is a
+ * bounded walk or a regular expression without nested quantifiers, and each
+ * is checked against catastrophic backtracking by the regex-safety test.
+ * A detection says what kind of data it is and shows it masked, never whole.
+ */
+export type PiiKind = 'email' | 'card-number' | 'phone-number' | 'bearer-token' | 'jwt' | 'aws-access-key' | 'private-key' | 'url-credentials' | 'secret-by-name';
+
+export interface PiiMatch {
+  kind: PiiKind;
+  /** The value masked: enough to find it, never enough to use it. */
+  masked: string;
+}
+
+const SECRET_NAME = /(?:^|[._-])(?:password|passwd|pwd|secret|token|api[._-]?key|apikey|access[._-]?key|private[._-]?key|client[._-]?secret|authorization|cookie|set-cookie|session[._-]?id|credentials?)(?:$|[._-])/i;
+const NOT_A_SECRET = /^(?:|\*+|x+|redacted|\[redacted\]|<redacted>|masked|none|null|true|false|bearer|basic)$/i;
+const BEARER = /\bbearer\s+[A-Za-z0-9._~+/-]{8,}=*/i;
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/;
+const AWS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,128}@/i;
+const PHONE_KEY = /(?:^|[._-])(?:phone|mobile|msisdn|tel|telephone)(?:$|[._-])/i;
+
+/** Whether an attribute key names a secret (password, token, api key, authorization…). */
+export function isSecretName(key: string): boolean {
+  return SECRET_NAME.test(key);
+}
+
+/** Everything that looks like personal data or a secret in one value, with the attribute key as context. */
+export function detectPii(value: string, key?: string): PiiMatch[] {
+  const found: PiiMatch[] = [];
+  if (key !== undefined && isSecretName(key) && !NOT_A_SECRET.test(value.trim())) found.push({ kind: 'secret-by-name', masked: maskSecret(value) });
+  const jwt = JWT.exec(value);
+  if (jwt) found.push({ kind: 'jwt', masked: maskSecret(jwt[0]) });
+  const bearer = BEARER.exec(value);
+  if (bearer && !jwt) found.push({ kind: 'bearer-token', masked: `Bearer ${maskSecret(bearer[0].slice(7).trim())}` });
+  const aws = AWS_KEY.exec(value);
+  if (aws) found.push({ kind: 'aws-access-key', masked: `${aws[0].slice(0, 4)}${'*'.repeat(12)}${aws[0].slice(-4)}` });
+  if (PRIVATE_KEY.test(value)) found.push({ kind: 'private-key', masked: '-----BEGIN … PRIVATE KEY----- (redacted)' });
+  const credentials = URL_CREDENTIALS.exec(value);
+  if (credentials) found.push({ kind: 'url-credentials', masked: `${credentials[0].slice(0, credentials[0].indexOf('://') + 3)}****:****@` });
+  const email = findEmail(value);
+  if (email) found.push({ kind: 'email', masked: maskEmail(email) });
+  const card = findCardNumber(value);
+  if (card) found.push({ kind: 'card-number', masked: `****${card.slice(-4)}` });
+  const phone = findPhoneNumber(value, key);
+  if (phone) found.push({ kind: 'phone-number', masked: `${phone.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, phone.replace(/\D/g, '').length - 2))}${phone.replace(/\D/g, '').slice(-2)}` });
+  return found;
+}
+
+function maskSecret(secret: string): string {
+  return `**** (${secret.length} chars)`;
+}
+
+function maskEmail(email: string): string {
+  const at = email.indexOf('@');
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  return `${email[0]}***@${domain[0]}***${domain.slice(dot)}`;
+}
+
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+
+/** An e-mail address: a bounded walk out from each '@' (local part ≤ 64, domain ≤ 255). */
+function findEmail(value: string): string | undefined {
+  let at = value.indexOf('@');
+  while (at !== -1) {
+    let start = at;
+    while (start > 0 && at - start < 64 && LOCAL_CHAR.test(value[start - 1]!)) start--;
+    let end = at + 1;
+    while (end < value.length && end - at < 255 && DOMAIN_CHAR.test(value[end]!)) end++;
+    const domain = value.slice(at + 1, end).replace(/\.+$/, '');
+    const tld = domain.slice(domain.lastIndexOf('.') + 1);
+    if (start < at && domain.includes('.') && /^[A-Za-z]{2,24}$/.test(tld) && !domain.startsWith('.')) return value.slice(start, at + 1 + domain.length);
+    at = value.indexOf('@', at + 1);
+  }
+  return undefined;
+}
+
+/** 13–19 digits (single spaces or dashes between groups allowed) with a card prefix and a valid Luhn check digit. */
+function findCardNumber(value: string): string | undefined {
+  let i = 0;
+  while (i < value.length) {
+    if (!isDigit(value, i) || (i > 0 && /[A-Za-z0-9]/.test(value[i - 1]!))) {
+      i++;
+      continue;
+    }
+    let digits = '';
+    let j = i;
+    while (j < value.length && digits.length <= 19) {
+      if (isDigit(value, j)) digits += value[j++];
+      else if ((value[j] === ' ' || value[j] === '-') && isDigit(value, j + 1)) j++;
+      else break;
+    }
+    const followedByWord = j < value.length && /[A-Za-z0-9]/.test(value[j]!);
+    if (!followedByWord && digits.length >= 13 && digits.length <= 19 && /^(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5))/.test(digits) && luhn(digits)) return digits;
+    i = j + 1;
+  }
+  return undefined;
+}
+
+/** International numbers (+ and 8–15 digits), or any 7–15 digit number under a phone-like key. */
+function findPhoneNumber(value: string, key?: string): string | undefined {
+  const international = /(?:^|[^\w+])(\+\d[\d ().-]{6,20}\d)/.exec(value);
+  if (international) {
+    const digits = international[1]!.replace(/\D/g, '');
+    if (digits.length >= 8 && digits.length <= 15) return international[1];
+  }
+  if (key !== undefined && PHONE_KEY.test(key)) {
+    const digits = value.replace(/[\s().+-]/g, '');
+    if (/^\d{7,15}$/.test(digits)) return value.trim();
+  }
+  return undefined;
+}
+
+function isDigit(value: string, i: number): boolean {
+  const c = value.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
