@@ -7,6 +7,8 @@ export interface SpanSource {
   format: FormatName;
   /** Positions of span objects in document order (see scanJson); may be empty. */
   positions: readonly Position[];
+  /** Where the document's top-level value starts (a Zipkin file may be one span object). */
+  rootPosition?: Position;
 }
 
 /** One export format: recognises its parsed JSON and turns it into spans. */

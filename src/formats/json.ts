@@ -11,6 +11,8 @@ export interface ParsedDocument {
   value: unknown;
   /** Line and column of each span-shaped object, in document order. */
   spanPositions: Position[];
+  /** Where the top-level object or array starts. */
+  rootPosition: Position | undefined;
 }
 
 /**
@@ -27,7 +29,8 @@ export function parseDocument(text: string, file: string, firstLine = 1): Parsed
   } catch {
     throw syntaxError(source, file, firstLine);
   }
-  return { value, spanPositions: positionsOf(source, scan.spanOffsets, firstLine) };
+  const rootPosition = scan.rootOffset === -1 ? undefined : positionsOf(source, [scan.rootOffset], firstLine)[0];
+  return { value, spanPositions: positionsOf(source, scan.spanOffsets, firstLine), rootPosition };
 }
 
 function syntaxError(text: string, file: string, firstLine: number): InputError {

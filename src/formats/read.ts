@@ -80,11 +80,11 @@ export function decodeText(text: string, file: string, format?: FormatName): Dec
     return { format: 'otlp-jsonl', spans, problems };
   }
   if (text.trim() === '') throw new InputError(file, 'empty input: expected a JSON trace export');
-  const { value, spanPositions } = parseDocument(text, file);
+  const { value, spanPositions, rootPosition } = parseDocument(text, file);
   const decoder = format === undefined ? detectDecoder(value, file) : decoderFor(format);
   if (!decoder) throw new InputError(file, `format ${format} cannot be read from a JSON document`);
   if (!decoder.matches(value)) throw new InputError(file, `not ${decoder.format}: expected ${decoder.shape}`);
-  const spans = decoder.decode(value, { file, format: decoder.format, positions: spanPositions });
+  const spans = decoder.decode(value, { file, format: decoder.format, positions: spanPositions, ...(rootPosition ? { rootPosition } : {}) });
   attachPositions(spans, spanPositions);
   return { format: decoder.format, spans, problems: [] };
 }

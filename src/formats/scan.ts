@@ -10,6 +10,8 @@ export interface JsonScan {
   spanOffsets: number[];
   /** [start, end) of integer literals with 16 or more digits. */
   longIntegers: Array<[number, number]>;
+  /** Offset of the first '{' or '[' (the top-level value), or -1. */
+  rootOffset: number;
 }
 
 const QUOTE = 0x22;
@@ -22,6 +24,7 @@ export function scanJson(text: string): JsonScan {
   const path: string[] = [];
   const inObject: boolean[] = [];
   let expectKey = false;
+  let rootOffset = -1;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -33,11 +36,13 @@ export function scanJson(text: string): JsonScan {
       }
       i = end;
     } else if (c === 0x7b /* { */) {
+      if (rootOffset === -1) rootOffset = i;
       if (isSpanPath(path)) spanOffsets.push(i);
       path.push('');
       inObject.push(true);
       expectKey = true;
     } else if (c === 0x5b /* [ */) {
+      if (rootOffset === -1) rootOffset = i;
       path.push('#');
       inObject.push(false);
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
@@ -52,7 +57,7 @@ export function scanJson(text: string): JsonScan {
       i = end - 1;
     }
   }
-  return { spanOffsets, longIntegers };
+  return { spanOffsets, longIntegers, rootOffset };
 }
 
 /** Where spans sit: `…spans[i]` (OTLP, Tempo, Jaeger) or a top-level array (Zipkin, Jaeger dumps). */

@@ -60,6 +60,8 @@ export class JsonSplitter {
   /** Envelope offsets and the input positions they came from, to place envelope errors. */
   private readonly segments: Array<{ offset: number; position: Position }> = [];
   private started = false;
+  /** Where the top-level value starts, once seen. */
+  rootPosition: Position | undefined;
 
   constructor(
     private readonly file: string,
@@ -126,6 +128,7 @@ export class JsonSplitter {
       return this.envelopeToken(text, i, end + 1);
     }
     if (c === '{' || c === '[') {
+      this.rootPosition ??= { line: this.line, column: this.column };
       const path = this.keyPath();
       const split = c === '[' && path !== undefined && path.length <= MAX_SPLIT_DEPTH;
       this.frames.push({ kind: c === '{' ? 'object' : 'array', key: undefined, expectKey: c === '{', split, afterElement: false, needElement: false, path: path ?? [] });

@@ -262,7 +262,8 @@ class DocumentReader {
     if (!decoder) throw new InputError(this.file, `format ${this.forced} cannot be read from a JSON document`);
     if (!decoder.matches(envelope)) throw new InputError(this.file, `not ${decoder.format}: expected ${decoder.shape}`);
     this.decoder = decoder;
-    this.emit(decoder.decode(envelope, { file: this.file, format: decoder.format, positions }), positions);
+    const root = this.splitter.rootPosition;
+    this.emit(decoder.decode(envelope, { file: this.file, format: decoder.format, positions, ...(root ? { rootPosition: root } : {}) }), positions);
   }
 
   format(): FormatName {

@@ -33,8 +33,11 @@ export const zipkinDecoder: Decoder = {
     const read = new FieldReader(source.file, undefined);
     const services = new Map<string, Resource>();
     return (spansOf(value) ?? []).map((entry, i) => {
-      read.at(source.positions[i] ?? (Array.isArray(value) ? undefined : { line: 1, column: 1 }));
-      return decodeSpan(read, read.object(entry, `[${i}]`), `[${i}]`, services, source);
+      const position = Array.isArray(value) ? source.positions[i] : source.rootPosition;
+      read.at(position);
+      const span = decodeSpan(read, read.object(entry, `[${i}]`), `[${i}]`, services, source);
+      if (position && !Array.isArray(value)) Object.assign(span.source, position);
+      return span;
     });
   },
 };
@@ -111,12 +114,17 @@ function addRemoteEndpoint(read: FieldReader, endpoint: Raw | undefined, path: s
   if (endpoint.port !== undefined && attributes['network.peer.port'] === undefined) attributes['network.peer.port'] = read.count(endpoint.port, `${path}.port`);
 }
 
+/**
+ * The OpenTelemetry Zipkin exporter writes `otel.status_code` and puts the
+ * description in the `error` tag; Zipkin's own convention is the `error` tag
+ * alone, its value the message ("" when there is none).
+ */
 function takeStatus(attributes: Attributes): Span['status'] {
   const otel = takeOtelStatus(attributes);
-  if (otel) return otel;
   const error = attributes.error;
-  if (typeof error !== 'string') return { code: 'UNSET' };
-  // Zipkin's convention: the `error` tag's value is the message ("" when there is none).
+  if (otel && otel.code !== 'ERROR') return otel;
+  if (typeof error !== 'string') return otel ?? { code: 'UNSET' };
   delete attributes.error;
-  return error !== '' && error !== 'true' ? { code: 'ERROR', message: error } : { code: 'ERROR' };
+  const message = otel?.message ?? (error !== '' && error !== 'true' ? error : undefined);
+  return message ? { code: 'ERROR', message } : { code: 'ERROR' };
 }

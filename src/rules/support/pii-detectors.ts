@@ -15,10 +15,8 @@ export interface PiiMatch {
 const SECRET_NAME = /(?:^|[._-])(?:password|passwd|pwd|secret|token|api[._-]?key|apikey|access[._-]?key|private[._-]?key|client[._-]?secret|authorization|cookie|set-cookie|session[._-]?id|credentials?)(?:$|[._-])/i;
 const NOT_A_SECRET = /^(?:|\*+|x+|redacted|\[redacted\]|<redacted>|masked|none|null|true|false|bearer|basic)$/i;
 const BEARER = /\bbearer\s+[A-Za-z0-9._~+/-]{8,}=*/i;
-const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/;
 const AWS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
-const URL_CREDENTIALS = /[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@]{1,128}:[^\s/@]{1,128}@/i;
 const PHONE_KEY = /(?:^|[._-])(?:phone|mobile|msisdn|tel|telephone)(?:$|[._-])/i;
 
 /** Whether an attribute key names a secret (password, token, api key, authorization…). */
@@ -30,15 +28,14 @@ export function isSecretName(key: string): boolean {
 export function detectPii(value: string, key?: string): PiiMatch[] {
   const found: PiiMatch[] = [];
   if (key !== undefined && isSecretName(key) && !NOT_A_SECRET.test(value.trim())) found.push({ kind: 'secret-by-name', masked: maskSecret(value) });
-  const jwt = JWT.exec(value);
-  if (jwt) found.push({ kind: 'jwt', masked: maskSecret(jwt[0]) });
+  const jwt = findJwt(value);
+  if (jwt) found.push({ kind: 'jwt', masked: maskSecret(jwt) });
   const bearer = BEARER.exec(value);
   if (bearer && !jwt) found.push({ kind: 'bearer-token', masked: `Bearer ${maskSecret(bearer[0].slice(7).trim())}` });
   const aws = AWS_KEY.exec(value);
   if (aws) found.push({ kind: 'aws-access-key', masked: `${aws[0].slice(0, 4)}${'*'.repeat(12)}${aws[0].slice(-4)}` });
   if (PRIVATE_KEY.test(value)) found.push({ kind: 'private-key', masked: '-----BEGIN … PRIVATE KEY----- (redacted)' });
-  const credentials = URL_CREDENTIALS.exec(value);
-  if (credentials) found.push({ kind: 'url-credentials', masked: `${credentials[0].slice(0, credentials[0].indexOf('://') + 3)}****:****@` });
+  if (hasUrlCredentials(value)) found.push({ kind: 'url-credentials', masked: '://****:****@' });
   const email = findEmail(value);
   if (email) found.push({ kind: 'email', masked: maskEmail(email) });
   const card = findCardNumber(value);
@@ -70,7 +67,8 @@ function findEmail(value: string): string | undefined {
     while (start > 0 && at - start < 64 && LOCAL_CHAR.test(value[start - 1]!)) start--;
     let end = at + 1;
     while (end < value.length && end - at < 255 && DOMAIN_CHAR.test(value[end]!)) end++;
-    const domain = value.slice(at + 1, end).replace(/\.+$/, '');
+    while (end > at + 1 && value[end - 1] === '.') end--;
+    const domain = value.slice(at + 1, end);
     const tld = domain.slice(domain.lastIndexOf('.') + 1);
     if (start < at && domain.includes('.') && /^[A-Za-z]{2,24}$/.test(tld) && !domain.startsWith('.')) return value.slice(start, at + 1 + domain.length);
     at = value.indexOf('@', at + 1);
@@ -112,6 +110,55 @@ function findPhoneNumber(value: string, key?: string): string | undefined {
     if (/^\d{7,15}$/.test(digits)) return value.trim();
   }
   return undefined;
+}
+
+const BASE64URL = /[A-Za-z0-9_-]/;
+
+/** The end of a run of base64url characters starting at `from`. */
+function base64urlRun(value: string, from: number): number {
+  let end = from;
+  while (end < value.length && BASE64URL.test(value[end]!)) end++;
+  return end;
+}
+
+/**
+ * A JWT: three base64url segments joined by dots, the first two starting with
+ * `eyJ` (base64 of '{"'). Each failed start resumes after the run it scanned,
+ * so the search is linear.
+ */
+function findJwt(value: string): string | undefined {
+  let start = value.indexOf('eyJ');
+  while (start !== -1) {
+    const first = base64urlRun(value, start);
+    if (first - start >= 7 && value[first] === '.' && value.startsWith('eyJ', first + 1)) {
+      const second = base64urlRun(value, first + 1);
+      if (second - first - 1 >= 7 && value[second] === '.') {
+        const third = base64urlRun(value, second + 1);
+        if (third - second - 1 >= 4) return value.slice(start, third);
+      }
+    }
+    start = value.indexOf('eyJ', Math.max(first, start + 1));
+  }
+  return undefined;
+}
+
+/** `scheme://user:password@` — a bounded look after each `://`. */
+function hasUrlCredentials(value: string): boolean {
+  let at = value.indexOf('://');
+  while (at !== -1) {
+    let colon = -1;
+    for (let i = at + 3; i < value.length && i < at + 260; i++) {
+      const c = value[i]!;
+      if (c === '@') {
+        if (colon > at + 3 && i > colon + 1) return true;
+        break;
+      }
+      if (c === '/' || c === ' ' || c === '\t' || c === '\n') break;
+      if (c === ':' && colon === -1) colon = i;
+    }
+    at = value.indexOf('://', at + 3);
+  }
+  return false;
 }
 
 function isDigit(value: string, i: number): boolean {

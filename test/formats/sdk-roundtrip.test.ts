@@ -1,0 +1,99 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import type { Span } from '../../src/model/span.js';
+import { decodeSdk, hrToNanos, inject, ms, sdkSystem, SpanKind, toOtlpJson, toOtlpJsonLines, toZipkinJson } from '../support/sdk.js';
+
+/** A trace exercising every field: kinds, typed and array attributes, events, links, status, ns times. */
+async function richTrace(): Promise<ReadableSpan[]> {
+  const { svc, spans } = sdkSystem(['frontend', 'checkout']);
+  const root = svc.frontend!.start('GET /cart', { kind: SpanKind.SERVER, at: 0.000123, attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200, 'retry.ratio': 0.25, 'feature.on': true, 'tags.list': ['a', 'b'], 'ids.list': [1, 2, 3] } });
+  const client = svc.frontend!.start('POST /checkout', { kind: SpanKind.CLIENT, parent: root, at: 5.5 });
+  const server = svc.checkout!.start('POST /checkout', { kind: SpanKind.SERVER, remote: inject(client), at: 6.25 });
+  server.addEvent('cache.miss', { 'cache.key': 'cart:42', 'cache.size': 3 }, ms(7.000001));
+  server.setStatus({ code: SpanStatusCode.ERROR, message: 'payment declined' });
+  const producer = svc.checkout!.start('orders publish', { kind: SpanKind.PRODUCER, parent: server, at: 8, attributes: { 'messaging.destination.name': 'orders' } });
+  producer.end(ms(9));
+  const consumer = svc.checkout!.start('orders process', { kind: SpanKind.CONSUMER, at: 20, links: [{ context: producer.spanContext(), attributes: { 'link.reason': 'message' } }] });
+  consumer.end(ms(30));
+  const internal = svc.checkout!.start('compute', { kind: SpanKind.INTERNAL, parent: server, at: 10 });
+  internal.setStatus({ code: SpanStatusCode.OK });
+  internal.end(ms(11));
+  server.end(ms(40.999999));
+  client.end(ms(42));
+  root.end(ms(50));
+  return spans();
+}
+
+function roundToMicros(ns: bigint): bigint {
+  return ((ns + 500n) / 1000n) * 1000n;
+}
+
+const KINDS = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const STATUS = ['UNSET', 'OK', 'ERROR'];
+
+function byId(spans: Span[]): Map<string, Span> {
+  return new Map(spans.map((span) => [span.spanId, span]));
+}
+
+describe('SDK spans decode back field by field', () => {
+  it.each([
+    ['OTLP/JSON', toOtlpJson, 'otlp-json'],
+    ['OTLP JSON lines', toOtlpJsonLines, 'otlp-jsonl'],
+  ] as const)('%s', async (_name, encode, format) => {
+    const sdk = await richTrace();
+    const decoded = decodeSdk(encode(sdk));
+    expect(decoded).toHaveLength(sdk.length);
+    const ours = byId(decoded);
+    for (const span of sdk) {
+      const got = ours.get(span.spanContext().spanId)!;
+      expect(got.source.format).toBe(format);
+      expect(got.traceId).toBe(span.spanContext().traceId);
+      expect(got.parentSpanId).toBe(span.parentSpanContext?.spanId);
+      expect(got.name).toBe(span.name);
+      expect(got.kind).toBe(KINDS[span.kind]);
+      expect(got.startTimeUnixNano).toBe(hrToNanos(span.startTime));
+      expect(got.endTimeUnixNano).toBe(hrToNanos(span.endTime));
+      expect(got.status).toEqual(span.status.message ? { code: STATUS[span.status.code], message: span.status.message } : { code: STATUS[span.status.code] });
+      expect({ ...got.attributes }).toEqual(span.attributes);
+      expect(got.events.map((e) => ({ name: e.name, time: e.timeUnixNano, attributes: { ...e.attributes } }))).toEqual(span.events.map((e) => ({ name: e.name, time: hrToNanos(e.time), attributes: e.attributes ?? {} })));
+      expect(got.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: { ...l.attributes } }))).toEqual(span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: l.attributes ?? {} })));
+      expect(got.resource.serviceName).toBe(span.resource.attributes['service.name']);
+      expect({ ...got.resource.attributes }).toMatchObject({ 'service.name': span.resource.attributes['service.name'], 'service.version': '1.0.0' });
+      expect(got.scope).toMatchObject({ name: span.instrumentationScope.name, version: span.instrumentationScope.version });
+      expect(got.flags! & 0xff).toBe(span.spanContext().traceFlags);
+      expect([got.droppedAttributesCount, got.droppedEventsCount, got.droppedLinksCount]).toEqual([span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount]);
+      expect(got.source.line).toBeGreaterThan(0);
+    }
+    // Times beyond 2^53 ns survive exactly, including the sub-microsecond digits.
+    const root = decoded.find((span) => span.name === 'GET /cart')!;
+    expect(root.startTimeUnixNano).toBe(1_704_067_200_000_000_123n);
+    expect(root.startTimeUnixNano > 2n ** 53n).toBe(true);
+  });
+
+  it('Zipkin v2 via the SDK Zipkin exporter transform', async () => {
+    const sdk = await richTrace();
+    const decoded = decodeSdk(toZipkinJson(sdk));
+    expect(decoded).toHaveLength(sdk.length);
+    const ours = byId(decoded);
+    for (const span of sdk) {
+      const got = ours.get(span.spanContext().spanId)!;
+      expect(got.source.format).toBe('zipkin');
+      expect(got.traceId).toBe(span.spanContext().traceId);
+      expect(got.parentSpanId).toBe(span.parentSpanContext?.spanId);
+      expect(got.name).toBe(span.name);
+      // Zipkin has no INTERNAL kind: the exporter leaves kind out.
+      expect(got.kind).toBe(span.kind === SpanKind.INTERNAL ? 'UNSPECIFIED' : KINDS[span.kind]);
+      // Zipkin carries microseconds: the exporter rounds start and duration to µs.
+      expect(got.startTimeUnixNano).toBe(roundToMicros(hrToNanos(span.startTime)));
+      expect(got.endTimeUnixNano - got.startTimeUnixNano).toBe(roundToMicros(hrToNanos(span.endTime) - hrToNanos(span.startTime)));
+      expect(got.status.code).toBe(STATUS[span.status.code]);
+      if (span.status.code === SpanStatusCode.ERROR) expect(got.status.message).toBe(span.status.message);
+      // Zipkin tags are strings: the exporter writes String(value) (arrays comma-joined).
+      for (const [key, value] of Object.entries(span.attributes)) expect(got.attributes[key]).toBe(String(value));
+      // Annotations keep the event name and time (µs); the exporter drops event attributes.
+      expect(got.events.map((e) => [e.name, e.timeUnixNano])).toEqual(span.events.map((e) => [e.name, roundToMicros(hrToNanos(e.time))]));
+      expect(got.resource.serviceName).toBe(span.resource.attributes['service.name']);
+    }
+  });
+});
