@@ -16,7 +16,7 @@ export function runRule<O extends RuleOptions>(rule: Rule<O>, spans: Span[], ove
     const span = finding.span;
     found.push({
       ruleId: rule.id,
-      severity: rule.defaultSeverity,
+      severity: rule.defaultSeverity === 'error' && finding.severity === 'warn' ? 'warn' : rule.defaultSeverity,
       message: finding.message,
       ...(span ? { traceId: span.traceId, spanId: span.spanId, service: serviceOf(span), location: span.source } : finding.trace ? { traceId: finding.trace.traceId } : {}),
       data: finding.data ?? {},

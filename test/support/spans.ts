@@ -58,3 +58,13 @@ export function span(spec: SpanSpec = {}): Span {
     ...rest,
   };
 }
+
+/** A span id from a short label: sid('a1') = '00000000000000a1'. */
+export function sid(label: string): string {
+  return label.padStart(16, '0');
+}
+
+/** A trace id from a short label. */
+export function tid(label: string): string {
+  return label.padStart(32, '0');
+}

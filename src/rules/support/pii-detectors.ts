@@ -35,8 +35,10 @@ export function detectPii(value: string, key?: string): PiiMatch[] {
   const aws = AWS_KEY.exec(value);
   if (aws) found.push({ kind: 'aws-access-key', masked: `${aws[0].slice(0, 4)}${'*'.repeat(12)}${aws[0].slice(-4)}` });
   if (PRIVATE_KEY.test(value)) found.push({ kind: 'private-key', masked: '-----BEGIN … PRIVATE KEY----- (redacted)' });
-  if (hasUrlCredentials(value)) found.push({ kind: 'url-credentials', masked: '://****:****@' });
-  const email = findEmail(value);
+  const urlCredentials = hasUrlCredentials(value);
+  if (urlCredentials) found.push({ kind: 'url-credentials', masked: '://****:****@' });
+  // `user:password@host` also looks like an address; the credentials finding already covers it.
+  const email = urlCredentials ? undefined : findEmail(value);
   if (email) found.push({ kind: 'email', masked: maskEmail(email) });
   const card = findCardNumber(value);
   if (card) found.push({ kind: 'card-number', masked: `****${card.slice(-4)}` });

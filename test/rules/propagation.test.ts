@@ -1,0 +1,113 @@
+import { asyncContextLoss } from '../../src/rules/async-context-loss.js';
+import { lostPropagation } from '../../src/rules/lost-propagation.js';
+import { missingRoot } from '../../src/rules/missing-root.js';
+import { multipleRoots } from '../../src/rules/multiple-roots.js';
+import { orphanSpan } from '../../src/rules/orphan-span.js';
+import { unlinkedConsumer } from '../../src/rules/unlinked-consumer.js';
+import { ruleTable } from '../support/rule-tester.js';
+import { sid, span, tid } from '../support/spans.js';
+
+const A = tid('a');
+const B = tid('b');
+
+ruleTable(orphanSpan, {
+  valid: [
+    { name: 'a root with children', spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('1') })] },
+    { name: 'a single root', spans: [span({ spanId: sid('1') })] },
+  ],
+  invalid: [
+    {
+      name: 'a subtree under a parent nobody exported, reported once with its size',
+      spans: [
+        span({ spanId: sid('1') }),
+        span({ spanId: sid('2'), parentSpanId: sid('dead'), service: 'inventory' }),
+        span({ spanId: sid('3'), parentSpanId: sid('2'), service: 'inventory' }),
+        span({ spanId: sid('4'), parentSpanId: sid('dead'), service: 'inventory', at: [1, 2] }),
+      ],
+      findings: [{ spanId: sid('2'), message: `has parent ${sid('dead')}, which was not exported; 3 spans hang under the missing parent`, data: { missingParentId: sid('dead'), orphans: 2, subtreeSize: 3, services: ['inventory'] } }],
+    },
+    {
+      name: 'two different missing parents are two findings',
+      spans: [span({ spanId: sid('2'), parentSpanId: sid('x1') }), span({ spanId: sid('3'), parentSpanId: sid('x2'), at: [1, 2] })],
+      findings: [{ data: { missingParentId: sid('x1') } }, { data: { missingParentId: sid('x2') } }],
+    },
+  ],
+});
+
+ruleTable(multipleRoots, {
+  valid: [{ name: 'one root', spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('1') })] }],
+  invalid: [
+    {
+      name: 'a second root under the same trace id',
+      spans: [span({ spanId: sid('1'), at: [0, 10] }), span({ spanId: sid('2'), at: [5, 6], name: 'late' })],
+      findings: [{ spanId: sid('2'), message: "'late' in svc is a second root", data: { roots: 2, firstRootSpanId: sid('1') } }],
+    },
+  ],
+});
+
+ruleTable(missingRoot, {
+  valid: [
+    { name: 'a trace with a root', spans: [span({ spanId: sid('1') })] },
+    { name: 'a root plus an orphan still has a root', spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('9') })] },
+  ],
+  invalid: [{ name: 'only orphans', spans: [span({ spanId: sid('2'), parentSpanId: sid('9') })], findings: [{ message: 'trace has no root span: 1 detached subtree', spanId: sid('2') }] }],
+});
+
+const call = (over: Parameters<typeof span>[0] = {}) =>
+  span({ traceId: A, spanId: sid('c1'), parentSpanId: sid('r1'), kind: 'CLIENT', service: 'frontend', name: 'GET /stock', at: [10, 40], attributes: { 'server.address': 'inventory.prod.svc' }, ...over });
+const frontendRoot = () => span({ traceId: A, spanId: sid('r1'), kind: 'SERVER', service: 'frontend', at: [0, 50] });
+const inventoryRoot = (over: Parameters<typeof span>[0] = {}) => span({ traceId: B, spanId: sid('s1'), kind: 'SERVER', service: 'inventory', name: 'GET /stock', at: [12, 38], ...over });
+
+ruleTable(lostPropagation, {
+  valid: [
+    { name: 'the server span continues the client trace', spans: [frontendRoot(), call(), span({ traceId: A, spanId: sid('s1'), parentSpanId: sid('c1'), kind: 'SERVER', service: 'inventory', at: [12, 38] })] },
+    { name: 'a childless call with no new trace anywhere (the callee is not instrumented)', spans: [frontendRoot(), call()] },
+    { name: 'a new trace in another service than the one called', spans: [frontendRoot(), call(), inventoryRoot({ service: 'billing' })] },
+    { name: 'a new trace outside the call window', spans: [frontendRoot(), call(), inventoryRoot({ at: [100, 120] })] },
+  ],
+  invalid: [
+    {
+      name: 'the callee started a new trace during the call',
+      spans: [frontendRoot(), call(), inventoryRoot()],
+      findings: [{ spanId: sid('c1'), message: `CLIENT 'GET /stock' in frontend has no child, and SERVER 'GET /stock' in inventory started a new trace ${B}`, data: { calleeTraceId: B, calleeSpanId: sid('s1'), callerService: 'frontend', calleeService: 'inventory', candidates: 1 } }],
+    },
+    {
+      name: 'without peer attributes, any other service starting a trace inside the window',
+      spans: [frontendRoot(), call({ attributes: {} }), inventoryRoot()],
+      findings: [{ data: { calleeService: 'inventory' } }],
+    },
+    {
+      name: 'a producer whose consumer started a new trace on the same destination',
+      spans: [
+        frontendRoot(),
+        call({ kind: 'PRODUCER', name: 'orders publish', attributes: { 'messaging.destination.name': 'orders' }, at: [10, 11] }),
+        span({ traceId: B, spanId: sid('k1'), kind: 'CONSUMER', service: 'worker', attributes: { 'messaging.destination.name': 'orders' }, at: [500, 600] }),
+      ],
+      findings: [{ data: { calleeSpanId: sid('k1'), calleeService: 'worker' } }],
+    },
+  ],
+});
+
+ruleTable(asyncContextLoss, {
+  valid: [
+    { name: 'a new SERVER root is an entry point, not lost async work', spans: [span({ traceId: A, spanId: sid('1'), service: 'api', at: [0, 100] }), span({ traceId: B, spanId: sid('2'), service: 'api', kind: 'SERVER', at: [10, 20] })] },
+    { name: 'a root in another service', spans: [span({ traceId: A, spanId: sid('1'), service: 'api', at: [0, 100] }), span({ traceId: B, spanId: sid('2'), service: 'worker', at: [10, 20] })] },
+    { name: 'a root after the other trace ended', spans: [span({ traceId: A, spanId: sid('1'), service: 'api', at: [0, 100] }), span({ traceId: B, spanId: sid('2'), service: 'api', at: [150, 160] })] },
+    { name: 'a root that links to its cause', spans: [span({ traceId: A, spanId: sid('1'), service: 'api', at: [0, 100] }), span({ traceId: B, spanId: sid('2'), service: 'api', at: [10, 20], links: [{ traceId: A, spanId: sid('1'), attributes: Object.create(null), droppedAttributesCount: 0 }] })] },
+  ],
+  invalid: [
+    {
+      name: 'an INTERNAL root inside a span of the same service in another trace',
+      spans: [span({ traceId: A, spanId: sid('1'), service: 'api', kind: 'SERVER', at: [0, 100] }), span({ traceId: A, spanId: sid('3'), parentSpanId: sid('1'), service: 'api', at: [5, 60] }), span({ traceId: B, spanId: sid('2'), service: 'api', name: 'send-email', at: [50, 70] })],
+      findings: [{ spanId: sid('2'), message: `'send-email' in api starts a new trace while 'op' in api of trace ${A} is running`, data: { hostTraceId: A, hostSpanId: sid('3') } }],
+    },
+  ],
+});
+
+ruleTable(unlinkedConsumer, {
+  valid: [
+    { name: 'a consumer with a parent', spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('1'), kind: 'CONSUMER' })] },
+    { name: 'a consumer root with a link', spans: [span({ spanId: sid('2'), kind: 'CONSUMER', links: [{ traceId: B, spanId: sid('9'), attributes: Object.create(null), droppedAttributesCount: 0 }] })] },
+  ],
+  invalid: [{ name: 'a consumer root with neither', spans: [span({ spanId: sid('2'), kind: 'CONSUMER', name: 'poll' })], findings: [{ spanId: sid('2'), message: "CONSUMER 'poll' in svc has no parent and no link" }] }],
+});

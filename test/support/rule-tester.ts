@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { OptionValues, Rule, RuleOptions } from '../../src/lint/types.js';
+import type { Span } from '../../src/model/span.js';
+import { runRule } from './run-rule.js';
+
+/**
+ * ESLint-style rule tables: valid traces must produce no finding; each invalid
+ * trace must produce exactly the findings listed, in order.
+ */
+export interface ValidCase<O extends RuleOptions> {
+  name: string;
+  spans: Span[];
+  options?: Partial<OptionValues<O>>;
+}
+
+export interface ExpectedFinding {
+  /** A substring or pattern the message must match. */
+  message?: string | RegExp;
+  spanId?: string;
+  severity?: 'warn' | 'error';
+  data?: Record<string, unknown>;
+}
+
+export interface InvalidCase<O extends RuleOptions> extends ValidCase<O> {
+  findings: ExpectedFinding[];
+}
+
+export function ruleTable<O extends RuleOptions>(rule: Rule<O>, cases: { valid: ValidCase<O>[]; invalid: InvalidCase<O>[] }): void {
+  describe(rule.id, () => {
+    describe('valid', () => {
+      it.each(cases.valid.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+        expect(runRule(rule, c.spans, c.options).map((d) => d.message)).toEqual([]);
+      });
+    });
+    describe('invalid', () => {
+      it.each(cases.invalid.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+        const found = runRule(rule, c.spans, c.options);
+        expect(found.length, found.map((d) => d.message).join('\n')).toBe(c.findings.length);
+        c.findings.forEach((expected, i) => {
+          const actual = found[i]!;
+          if (expected.message instanceof RegExp) expect(actual.message).toMatch(expected.message);
+          else if (expected.message !== undefined) expect(actual.message).toContain(expected.message);
+          if (expected.spanId !== undefined) expect(actual.spanId).toBe(expected.spanId);
+          if (expected.severity !== undefined) expect(actual.severity).toBe(expected.severity);
+          if (expected.data !== undefined) expect(actual.data).toMatchObject(expected.data);
+        });
+      });
+    });
+  });
+}
