@@ -67,15 +67,26 @@ export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows
   return { caller, callee, candidates: candidates.length };
 }
 
+/**
+ * SERVER roots in the called service within the call. Without peer attributes
+ * the match rests on timing alone, so it asks more: no slack, another service,
+ * and not a database call (databases are rarely traced services).
+ */
 function serverCandidates(caller: Span, index: EntryIndex, windows: HopWindows): Span[] {
   const hints = peerHints(caller);
+  if (hints.length === 0 && isDatabaseCall(caller)) return [];
   const callerService = serviceOf(caller);
-  const end = caller.endTimeUnixNano + windows.toleranceNano;
-  return index.startingBetween(caller.startTimeUnixNano - windows.toleranceNano, end).filter((span) => {
+  const slack = hints.length > 0 ? windows.toleranceNano : 0n;
+  const end = caller.endTimeUnixNano + slack;
+  return index.startingBetween(caller.startTimeUnixNano - slack, end).filter((span) => {
     if (span.kind !== 'SERVER' || span.traceId === caller.traceId || span.endTimeUnixNano > end) return false;
     const service = serviceOf(span);
     return hints.length > 0 ? hints.some((hint) => hintNamesService(hint, service)) : service !== callerService;
   });
+}
+
+function isDatabaseCall(span: Span): boolean {
+  return span.attributes['db.system.name'] !== undefined || span.attributes['db.system'] !== undefined;
 }
 
 function consumerCandidates(producer: Span, index: EntryIndex, windows: HopWindows): Span[] {

@@ -6,13 +6,17 @@ import { spanLabel } from './support/describe.js';
 const YEAR_2000 = 946_684_800_000_000_000n;
 const DAY = 86_400_000_000_000n;
 
-/** What an implausibly small ns timestamp most likely was, by its magnitude. */
-function likelyUnit(ns: bigint): string {
+/**
+ * What an implausibly small ns timestamp most likely was: the first unit in
+ * which the number is a date between 2000 and now, if any.
+ */
+function likelyUnit(ns: bigint, latest: bigint): string {
   if (ns === 0n) return 'it is zero: the time was never set';
-  if (ns < 10n ** 11n) return 'it looks like seconds read as nanoseconds';
-  if (ns < 10n ** 14n) return 'it looks like milliseconds read as nanoseconds';
-  if (ns < 10n ** 17n) return 'it looks like microseconds read as nanoseconds';
-  return 'it is before the year 2000';
+  for (const [unit, factor] of [['seconds', 1_000_000_000n], ['milliseconds', 1_000_000n], ['microseconds', 1_000n]] as const) {
+    const asUnit = ns * factor;
+    if (asUnit >= YEAR_2000 && asUnit <= latest) return `it looks like ${unit} read as nanoseconds`;
+  }
+  return 'a unit mistake or a time that was never set';
 }
 
 export const implausibleTimestamp = defineRule({
@@ -33,7 +37,7 @@ export const implausibleTimestamp = defineRule({
     for (const span of trace!.spans) {
       for (const [field, ns] of [['start', span.startTimeUnixNano], ['end', span.endTimeUnixNano]] as const) {
         if (ns < YEAR_2000) {
-          report({ span, key: field, message: `${field} time of ${spanLabel(span)} is ${ns}ns since the epoch (${formatTimestamp(ns)}): ${likelyUnit(ns)}`, data: { field, timeUnixNano: ns.toString() } });
+          report({ span, key: field, message: `${field} time of ${spanLabel(span)} is ${ns}ns since the epoch (${formatTimestamp(ns)}): ${likelyUnit(ns, latest)}`, data: { field, timeUnixNano: ns.toString() } });
           break;
         }
         if (ns > latest) {

@@ -14,7 +14,7 @@ export const lostPropagation = defineRule({
     references: ['https://www.w3.org/TR/trace-context/', 'https://opentelemetry.io/docs/concepts/context-propagation/'],
   },
   options: {
-    toleranceMs: { type: 'number', default: 50, description: 'clock slack around the call window when matching the callee, in ms' },
+    toleranceMs: { type: 'number', default: 5, description: 'clock slack around the call window when matching a callee named by peer attributes, in ms' },
     messagingWindowMs: { type: 'number', default: 300000, description: 'how long after a PRODUCER span a CONSUMER on the same destination may start, in ms' },
   },
   scope: 'set',

@@ -14,7 +14,7 @@ export const missingServiceSpans = defineRule({
     fix: 'Use ParentBased samplers so the callee follows the caller\'s decision, and check the callee\'s exporter for dropped spans (queue full, export timeouts).',
   },
   options: {
-    toleranceMs: { type: 'number', default: 50, description: 'clock slack used when ruling out a lost-propagation match, in ms' },
+    toleranceMs: { type: 'number', default: 5, description: 'clock slack used when ruling out a lost-propagation match, in ms' },
   },
   scope: 'set',
   check({ traces, options, report }) {

@@ -23,7 +23,7 @@ export function attrs(values: Record<string, Attributes[string]> = {}): Attribut
 export const T0 = 1_700_000_000_000_000_000n;
 export const MS = 1_000_000n;
 
-export interface SpanSpec extends Partial<Omit<Span, 'resource' | 'attributes'>> {
+export interface SpanSpec extends Partial<Omit<Span, 'attributes'>> {
   service?: string;
   attributes?: Record<string, Attributes[string]>;
   /** Start and end in ms after T0 (convenience). */
