@@ -29,7 +29,7 @@ export const missingServiceSpans = defineRule({
         if (callee === undefined || findLostHop(span, index, windows)) continue;
         report({
           span,
-          message: `${spanLabel(span)} calls '${callee}', which exports spans elsewhere, but none of its spans answer this call: sampled out or dropped`,
+          message: `${spanLabel(span)} calls '${callee}', which exports spans elsewhere, but none of its spans answer this call, in this trace or as a new trace at that time: sampled out or dropped (or a new trace hidden by a skewed clock)`,
           data: { callee },
         });
       }
