@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, validateConfig } from '../../src/lint/config.js';
+import { lint } from '../../src/lint/engine.js';
+import { defineRule } from '../../src/lint/types.js';
+import { wildcardMatch } from '../../src/lint/wildcard.js';
+import { TraceSet } from '../../src/model/trace.js';
+import { RULES } from '../../src/rules/index.js';
+import { sid, span, tid } from '../support/spans.js';
+
+const everySpan = defineRule({
+  id: 'every-span',
+  category: 'hygiene',
+  defaultSeverity: 'warn',
+  summary: 'test rule: one finding per span',
+  docs: { why: 'test', fix: 'test' },
+  options: { skip: { type: 'string', default: '', description: 'span name to skip' } },
+  scope: 'trace',
+  check({ trace, options, report }) {
+    for (const s of trace!.spans) if (s.name !== options.skip) report({ span: s, message: `span ${s.name}` });
+  },
+});
+
+const throwing = defineRule({
+  id: 'throws',
+  category: 'hygiene',
+  defaultSeverity: 'error',
+  summary: 'test rule that fails',
+  docs: { why: 'test', fix: 'test' },
+  options: {},
+  scope: 'set',
+  check() {
+    throw new Error('boom');
+  },
+});
+
+const spans = () => [span({ traceId: tid('1'), spanId: sid('1'), name: 'a', service: 'api' }), span({ traceId: tid('2'), spanId: sid('2'), name: 'b', service: 'legacy-billing', at: [1, 2] })];
+
+describe('lint engine', () => {
+  it('a failing rule is reported and the others still run', () => {
+    const result = lint(new TraceSet(spans()), undefined, [throwing, everySpan]);
+    expect(result.failures).toEqual([{ ruleId: 'throws', message: 'boom' }]);
+    expect(result.diagnostics).toHaveLength(2);
+  });
+
+  it('severities, options, per-service overrides and ignore patterns come from the config', () => {
+    const rules = [everySpan];
+    const config = validateConfig({ rules: { 'every-span': ['error', { skip: 'zzz' }] }, overrides: [{ services: ['legacy-*'], rules: { 'every-span': 'warn' } }], ignore: [{ span: 'a' }] }, 'cfg', rules);
+    const result = lint(new TraceSet(spans()), resolveConfig(config, rules), rules);
+    expect(result.diagnostics.map((d) => [d.message, d.severity, d.service])).toEqual([['span b', 'warn', 'legacy-billing']]);
+    expect(result.ignoredCount).toBe(1);
+    const off = lint(new TraceSet(spans()), resolveConfig({ rules: { 'every-span': 'off' } }, rules), rules);
+    expect(off.diagnostics).toEqual([]);
+    const onlyLegacy = lint(new TraceSet(spans()), resolveConfig({ rules: { 'every-span': 'off' }, overrides: [{ services: ['legacy-*'], rules: { 'every-span': 'error' } }] }, rules), rules);
+    expect(onlyLegacy.diagnostics.map((d) => d.service)).toEqual(['legacy-billing']);
+  });
+
+  it('fingerprints do not depend on span order or file positions', () => {
+    const forward = lint(new TraceSet(spans())).diagnostics.map((d) => d.fingerprint).sort();
+    const moved = spans()
+      .reverse()
+      .map((s) => ({ ...s, source: { ...s.source, line: 99 } }));
+    expect(lint(new TraceSet(moved)).diagnostics.map((d) => d.fingerprint).sort()).toEqual(forward);
+  });
+
+  it('orders diagnostics deterministically', () => {
+    const a = lint(new TraceSet(spans()), undefined, [everySpan]).diagnostics;
+    const b = lint(new TraceSet(spans().reverse()), undefined, [everySpan]).diagnostics;
+    expect(b).toEqual(a);
+  });
+
+  it.each([
+    [{ rulez: {} }, 'unknown setting'],
+    [{ rules: { 'clock-skw': 'warn' } }, 'did you mean "clock-skew"'],
+    [{ rules: { 'clock-skew': 'loud' } }, 'expected "off", "warn", "error"'],
+    [{ rules: { 'clock-skew': ['warn', { tolerance: 1 }] } }, 'unknown option "tolerance"; this rule has toleranceMs'],
+    [{ overrides: [{ services: [], rules: {} }] }, 'non-empty array of service names'],
+    [{ ignore: [{ reason: 'x' }] }, 'needs at least one of'],
+    [{ ignore: [{ rule: 1 }] }, 'expected a string pattern'],
+  ])('rejects %j', (raw, message) => {
+    expect(() => validateConfig(raw, 'tracelint.config.json', RULES)).toThrow(message);
+  });
+
+  it.each([
+    ['legacy-*', 'legacy-billing', true],
+    ['*-svc', 'cart-svc', true],
+    ['c?rt', 'cart', true],
+    ['cart', 'carts', false],
+    ['*a*b*c*', 'xaxbxcx', true],
+    ['*a*b*c*d', 'a'.repeat(10000), false],
+  ])('wildcard %s matches %s: %s', (pattern, text, expected) => {
+    expect(wildcardMatch(pattern, text)).toBe(expected);
+  });
+});
