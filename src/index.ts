@@ -12,4 +12,5 @@ export { applyBaseline, makeBaseline, type Baseline } from './lint/baseline.js';
 export { defineRule, type Rule, type RuleContext, type Diagnostic, type Finding, type Severity, type SeveritySetting, type RuleCategory } from './lint/types.js';
 export { RULES } from './rules/index.js';
 export { REPORTERS, type ReporterName, type ReportInput, type RunSummary } from './report/index.js';
+export * from './context/index.js';
 export { safeText } from './render/safe-text.js';

@@ -1,0 +1,37 @@
+/**
+ * A problem in a header value: where (character offset), what was found, what
+ * the specification expects there, and which section says so. `severity`
+ * 'error' makes the header invalid; 'note' is worth knowing but still valid.
+ */
+export interface HeaderProblem {
+  offset: number;
+  found: string;
+  expected: string;
+  /** The specification section, e.g. "W3C Trace Context §3.2.2.3 trace-id". */
+  section: string;
+  severity: 'error' | 'note';
+}
+
+export type ParseResult<T> = { valid: true; value: T; problems: HeaderProblem[] } | { valid: false; value?: T; problems: HeaderProblem[] };
+
+/** How a found character or end of input is shown in a problem. */
+export function describeAt(text: string, offset: number, length = 1): string {
+  if (offset >= text.length) return 'end of value';
+  const part = text.slice(offset, offset + length);
+  const code = part.codePointAt(0)!;
+  if (code < 0x20 || code === 0x7f) return `control character U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
+  return `'${part}'`;
+}
+
+export function error(text: string, offset: number, expected: string, section: string, length = 1): HeaderProblem {
+  return { offset, found: describeAt(text, offset, length), expected, section, severity: 'error' };
+}
+
+export function note(offset: number, found: string, expected: string, section: string): HeaderProblem {
+  return { offset, found, expected, section, severity: 'note' };
+}
+
+export function result<T>(value: T, problems: HeaderProblem[]): ParseResult<T> {
+  const valid = !problems.some((problem) => problem.severity === 'error');
+  return valid ? { valid: true, value, problems } : { valid: false, value, problems };
+}

@@ -1,0 +1,95 @@
+import { error, note, result, type HeaderProblem, type ParseResult } from './problem.js';
+
+/**
+ * W3C Trace Context `traceparent` (Level 1 and Level 2), exact to the character:
+ * version 00 has exactly 55 characters; a higher version is read
+ * forward-compatibly (its first 55 characters as version 00, then anything
+ * after a '-'); version ff is invalid; hex is lowercase only; all-zero ids are
+ * invalid; flag bits beyond sampled (and Level 2's random) are noted.
+ */
+export interface Traceparent {
+  version: string;
+  traceId: string;
+  parentId: string;
+  flags: TraceFlags;
+  /** Data after the 55th character (versions above 00 only). */
+  extra?: string;
+}
+
+export interface TraceFlags {
+  /** The two hex digits as sent. */
+  hex: string;
+  sampled: boolean;
+  /** Level 2: the trace id's right 7 bytes are random. */
+  random: boolean;
+  /** Bits neither level defines (must be ignored by receivers). */
+  unknownBits: number;
+}
+
+const S = 'W3C Trace Context';
+const SECTION = {
+  header: `${S} §3.2.2 traceparent Header Field Values`,
+  version: `${S} §3.2.2.1 version`,
+  versionFormat: `${S} §3.2.2.2 version-format`,
+  traceId: `${S} §3.2.2.3 trace-id`,
+  parentId: `${S} §3.2.2.4 parent-id`,
+  flags: `${S} §3.2.2.5 trace-flags`,
+  random: `${S} Level 2 §3.2.2.5.2 Random Trace ID Flag`,
+  future: `${S} §4.3 Versioning of traceparent`,
+};
+
+const LOWER_HEX = /^[0-9a-f]$/;
+
+function fail(problem: HeaderProblem): ParseResult<Traceparent> {
+  return { valid: false, problems: [problem] };
+}
+
+export function parseTraceparent(input: string): ParseResult<Traceparent> {
+  const problems: HeaderProblem[] = [];
+  const text = input;
+  // Field: [start, length, name, section]
+  const fields: Array<[number, number, string, string]> = [
+    [0, 2, 'version', SECTION.version],
+    [3, 32, 'trace-id', SECTION.traceId],
+    [36, 16, 'parent-id', SECTION.parentId],
+    [53, 2, 'trace-flags', SECTION.flags],
+  ];
+  // First wrong character wins: walk the fixed layout left to right.
+  for (const [start, length, name, section] of fields) {
+    for (let i = start; i < start + length; i++) {
+      if (i >= text.length) return fail(error(text, i, `${length} lowercase hex digits for ${name} (the value is ${text.length} characters; version 00 has 55)`, SECTION.header));
+      const c = text[i]!;
+      if (!LOWER_HEX.test(c)) {
+        const expected = /^[0-9A-F]$/.test(c) ? `a lowercase hex digit in ${name} (uppercase is not allowed)` : `a lowercase hex digit in ${name}`;
+        return fail(error(text, i, expected, section));
+      }
+    }
+    const dash = start + length;
+    if (dash < 55 && dash < text.length && text[dash] !== '-') return fail(error(text, dash, `'-' after ${name}`, SECTION.versionFormat));
+    if (dash < 55 && dash >= text.length) return fail(error(text, dash, `'-' after ${name}`, SECTION.versionFormat));
+  }
+  const version = text.slice(0, 2);
+  if (version === 'ff') return fail(error(text, 0, 'a version other than ff (ff is forbidden)', SECTION.version, 2));
+  const traceId = text.slice(3, 35);
+  const parentId = text.slice(36, 52);
+  const flagsHex = text.slice(53, 55);
+  if (/^0+$/.test(traceId)) problems.push(error(text, 3, 'a trace-id that is not all zeros', SECTION.traceId, 32));
+  if (/^0+$/.test(parentId)) problems.push(error(text, 36, 'a parent-id that is not all zeros', SECTION.parentId, 16));
+  let extra: string | undefined;
+  if (text.length > 55) {
+    if (version === '00') problems.push(error(text, 55, 'end of value (version 00 has exactly 55 characters)', SECTION.versionFormat));
+    else if (text[55] !== '-') problems.push(error(text, 55, `'-' before data of a future version`, SECTION.future));
+    else extra = text.slice(56);
+  }
+  const bits = parseInt(flagsHex, 16);
+  const flags: TraceFlags = { hex: flagsHex, sampled: (bits & 1) === 1, random: (bits & 2) === 2, unknownBits: bits & ~3 };
+  if (flags.unknownBits !== 0) problems.push(note(53, `flag bits 0x${flags.unknownBits.toString(16).padStart(2, '0')}`, 'only bit 0 (sampled) and bit 1 (random, Level 2) are defined; receivers ignore the others', SECTION.flags));
+  if (version !== '00' && problems.every((p) => p.severity !== 'error')) problems.push(note(0, `version ${version}`, 'version 00; a higher version is read as 00 where it can be', SECTION.future));
+  const value: Traceparent = { version, traceId, parentId, flags, ...(extra !== undefined ? { extra } : {}) };
+  return result(value, problems);
+}
+
+/** Formats a traceparent (version 00) from its parts. */
+export function formatTraceparent(traceId: string, parentId: string, sampled: boolean): string {
+  return `00-${traceId}-${parentId}-${sampled ? '01' : '00'}`;
+}

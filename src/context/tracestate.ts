@@ -1,0 +1,126 @@
+import { error, note, result, type HeaderProblem, type ParseResult } from './problem.js';
+
+/**
+ * W3C Trace Context `tracestate`: comma-separated list-members `key=value`
+ * with optional spaces and tabs around each member; empty members are allowed
+ * and skipped. Keys are simple (`vendor`) or multi-tenant (`tenant@system`);
+ * values are up to 256 printable characters other than ',' and '=', not
+ * ending in a space. At most 32 members, each key once.
+ */
+export interface TracestateMember {
+  key: string;
+  value: string;
+  /** For multi-tenant keys: tenant and system. */
+  tenant?: string;
+  system?: string;
+  offset: number;
+}
+
+const S = 'W3C Trace Context';
+const SECTION = {
+  list: `${S} §3.3.1 tracestate Header Field Values`,
+  key: `${S} §3.3.1.3.1 Key`,
+  value: `${S} §3.3.1.3.2 Value`,
+  limits: `${S} §3.3.1.1 Empty and Multiple Headers / §3.3.1.2 list`,
+  combined: `${S} §3.3.1.5 Combined Header Value`,
+};
+
+const MAX_MEMBERS = 32;
+const SIMPLE_KEY = /^[a-z][a-z0-9_\-*/]{0,255}$/;
+const TENANT = /^[a-z0-9][a-z0-9_\-*/]{0,240}$/;
+const SYSTEM = /^[a-z][a-z0-9_\-*/]{0,13}$/;
+
+function isValueChar(code: number): boolean {
+  // chr = %x20 / nblk-chr; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E
+  return code >= 0x20 && code <= 0x7e && code !== 0x2c && code !== 0x3d;
+}
+
+export function parseTracestate(text: string): ParseResult<TracestateMember[]> {
+  const problems: HeaderProblem[] = [];
+  const members: TracestateMember[] = [];
+  const seen = new Map<string, number>();
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf(',', start);
+    if (end === -1) end = text.length;
+    let a = start;
+    let b = end;
+    while (a < b && (text[a] === ' ' || text[a] === '\t')) a++;
+    while (b > a && (text[b - 1] === ' ' || text[b - 1] === '\t')) b--;
+    if (a < b) {
+      const member = parseMember(text, a, b, problems);
+      if (member) {
+        const previous = seen.get(member.key);
+        if (previous !== undefined) problems.push(error(text, a, `a key not used before (${member.key} is also at offset ${previous})`, SECTION.list, member.key.length));
+        else seen.set(member.key, a);
+        members.push(member);
+      }
+    }
+    start = end + 1;
+  }
+  if (members.length > MAX_MEMBERS) problems.push(error(text, members[MAX_MEMBERS]!.offset, `at most ${MAX_MEMBERS} list-members (found ${members.length})`, SECTION.list));
+  if (text.length > 512) problems.push(note(512, `${text.length} characters`, 'at most 512 characters are sure to be propagated; longer values may be truncated by dropping members', SECTION.combined));
+  return result(members, problems);
+}
+
+function parseMember(text: string, a: number, b: number, problems: HeaderProblem[]): TracestateMember | undefined {
+  const eq = text.indexOf('=', a);
+  if (eq === -1 || eq >= b) {
+    problems.push(error(text, b, "'=' between key and value", SECTION.list));
+    return undefined;
+  }
+  const key = text.slice(a, eq);
+  const keyProblem = checkKey(text, a, key);
+  if (keyProblem) {
+    problems.push(keyProblem);
+    return undefined;
+  }
+  const value = text.slice(eq + 1, b);
+  if (value.length === 0) {
+    problems.push(error(text, eq + 1, 'a value of 1 to 256 characters', SECTION.value));
+    return undefined;
+  }
+  if (value.length > 256) {
+    problems.push(error(text, eq + 257, 'a value of at most 256 characters', SECTION.value));
+    return undefined;
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (!isValueChar(value.charCodeAt(i))) {
+      problems.push(error(text, eq + 1 + i, "a printable ASCII character other than ',' and '='", SECTION.value));
+      return undefined;
+    }
+  }
+  const at = key.indexOf('@');
+  return at === -1 ? { key, value, offset: a } : { key, value, tenant: key.slice(0, at), system: key.slice(at + 1), offset: a };
+}
+
+/** The first wrong character of a key, or undefined when the key is well formed. */
+function checkKey(text: string, a: number, key: string): HeaderProblem | undefined {
+  if (key.length === 0) return error(text, a, 'a key before \'=\'', SECTION.key);
+  const at = key.indexOf('@');
+  if (at === -1) {
+    if (SIMPLE_KEY.test(key)) return undefined;
+    if (key.length > 256) return error(text, a + 256, 'a key of at most 256 characters', SECTION.key);
+    return firstBad(text, a, key, /[a-z]/, /[a-z0-9_\-*/]/, 'a key starting with a lowercase letter', 'a lowercase letter, digit, or one of _ - * / in the key');
+  }
+  const tenant = key.slice(0, at);
+  const system = key.slice(at + 1);
+  if (!TENANT.test(tenant)) {
+    if (tenant.length === 0) return error(text, a, 'a tenant id before \'@\'', SECTION.key);
+    if (tenant.length > 241) return error(text, a + 241, 'a tenant id of at most 241 characters', SECTION.key);
+    return firstBad(text, a, tenant, /[a-z0-9]/, /[a-z0-9_\-*/]/, 'a tenant id starting with a lowercase letter or digit', 'a lowercase letter, digit, or one of _ - * / in the tenant id');
+  }
+  if (!SYSTEM.test(system)) {
+    const base = a + at + 1;
+    if (system.length === 0) return error(text, base, "a system id after '@'", SECTION.key);
+    if (system.length > 14) return error(text, base + 14, 'a system id of at most 14 characters', SECTION.key);
+    return firstBad(text, base, system, /[a-z]/, /[a-z0-9_\-*/]/, 'a system id starting with a lowercase letter', 'a lowercase letter, digit, or one of _ - * / in the system id');
+  }
+  return undefined;
+}
+
+function firstBad(text: string, base: number, part: string, first: RegExp, rest: RegExp, firstExpected: string, restExpected: string): HeaderProblem {
+  if (!first.test(part[0]!)) return error(text, base, firstExpected, SECTION.key);
+  for (let i = 1; i < part.length; i++) if (!rest.test(part[i]!)) return error(text, base + i, restExpected, SECTION.key);
+  return error(text, base, restExpected, SECTION.key);
+}
