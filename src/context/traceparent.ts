@@ -38,15 +38,49 @@ const SECTION = {
   future: `${S} §4.3 Versioning of traceparent`,
 };
 
-const LOWER_HEX = /^[0-9a-f]$/;
 
 function fail(problem: HeaderProblem): ParseResult<Traceparent> {
   return { valid: false, problems: [problem] };
 }
 
+/** 1 for a lowercase hex digit's char code. */
+const HEX_DIGIT = new Uint8Array(128);
+for (const c of '0123456789abcdef') HEX_DIGIT[c.charCodeAt(0)] = 1;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_PARENT_ID = '0'.repeat(16);
+
 export function parseTraceparent(input: string): ParseResult<Traceparent> {
+  return isPlainVersion00(input) ? plainVersion00(input) : parseSlowly(input);
+}
+
+/** The common case, checked with a table lookup per character: 00-<32 hex>-<16 hex>-<2 hex>. */
+function isPlainVersion00(text: string): boolean {
+  if (text.length !== 55 || text.charCodeAt(0) !== 0x30 || text.charCodeAt(1) !== 0x30) return false;
+  if (text.charCodeAt(2) !== 0x2d || text.charCodeAt(35) !== 0x2d || text.charCodeAt(52) !== 0x2d) return false;
+  for (let i = 3; i < 55; i++) {
+    if (i === 35 || i === 52) continue;
+    const code = text.charCodeAt(i);
+    if (code > 127 || HEX_DIGIT[code] === 0) return false;
+  }
+  return true;
+}
+
+function plainVersion00(text: string): ParseResult<Traceparent> {
+  const traceId = text.slice(3, 35);
+  const parentId = text.slice(36, 52);
+  const flagsHex = text.slice(53, 55);
+  const bits = parseInt(flagsHex, 16);
+  if (traceId === ZERO_TRACE_ID || parentId === ZERO_PARENT_ID || bits > 3) return parseSlowly(text);
+  return { valid: true, value: { version: '00', traceId, parentId, flags: { hex: flagsHex, sampled: (bits & 1) === 1, random: (bits & 2) === 2, unknownBits: 0 } }, problems: [] };
+}
+
+/** Every other value, character by character, to find and explain the first wrong one. */
+function parseSlowly(input: string): ParseResult<Traceparent> {
   const problems: HeaderProblem[] = [];
   const text = input;
+  // Whitespace belongs to the HTTP field syntax, which strips it before the value is parsed.
+  if (/^[ \t]/.test(text)) return fail(error(text, 0, 'no whitespace before the value (HTTP strips optional whitespace; a propagator sees none)', SECTION.header));
+  if (/[ \t]$/.test(text)) return fail(error(text, text.length - 1, 'no whitespace after the value (HTTP strips optional whitespace; a propagator sees none)', SECTION.header));
   // Field: [start, length, name, section]
   const fields: Array<[number, number, string, string]> = [
     [0, 2, 'version', SECTION.version],
@@ -59,7 +93,8 @@ export function parseTraceparent(input: string): ParseResult<Traceparent> {
     for (let i = start; i < start + length; i++) {
       if (i >= text.length) return fail(error(text, i, `${length} lowercase hex digits for ${name} (the value is ${text.length} characters; version 00 has 55)`, SECTION.header));
       const c = text[i]!;
-      if (!LOWER_HEX.test(c)) {
+      const code = text.charCodeAt(i);
+      if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
         const expected = /^[0-9A-F]$/.test(c) ? `a lowercase hex digit in ${name} (uppercase is not allowed)` : `a lowercase hex digit in ${name}`;
         return fail(error(text, i, expected, section));
       }

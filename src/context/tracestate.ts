@@ -26,6 +26,8 @@ const SECTION = {
 };
 
 const MAX_MEMBERS = 32;
+/** value = 0*255(chr) nblk-chr: printable ASCII but ',' and '=' (length and last character checked apart). */
+const VALUE_CHARS = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]+$/;
 const SIMPLE_KEY = /^[a-z][a-z0-9_\-*/]{0,255}$/;
 const TENANT = /^[a-z0-9][a-z0-9_\-*/]{0,240}$/;
 const SYSTEM = /^[a-z][a-z0-9_\-*/]{0,13}$/;
@@ -76,6 +78,7 @@ function parseMember(text: string, a: number, b: number, problems: HeaderProblem
     return undefined;
   }
   const value = text.slice(eq + 1, b);
+  if (value.length <= 256 && value.charCodeAt(value.length - 1) !== 0x20 && VALUE_CHARS.test(value)) return memberOf(key, value, a);
   if (value.length === 0) {
     problems.push(error(text, eq + 1, 'a value of 1 to 256 characters', SECTION.value));
     return undefined;
@@ -90,8 +93,12 @@ function parseMember(text: string, a: number, b: number, problems: HeaderProblem
       return undefined;
     }
   }
+  return memberOf(key, value, a);
+}
+
+function memberOf(key: string, value: string, offset: number): TracestateMember {
   const at = key.indexOf('@');
-  return at === -1 ? { key, value, offset: a } : { key, value, tenant: key.slice(0, at), system: key.slice(at + 1), offset: a };
+  return at === -1 ? { key, value, offset } : { key, value, tenant: key.slice(0, at), system: key.slice(at + 1), offset };
 }
 
 /** The first wrong character of a key, or undefined when the key is well formed. */

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Header validation throughput: tracelint's parseTraceparent + parseTracestate
+// against @opentelemetry/core's W3CTraceContextPropagator.extract on the same
+// one million traceparent/tracestate pairs (mixed valid and invalid), in one
+// process, printed as rates and a ratio. Then every input where the two
+// verdicts on traceparent differ, grouped, with the reason.
+//
+//   npm run build && node bench/header.mjs [count]
+import { ROOT_CONTEXT, trace, isSpanContextValid } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { parseTraceparent, parseTracestate } from '../dist/index.js';
+
+const COUNT = Number(process.argv[2] ?? 1_000_000);
+let seed = 7;
+/** mulberry32: a small seeded generator, so every run measures the same inputs. */
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const hex = (n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
+
+// Shapes of traceparent seen in the wild: mostly valid, plus the mistakes people make.
+const SHAPES = [
+  [40, () => `00-${hex(32)}-${hex(16)}-01`],
+  [10, () => `00-${hex(32)}-${hex(16)}-00`],
+  [4, () => `00-${hex(32).toUpperCase()}-${hex(16)}-01`],
+  [4, () => `00-${'0'.repeat(32)}-${hex(16)}-01`],
+  [4, () => `00-${hex(32)}-${'0'.repeat(16)}-01`],
+  [4, () => `ff-${hex(32)}-${hex(16)}-01`],
+  [4, () => `00-${hex(31)}-${hex(16)}-01`],
+  [4, () => `00-${hex(32)}-${hex(16)}-01-extra`],
+  [4, () => `01-${hex(32)}-${hex(16)}-01-future`],
+  [4, () => ` 00-${hex(32)}-${hex(16)}-01`],
+  [4, () => `00-${hex(32)}-${hex(16)}-01 `],
+  [4, () => `00_${hex(32)}-${hex(16)}-01`],
+  [4, () => `00-${hex(32)}-${hex(16)}-1`],
+  [2, () => `${hex(2)}-${hex(32)}-${hex(16)}-${hex(2)}`],
+];
+const TRACESTATES = [() => '', () => `rojo=${hex(16)},congo=t61rcWkgMzE`, () => `t${hex(4)}@dt=CAESEAAB`, () => 'Rojo=1', () => `k=${'v'.repeat(300)}`];
+const total = SHAPES.reduce((sum, [weight]) => sum + weight, 0);
+function pick() {
+  let r = rand() * total;
+  for (const [weight, make, index] of SHAPES.map((shape, i) => [...shape, i])) if ((r -= weight) < 0) return [make(), index];
+  return [SHAPES[0][1](), 0];
+}
+
+const inputs = Array.from({ length: COUNT }, () => {
+  const [traceparent, shape] = pick();
+  return { traceparent, tracestate: TRACESTATES[Math.floor(rand() * TRACESTATES.length)](), shape };
+});
+
+const propagator = new W3CTraceContextPropagator();
+const getter = { get: (carrier, key) => carrier[key], keys: (carrier) => Object.keys(carrier) };
+
+function ours(list) {
+  let valid = 0;
+  for (const { traceparent, tracestate } of list) {
+    const tp = parseTraceparent(traceparent);
+    parseTracestate(tracestate);
+    if (tp.valid) valid++;
+  }
+  return valid;
+}
+
+function otel(list) {
+  let valid = 0;
+  for (const carrier of list) {
+    const context = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, carrier, getter));
+    if (context && isSpanContextValid(context)) valid++;
+  }
+  return valid;
+}
+
+// Warm up both, then time alternating rounds and keep the best of each.
+ours(inputs.slice(0, 50_000));
+otel(inputs.slice(0, 50_000));
+let best = { ours: Infinity, otel: Infinity };
+for (let round = 0; round < 3; round++) {
+  let t = performance.now();
+  ours(inputs);
+  best.ours = Math.min(best.ours, performance.now() - t);
+  t = performance.now();
+  otel(inputs);
+  best.otel = Math.min(best.otel, performance.now() - t);
+}
+const rate = (ms) => (COUNT / (ms / 1000) / 1e6).toFixed(2);
+console.log(`${COUNT} traceparent+tracestate pairs, best of 3 rounds`);
+console.log(`tracelint parseTraceparent+parseTracestate: ${best.ours.toFixed(0)} ms (${rate(best.ours)} M/s)`);
+console.log(`OpenTelemetry W3CTraceContextPropagator.extract: ${best.otel.toFixed(0)} ms (${rate(best.otel)} M/s)`);
+console.log(`ratio (tracelint rate / OpenTelemetry rate): ${(best.otel / best.ours).toFixed(2)}x`);
+
+// Where the verdicts differ, and why.
+const differences = new Map();
+for (const carrier of inputs) {
+  const mine = parseTraceparent(carrier.traceparent);
+  const context = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, carrier, getter));
+  const theirs = Boolean(context && isSpanContextValid(context));
+  if (mine.valid === theirs) continue;
+  const problem = mine.problems.find((p) => p.severity === 'error');
+  const key = `${mine.valid ? 'valid' : 'invalid'} / ${theirs ? 'accepted' : 'rejected'} | ${problem ? `${problem.expected} (${problem.section})` : '-'}`;
+  const entry = differences.get(key) ?? { count: 0, example: JSON.stringify(carrier.traceparent) };
+  entry.count++;
+  differences.set(key, entry);
+}
+console.log('\n| tracelint | OpenTelemetry | count | example | why (tracelint\'s reason and the spec section) |');
+console.log('|---|---|---:|---|---|');
+for (const [key, { count, example }] of [...differences].sort((a, b) => b[1].count - a[1].count)) {
+  const [verdicts, reason] = key.split(' | ');
+  const [mine, theirs] = verdicts.split(' / ');
+  console.log(`| ${mine} | ${theirs} | ${count} | \`${example.slice(0, 40)}${example.length > 40 ? '…' : ''}\` | ${reason} |`);
+}
+if (differences.size === 0) console.log('| (none) | | | | |');
