@@ -14,3 +14,7 @@ export { RULES } from './rules/index.js';
 export { REPORTERS, type ReporterName, type ReportInput, type RunSummary } from './report/index.js';
 export * from './context/index.js';
 export { safeText } from './render/safe-text.js';
+export { layoutWaterfall, paintWaterfall, type WaterfallOptions, type Row } from './render/waterfall.js';
+export { makeTheme, type Theme, type Mark } from './render/theme.js';
+export { criticalPath, criticalSpans, type CriticalSection } from './analysis/critical-path.js';
+export { serviceSummary, selfTime, type ServiceSummary } from './analysis/service-summary.js';

@@ -73,3 +73,8 @@ function skewOf(parent: Span, child: Span, toleranceNano: bigint): bigint {
   const latency = (parentDuration - childDuration) / 2n;
   return parentStart + latency - child.startTimeUnixNano;
 }
+
+/** Whether this child, on its own, does not fit its parent the way clock skew would show. */
+export function looksSkewed(parent: Span, child: Span, toleranceNano: bigint): boolean {
+  return measurable(parent, child) && skewOf(parent, child, toleranceNano) !== 0n;
+}

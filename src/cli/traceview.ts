@@ -1,9 +1,139 @@
-import { Command } from 'commander';
-import { processIO, runCli, type CliIO, type ExitCode } from './run.js';
+import { Command, Option } from 'commander';
+import { EntryIndex, findLostHop, isChildlessCall } from '../analysis/hops.js';
+import { serviceSummary } from '../analysis/service-summary.js';
+import { readTraces } from '../formats/read.js';
+import type { FormatName } from '../model/span.js';
+import type { Span } from '../model/span.js';
+import type { Trace, TraceSet } from '../model/trace.js';
+import { safeText } from '../render/safe-text.js';
+import { serviceSummaryTable, spanDetails, traceListTable } from '../render/tables.js';
+import { makeTheme } from '../render/theme.js';
+import { layoutWaterfall, paintWaterfall } from '../render/waterfall.js';
+import { useColor } from './color.js';
+import { UsageError } from './errors.js';
+import { formatOption, reportReadProblems } from './inputs.js';
+import { processIO, runCli, type CliIO, type CommandRegistrar, type ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
-/** `traceview`: the waterfall viewer (see the traceview issue). */
+interface ViewOptions {
+  format?: FormatName;
+  trace?: string;
+  slowest?: boolean;
+  errors?: boolean;
+  all?: boolean;
+  width?: number;
+  depth?: number;
+  minDuration?: number;
+  service?: string[];
+  collapse?: boolean;
+  criticalPath?: boolean;
+  span?: string;
+  summary?: boolean;
+  ascii?: boolean;
+  color?: boolean;
+}
+
+/** `traceview`: the waterfall viewer. */
 export function main(argv: string[], io: CliIO = processIO()): Promise<ExitCode> {
-  const program = new Command('traceview').description('Draw a trace as a waterfall in the terminal.').version(VERSION);
-  return runCli(program, [], argv, io);
+  const program = new Command('traceview')
+    .description('Draw a trace as a waterfall in the terminal: tree, timing bars, critical path, errors, events, skew and orphans.')
+    .version(VERSION);
+  return runCli(program, [registerView], argv, io);
+}
+
+const registerView: CommandRegistrar = (program, io, exit) => {
+  program
+    .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
+    .addOption(formatOption())
+    .option('--trace <id>', 'the trace to draw (a unique prefix is enough)')
+    .option('--slowest', 'draw the longest trace')
+    .option('--errors', 'draw the traces that have ERROR spans')
+    .option('--all', 'draw every trace')
+    .option('--width <columns>', 'width of the picture (default: the terminal, else 120)', toInt)
+    .option('--depth <n>', 'show spans down to this depth (0 = roots only)', toInt)
+    .option('--min-duration <ms>', 'hide spans shorter than this many ms (critical and error spans stay)', toNumber)
+    .option('--service <name...>', 'show only the spans of these services')
+    .option('--collapse', 'fold runs of identical sibling spans into one row')
+    .option('--critical-path', 'show only the spans on the critical path')
+    .option('--span <id>', "print one span's fields, attributes, events and links")
+    .option('--summary', 'per-service span count, total and self time, errors')
+    .option('--ascii', 'ASCII characters only')
+    .option('--color', 'force colour')
+    .option('--no-color', 'never colour')
+    .action(async (inputs: string[], options: ViewOptions) => {
+      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd });
+      const traces = [...read.traces.traces.values()];
+      if (traces.length === 0) throw new UsageError('the inputs hold no spans');
+      const theme = makeTheme(useColor(io.stdout, io.env, options.color), !options.ascii);
+      const chosen = choose(traces, options);
+      if (chosen === undefined) {
+        io.stdout.write(`${traceListTable(traces)}\n${traces.length} traces: pick one with --trace <id>, or use --slowest, --errors or --all\n`);
+      } else {
+        const width = options.width ?? (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 120);
+        const lostCalls = lostPropagation(read.traces);
+        const blocks = chosen.map((trace) => render(trace, options, width, theme, lostCalls));
+        io.stdout.write(`${blocks.join('\n\n')}\n`);
+      }
+      exit(reportReadProblems(read.problems, io));
+    });
+};
+
+/** Calls whose callee started a new trace during them, anywhere in what was read. */
+function lostPropagation(traces: TraceSet): Set<Span> {
+  const index = new EntryIndex(traces);
+  const windows = { toleranceNano: 5_000_000n, messagingWindowNano: 300_000_000_000n };
+  const lost = new Set<Span>();
+  for (const trace of traces.traces.values()) {
+    for (const span of trace.spans) if (isChildlessCall(span, trace) && findLostHop(span, index, windows)) lost.add(span);
+  }
+  return lost;
+}
+
+function render(trace: Trace, options: ViewOptions, width: number, theme: ReturnType<typeof makeTheme>, lostCalls: ReadonlySet<Span>): string {
+  if (options.span) {
+    const matches = trace.spans.filter((span) => span.spanId.startsWith(options.span!.toLowerCase()));
+    if (matches.length === 0) throw new UsageError(`no span ${safeText(options.span)} in trace ${trace.traceId}`);
+    return matches.map(spanDetails).join('\n\n');
+  }
+  if (options.summary) return `trace ${trace.traceId}\n${serviceSummaryTable(serviceSummary(trace))}`;
+  const viewOptions = {
+    width,
+    ...(options.depth !== undefined ? { maxDepth: options.depth } : {}),
+    ...(options.minDuration !== undefined ? { minDurationNano: BigInt(Math.round(options.minDuration * 1e6)) } : {}),
+    ...(options.service ? { services: options.service } : {}),
+    ...(options.criticalPath ? { criticalOnly: true } : {}),
+    ...(options.collapse ? { collapse: true } : {}),
+    lostCalls,
+  };
+  return paintWaterfall(trace, layoutWaterfall(trace, viewOptions), theme, viewOptions).join('\n');
+}
+
+/** Which traces to draw; undefined means: list them and let the user pick. */
+function choose(traces: Trace[], options: ViewOptions): Trace[] | undefined {
+  if (options.trace) {
+    const wanted = options.trace.toLowerCase();
+    const matches = traces.filter((trace) => trace.traceId.startsWith(wanted));
+    if (matches.length === 0) throw new UsageError(`no trace id starts with ${safeText(options.trace)}`);
+    if (matches.length > 1) throw new UsageError(`${matches.length} traces start with ${safeText(options.trace)}; give more of the id`);
+    return matches;
+  }
+  if (options.all) return traces;
+  if (options.slowest) return [traces.reduce((a, b) => (b.endTimeUnixNano - b.startTimeUnixNano > a.endTimeUnixNano - a.startTimeUnixNano ? b : a))];
+  if (options.errors) {
+    const failing = traces.filter((trace) => trace.spans.some((span) => span.status.code === 'ERROR'));
+    if (failing.length === 0) throw new UsageError('no trace has ERROR spans');
+    return failing;
+  }
+  return traces.length === 1 || options.span ? (options.span ? traces.filter((t) => t.spans.some((s) => s.spanId.startsWith(options.span!.toLowerCase()))) : traces) : undefined;
+}
+
+function toInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`expected a whole number, found ${safeText(value)}`);
+  return Number(value);
+}
+
+function toNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`expected a number of ms, found ${safeText(value)}`);
+  return n;
 }
