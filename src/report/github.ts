@@ -1,3 +1,4 @@
+import { safeText } from '../render/safe-text.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 
@@ -9,13 +10,13 @@ export const githubReporter: Reporter = ({ diagnostics, summary, cwd }) => {
   const lines = diagnostics.map((d) => {
     const properties: string[] = [];
     if (d.location) {
-      properties.push(`file=${escapeProperty(displayPath(d.location.file, cwd))}`);
+      properties.push(`file=${escapeProperty(safeText(displayPath(d.location.file, cwd)))}`);
       if (d.location.line !== undefined) properties.push(`line=${d.location.line}`);
       if (d.location.column !== undefined) properties.push(`col=${d.location.column}`);
     }
     properties.push(`title=${escapeProperty(`tracelint ${d.ruleId}`)}`);
     const where = d.traceId ? ` [trace ${d.traceId}${d.spanId ? ` span ${d.spanId}` : ''}]` : '';
-    return `::${d.severity === 'error' ? 'error' : 'warning'} ${properties.join(',')}::${escapeData(d.message + where)}`;
+    return `::${d.severity === 'error' ? 'error' : 'warning'} ${properties.join(',')}::${escapeData(safeText(d.message) + where)}`;
   });
   lines.push(`tracelint: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${summary.traces} trace(s)`);
   return `${lines.join('\n')}\n`;

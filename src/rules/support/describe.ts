@@ -1,6 +1,5 @@
 import type { Span } from '../../model/span.js';
 import { serviceOf } from '../../model/span.js';
-import { safeText } from '../../render/safe-text.js';
 
 /** How rule messages name a span: kind, quoted name and service, e.g. CLIENT 'GET /cart' in checkout. */
 export function spanLabel(span: Span): string {
@@ -8,10 +7,9 @@ export function spanLabel(span: Span): string {
   return `${kind}'${clip(span.name)}' in ${clip(serviceOf(span))}`;
 }
 
-/** Keeps messages one readable line whatever the trace holds. */
+/** Keeps messages short whatever the trace holds (reporters make the text terminal-safe at the edge). */
 export function clip(text: string, max = 80): string {
-  const safe = safeText(text);
-  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function ms(ns: bigint): number {
