@@ -15,6 +15,7 @@ export const droppedData = defineRule({
   scope: 'trace',
   check({ trace, report }) {
     for (const span of trace!.spans) {
+      if (span.droppedAttributesCount === 0 && span.droppedEventsCount === 0 && span.droppedLinksCount === 0 && span.events.every((e) => e.droppedAttributesCount === 0) && span.links.every((l) => l.droppedAttributesCount === 0)) continue;
       const eventAttributes = span.events.reduce((sum, event) => sum + event.droppedAttributesCount, 0);
       const linkAttributes = span.links.reduce((sum, link) => sum + link.droppedAttributesCount, 0);
       const counts = { attributes: span.droppedAttributesCount, events: span.droppedEventsCount, links: span.droppedLinksCount, eventAttributes, linkAttributes };

@@ -19,9 +19,21 @@ const AWS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
 const PHONE_KEY = /(?:^|[._-])(?:phone|mobile|msisdn|tel|telephone)(?:$|[._-])/i;
 
+/** Keys repeat across millions of spans: what each key says is worked out once. */
+const keyKinds = new Map<string, { secret: boolean; phone: boolean }>();
+
+function kindOfKey(key: string): { secret: boolean; phone: boolean } {
+  let kind = keyKinds.get(key);
+  if (!kind) {
+    kind = { secret: SECRET_NAME.test(key), phone: PHONE_KEY.test(key) };
+    if (keyKinds.size < 100_000) keyKinds.set(key, kind);
+  }
+  return kind;
+}
+
 /** Whether an attribute key names a secret (password, token, api key, authorization…). */
 export function isSecretName(key: string): boolean {
-  return SECRET_NAME.test(key);
+  return kindOfKey(key).secret;
 }
 
 /** Everything that looks like personal data or a secret in one value, with the attribute key as context. */
@@ -107,7 +119,7 @@ function findPhoneNumber(value: string, key?: string): string | undefined {
     const digits = international[1]!.replace(/\D/g, '');
     if (digits.length >= 8 && digits.length <= 15) return international[1];
   }
-  if (key !== undefined && PHONE_KEY.test(key)) {
+  if (key !== undefined && kindOfKey(key).phone) {
     const digits = value.replace(/[\s().+-]/g, '');
     if (/^\d{7,15}$/.test(digits)) return value.trim();
   }
