@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutWaterfall, paintWaterfall } from '../../src/render/waterfall.js';
 import { makeTheme } from '../../src/render/theme.js';
 import { TraceSet } from '../../src/model/trace.js';
-import { runTraceview } from '../support/traceview.js';
+import { runTraceview } from '../support/cli.js';
 import { sid, span, T0 } from '../support/spans.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden', import.meta.url));

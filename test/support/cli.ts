@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { main as tracelint } from '../../src/cli/tracelint.js';
+import { main as traceview } from '../../src/cli/traceview.js';
 import type { CliIO } from '../../src/cli/run.js';
 
 export interface CliRun {
@@ -8,8 +9,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `tracelint <args>` in-process with captured output, as a user would from a shell in `cwd`. */
-export async function runTracelint(args: string[], options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Promise<CliRun> {
+export interface RunOptions {
+  cwd?: string;
+  stdin?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  tty?: boolean;
+  columns?: number;
+}
+
+/** Runs a CLI program in-process with captured output, as a user would from a shell in `cwd`. */
+async function run(main: (argv: string[], io: CliIO) => Promise<number>, name: string, args: string[], options: RunOptions): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -17,12 +26,20 @@ export async function runTracelint(args: string[], options: { cwd?: string; stdi
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const io: CliIO = {
-    stdout: Object.assign(stdout, { isTTY: options.tty ?? false, columns: 100 }),
+    stdout: Object.assign(stdout, { isTTY: options.tty ?? false, columns: options.columns ?? 100 }),
     stderr: Object.assign(stderr, { isTTY: false }),
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
   };
-  const code = await tracelint(['node', 'tracelint', ...args], io);
+  const code = await main(['node', name, ...args], io);
   return { code, stdout: out, stderr: err };
+}
+
+export function runTracelint(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  return run(tracelint, 'tracelint', args, options);
+}
+
+export function runTraceview(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  return run(traceview, 'traceview', args, { columns: 80, ...options });
 }
