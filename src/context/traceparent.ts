@@ -39,6 +39,14 @@ const SECTION = {
 };
 
 
+/** The fixed layout of the first 55 characters: [start, length, name, section]. */
+const FIELDS: ReadonlyArray<readonly [number, number, string, string]> = [
+  [0, 2, 'version', SECTION.version],
+  [3, 32, 'trace-id', SECTION.traceId],
+  [36, 16, 'parent-id', SECTION.parentId],
+  [53, 2, 'trace-flags', SECTION.flags],
+];
+
 function fail(problem: HeaderProblem): ParseResult<Traceparent> {
   return { valid: false, problems: [problem] };
 }
@@ -79,23 +87,17 @@ function parseSlowly(input: string): ParseResult<Traceparent> {
   const problems: HeaderProblem[] = [];
   const text = input;
   // Whitespace belongs to the HTTP field syntax, which strips it before the value is parsed.
-  if (/^[ \t]/.test(text)) return fail(error(text, 0, 'no whitespace before the value (HTTP strips optional whitespace; a propagator sees none)', SECTION.header));
-  if (/[ \t]$/.test(text)) return fail(error(text, text.length - 1, 'no whitespace after the value (HTTP strips optional whitespace; a propagator sees none)', SECTION.header));
-  // Field: [start, length, name, section]
-  const fields: Array<[number, number, string, string]> = [
-    [0, 2, 'version', SECTION.version],
-    [3, 32, 'trace-id', SECTION.traceId],
-    [36, 16, 'parent-id', SECTION.parentId],
-    [53, 2, 'trace-flags', SECTION.flags],
-  ];
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  if (first === 0x20 || first === 0x09) return fail(error(text, 0, 'no whitespace before the value (HTTP strips optional whitespace; a propagator sees none)', SECTION.header));
+  if (last === 0x20 || last === 0x09) return fail(error(text, text.length - 1, 'no whitespace after the value (HTTP strips optional whitespace; a propagator sees none)', SECTION.header));
   // First wrong character wins: walk the fixed layout left to right.
-  for (const [start, length, name, section] of fields) {
+  for (const [start, length, name, section] of FIELDS) {
     for (let i = start; i < start + length; i++) {
       if (i >= text.length) return fail(error(text, i, `${length} lowercase hex digits for ${name} (the value is ${text.length} characters; version 00 has 55)`, SECTION.header));
-      const c = text[i]!;
       const code = text.charCodeAt(i);
-      if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) {
-        const expected = /^[0-9A-F]$/.test(c) ? `a lowercase hex digit in ${name} (uppercase is not allowed)` : `a lowercase hex digit in ${name}`;
+      if (code > 127 || HEX_DIGIT[code] === 0) {
+        const expected = (code >= 0x41 && code <= 0x46) ? `a lowercase hex digit in ${name} (uppercase is not allowed)` : `a lowercase hex digit in ${name}`;
         return fail(error(text, i, expected, section));
       }
     }
@@ -108,8 +110,8 @@ function parseSlowly(input: string): ParseResult<Traceparent> {
   const traceId = text.slice(3, 35);
   const parentId = text.slice(36, 52);
   const flagsHex = text.slice(53, 55);
-  if (/^0+$/.test(traceId)) problems.push(error(text, 3, 'a trace-id that is not all zeros', SECTION.traceId, 32));
-  if (/^0+$/.test(parentId)) problems.push(error(text, 36, 'a parent-id that is not all zeros', SECTION.parentId, 16));
+  if (traceId === ZERO_TRACE_ID) problems.push(error(text, 3, 'a trace-id that is not all zeros', SECTION.traceId, 32));
+  if (parentId === ZERO_PARENT_ID) problems.push(error(text, 36, 'a parent-id that is not all zeros', SECTION.parentId, 16));
   let extra: string | undefined;
   if (text.length > 55) {
     if (version === '00') problems.push(error(text, 55, 'end of value (version 00 has exactly 55 characters)', SECTION.versionFormat));

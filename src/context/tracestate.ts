@@ -40,7 +40,8 @@ function isValueChar(code: number): boolean {
 export function parseTracestate(text: string): ParseResult<TracestateMember[]> {
   const problems: HeaderProblem[] = [];
   const members: TracestateMember[] = [];
-  const seen = new Map<string, number>();
+  // Few members (32 at most): a list is cheaper than a Map.
+  const seen: string[] = [];
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf(',', start);
@@ -52,9 +53,9 @@ export function parseTracestate(text: string): ParseResult<TracestateMember[]> {
     if (a < b) {
       const member = parseMember(text, a, b, problems);
       if (member) {
-        const previous = seen.get(member.key);
-        if (previous !== undefined) problems.push(error(text, a, `a key not used before (${member.key} is also at offset ${previous})`, SECTION.list, member.key.length));
-        else seen.set(member.key, a);
+        const previous = seen.indexOf(member.key);
+        if (previous !== -1) problems.push(error(text, a, `a key not used before (${member.key} is also at offset ${members[previous]!.offset})`, SECTION.list, member.key.length));
+        seen.push(member.key);
         members.push(member);
       }
     }
