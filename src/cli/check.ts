@@ -13,7 +13,7 @@ import { REPORTERS, type ReporterName } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
-import { formatOption, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, reportReadProblems } from './inputs.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
@@ -36,6 +36,7 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .description('find broken propagation, timing, sampling and hygiene in exported traces')
     .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
     .addOption(formatOption())
+    .addOption(maxBytesOption())
     .option('--rule <id=severity...>', 'set a rule to off, warn or error (repeatable)', collect, [])
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
     .option('--quiet', 'report errors only')
@@ -46,8 +47,8 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .option('--update-baseline', 'write the current findings to the --baseline file and exit 0')
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
-    .action(async (inputs: string[], options: CheckOptions & { format?: FormatName }) => {
-      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd });
+    .action(async (inputs: string[], options: CheckOptions & { format?: FormatName; maxInputBytes?: number }) => {
+      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
       exit(await checkTraces(read, options, io));
     });
 };

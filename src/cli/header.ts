@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { detectKind, explainB3Multi, explainHeader, HEADER_KINDS, kindOfHeaderName, type ExplainedHeader, type HeaderKind, type SingleHeaderKind } from '../context/detect.js';
 import type { HeaderProblem } from '../context/problem.js';
-import { safeText } from '../render/safe-text.js';
+import { safeText, terminalSafeJson } from '../render/safe-text.js';
 import { useColor } from './color.js';
 import { UsageError } from './errors.js';
 import type { CliIO, CommandRegistrar } from './run.js';
@@ -50,7 +50,7 @@ export const registerHeader: CommandRegistrar = (program: Command, io, exit) => 
       const explained: Explained[] = inputs.map((input) => ({ source: input.source, ...(input.name ? { name: input.name } : {}), text: parsedText(input.kind, input.value), header: explainHeader(input.kind, input.value) }));
       if (Object.keys(b3Fields).length > 0) explained.push({ source: 'X-B3-* fields', name: 'X-B3-*', text: Object.entries(b3Fields).map(([k, v]) => `${k}: ${v}`).join(', '), header: explainB3Multi(b3Fields) });
       if (explained.length === 0) throw new UsageError(lines === undefined ? 'no trace header found in the arguments' : `no trace header found (${skipped} line${skipped === 1 ? '' : 's'} skipped)`);
-      if (options.json) io.stdout.write(`${JSON.stringify({ headers: explained.map(toJson), skippedLines: skipped }, jsonReplacer, 2)}\n`);
+      if (options.json) io.stdout.write(`${terminalSafeJson({ headers: explained.map(toJson), skippedLines: skipped }, jsonReplacer, 2)}\n`);
       else {
         const c = new Chalk({ level: useColor(io.stdout, io.env, options.color) ? 1 : 0 });
         io.stdout.write(explained.map((entry) => render(entry, c)).join('\n'));

@@ -2,11 +2,20 @@ import { Option } from 'commander';
 import { FORMAT_NAMES } from '../formats/detect.js';
 import type { InputError } from '../formats/errors.js';
 import { safeText } from '../render/safe-text.js';
+import { UsageError } from './errors.js';
 import type { CliIO, ExitCode } from './run.js';
 
 /** `--format`, shared by every command that reads traces. */
 export function formatOption(): Option {
   return new Option('--format <format>', 'read every input as this format instead of detecting it').choices([...FORMAT_NAMES]);
+}
+
+/** `--max-input-bytes`: the largest (decompressed) input accepted, against gzip bombs. */
+export function maxBytesOption(): Option {
+  return new Option('--max-input-bytes <bytes>', 'refuse inputs larger than this after decompression (default 64 GiB)').argParser((value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) === 0) throw new UsageError(`--max-input-bytes ${value}: expected a positive whole number of bytes`);
+    return Number(value);
+  });
 }
 
 /** Parts of inputs that could not be read: printed, and the run ends with exit code 2. */

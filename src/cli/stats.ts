@@ -4,9 +4,9 @@ import { spanStats, type SpanStats } from '../analysis/stats.js';
 import { readTraces } from '../formats/read.js';
 import { formatDuration, formatTimestamp } from '../model/time.js';
 import type { Span } from '../model/span.js';
-import { safeText } from '../render/safe-text.js';
+import { safeText, terminalSafeJson } from '../render/safe-text.js';
 import type { CommandRegistrar } from './run.js';
-import { formatOption, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, reportReadProblems } from './inputs.js';
 
 /** `tracelint stats`: what is in each input, as a table or JSON. */
 export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
@@ -15,14 +15,15 @@ export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
     .description('summarise exported traces: format, traces, spans, services, time range, kinds, errors')
     .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
     .addOption(formatOption())
+    .addOption(maxBytesOption())
     .option('--json', 'print JSON for machines')
-    .action(async (inputs: string[], options: { format?: Span['source']['format']; json?: boolean }) => {
-      const result = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd });
+    .action(async (inputs: string[], options: { format?: Span['source']['format']; json?: boolean; maxInputBytes?: number }) => {
+      const result = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
       const byInput = new Map<string, Span[]>(result.inputs.map((input) => [input.name, []]));
       for (const span of result.spans) byInput.get(span.source.file)?.push(span);
       const rows = result.inputs.map((input) => ({ input, stats: spanStats(byInput.get(input.name) ?? []) }));
       if (options.json) {
-        io.stdout.write(`${JSON.stringify(rows.map(({ input, stats }) => ({ ...input, ...statsJson(stats) })), null, 2)}\n`);
+        io.stdout.write(`${terminalSafeJson(rows.map(({ input, stats }) => ({ ...input, ...statsJson(stats) })), undefined, 2)}\n`);
       } else {
         for (const { input, stats } of rows) io.stdout.write(`${statsTable(input.name, input.format, stats)}\n`);
       }

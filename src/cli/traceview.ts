@@ -11,12 +11,13 @@ import { makeTheme } from '../render/theme.js';
 import { layoutWaterfall, paintWaterfall } from '../render/waterfall.js';
 import { useColor } from './color.js';
 import { UsageError } from './errors.js';
-import { formatOption, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, reportReadProblems } from './inputs.js';
 import { processIO, runCli, type CliIO, type CommandRegistrar, type ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
 interface ViewOptions {
   format?: FormatName;
+  maxInputBytes?: number;
   trace?: string;
   slowest?: boolean;
   errors?: boolean;
@@ -45,6 +46,7 @@ const registerView: CommandRegistrar = (program, io, exit) => {
   program
     .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
     .addOption(formatOption())
+    .addOption(maxBytesOption())
     .option('--trace <id>', 'the trace to draw (a unique prefix is enough)')
     .option('--slowest', 'draw the longest trace')
     .option('--errors', 'draw the traces that have ERROR spans')
@@ -61,7 +63,7 @@ const registerView: CommandRegistrar = (program, io, exit) => {
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
     .action(async (inputs: string[], options: ViewOptions) => {
-      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd });
+      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
       const traces = [...read.traces.traces.values()];
       if (traces.length === 0) throw new UsageError('the inputs hold no spans');
       const theme = makeTheme(useColor(io.stdout, io.env, options.color), !options.ascii);

@@ -44,13 +44,15 @@ export function positionsOf(text: string, offsets: readonly number[], firstLine 
   const positions: Position[] = [];
   let line = firstLine;
   let lineStart = 0;
-  let cursor = 0;
+  // The next newline not yet passed; searched again only once an offset lies beyond it,
+  // so a one-line document with many spans costs one scan, not one per span.
+  let nextNewline = text.indexOf('\n');
   for (const offset of offsets) {
-    for (let nl = text.indexOf('\n', cursor); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    while (nextNewline !== -1 && nextNewline < offset) {
       line++;
-      lineStart = nl + 1;
+      lineStart = nextNewline + 1;
+      nextNewline = text.indexOf('\n', lineStart);
     }
-    cursor = Math.max(cursor, lineStart);
     positions.push({ line, column: offset - lineStart + 1 });
   }
   return positions;

@@ -152,18 +152,22 @@ function decodeEnum<T extends string>(read: FieldReader, value: unknown, path: s
   return read.fail(path, `one of ${names.map((name, i) => `${i}/${prefix}${name}`).join(', ')}`, value);
 }
 
-export function decodeAttributes(read: FieldReader, value: unknown, path: string): Attributes {
+/** Arrays and kvlists nest; deeper than this is refused rather than recursed into. */
+export const MAX_VALUE_DEPTH = 32;
+
+export function decodeAttributes(read: FieldReader, value: unknown, path: string, depth = 0): Attributes {
   const attributes = emptyAttributes();
   read.array(value, path).forEach((entry, i) => {
     const kv = read.object(entry, `${path}[${i}]`);
     const key = read.string(kv.key, `${path}[${i}].key`);
-    attributes[key] = decodeAnyValue(read, kv.value, `${path}[${i}].value`);
+    attributes[key] = decodeAnyValue(read, kv.value, `${path}[${i}].value`, depth);
   });
   return attributes;
 }
 
-function decodeAnyValue(read: FieldReader, value: unknown, path: string): AttributeValue {
+function decodeAnyValue(read: FieldReader, value: unknown, path: string, depth: number): AttributeValue {
   if (value === undefined || value === null) return null;
+  if (depth >= MAX_VALUE_DEPTH) return read.fail(path, `an attribute value nested at most ${MAX_VALUE_DEPTH} levels deep`, value);
   const any = read.object(value, path);
   for (const key in any) {
     const inner = any[key];
@@ -189,12 +193,12 @@ function decodeAnyValue(read: FieldReader, value: unknown, path: string): Attrib
       case 'arrayValue':
       case 'array_value': {
         const list = read.optionalObject(inner, `${path}.${key}`);
-        return read.array(list?.values, `${path}.${key}.values`).map((item, i) => decodeAnyValue(read, item, `${path}.${key}.values[${i}]`));
+        return read.array(list?.values, `${path}.${key}.values`).map((item, i) => decodeAnyValue(read, item, `${path}.${key}.values[${i}]`, depth + 1));
       }
       case 'kvlistValue':
       case 'kvlist_value': {
         const list = read.optionalObject(inner, `${path}.${key}`);
-        return decodeAttributes(read, list?.values, `${path}.${key}.values`);
+        return decodeAttributes(read, list?.values, `${path}.${key}.values`, depth + 1);
       }
     }
   }

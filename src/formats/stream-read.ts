@@ -44,7 +44,7 @@ export async function readStreamed(source: Readable, file: string, options: Stre
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   for await (const bytes of inflated(source, file, state)) {
     decodedBytes += bytes.length;
-    if (decodedBytes > maxBytes) throw new InputError(file, `input is larger than the limit of ${maxBytes} bytes after decompression (a gzip bomb?); raise it with --max-input-bytes`);
+    if (decodedBytes > maxBytes) throw new InputError(file, `input is larger than the limit of ${maxBytes} bytes after decompression (a gzip bomb?); raise it with --max-input-bytes if it is genuine`);
     if (decodedBytes === bytes.length) rejectUtf16(bytes, file);
     let text: string;
     try {
@@ -113,7 +113,7 @@ class SpanSink {
   readonly spans: Span[] = [];
   readonly problems: InputError[] = [];
   private mode: 'undecided' | 'lines' | 'document' = 'undecided';
-  private head = '';
+  private head: string[] = [];
   private lines: LineReader | undefined;
   private document: DocumentReader | undefined;
 
@@ -127,20 +127,57 @@ class SpanSink {
 
   push(text: string): void {
     if (this.mode === 'undecided') {
-      this.head += text;
-      const decided = decideMode(this.head);
+      this.head.push(text);
+      const decided = this.decide(text);
       if (decided === undefined) return;
       this.mode = decided;
-      text = this.head;
-      this.head = '';
+      text = this.head.join('');
+      this.head = [];
     }
     this.reader().push(text);
+  }
+
+  /** Offsets in the text seen so far: where the chunk being scanned starts, the first non-blank, the newline after it. */
+  private seen = 0;
+  private start = -1;
+  private newline = -1;
+
+  /**
+   * JSON lines when the first non-blank line is a whole JSON object by itself
+   * and more non-blank text follows; undefined while the text seen cannot tell.
+   * Each chunk is scanned once on its own (never the growing whole), so
+   * megabytes of leading whitespace cost one pass.
+   */
+  private decide(chunk: string): 'lines' | 'document' | undefined {
+    const base = this.seen;
+    this.seen += chunk.length;
+    let from = 0;
+    if (this.start === -1) {
+      const at = firstNonBlank(chunk, 0);
+      if (at === -1) return undefined;
+      this.start = base + at;
+      if (chunk[at] !== '{') return 'document';
+      from = at;
+    }
+    if (this.newline === -1) {
+      const at = chunk.indexOf('\n', from);
+      if (at === -1) return undefined;
+      this.newline = base + at;
+      from = at;
+    }
+    if (firstNonBlank(chunk, from) === -1) return undefined;
+    try {
+      JSON.parse(this.head.join('').slice(this.start, this.newline));
+      return 'lines';
+    } catch {
+      return 'document';
+    }
   }
 
   end(): void {
     if (this.mode === 'undecided') {
       this.mode = 'document';
-      this.reader().push(this.head);
+      this.reader().push(this.head.join(''));
     }
     this.reader().end();
   }
@@ -155,24 +192,12 @@ class SpanSink {
   }
 }
 
-/**
- * JSON lines when the first non-blank line is a whole JSON object by itself and
- * more non-blank text follows; undefined while the text seen cannot tell yet.
- */
-function decideMode(head: string): 'lines' | 'document' | undefined {
-  const start = head.search(/\S/);
-  if (start === -1) return undefined;
-  if (head[start] !== '{') return 'document';
-  const newline = head.indexOf('\n', start);
-  if (newline === -1) return undefined;
-  const rest = head.slice(newline).search(/\S/);
-  if (rest === -1) return undefined;
-  try {
-    JSON.parse(head.slice(start, newline));
-    return 'lines';
-  } catch {
-    return 'document';
+function firstNonBlank(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
   }
+  return -1;
 }
 
 /** OTLP JSON lines: each complete line decoded on its own; a bad line is a problem, not the end. */

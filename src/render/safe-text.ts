@@ -21,3 +21,15 @@ function escapeChar(ch: string): string {
   const code = ch.charCodeAt(0);
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
+
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
+/**
+ * JSON.stringify, plus \uXXXX escapes for the characters it leaves raw that can
+ * still act on a terminal (DEL, C1 controls, bidi overrides, line separators).
+ * The result parses back to exactly the same data.
+ */
+export function terminalSafeJson(value: unknown, replacer?: (key: string, value: unknown) => unknown, space?: number): string {
+  return JSON.stringify(value, replacer, space).replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,3 +1,4 @@
+import { terminalSafeJson } from '../render/safe-text.js';
 import type { Reporter } from './types.js';
 
 /**
@@ -8,7 +9,7 @@ import type { Reporter } from './types.js';
 export const JSON_REPORT_VERSION = 1;
 
 export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion }) =>
-  `${JSON.stringify(
+  `${terminalSafeJson(
     {
       version: JSON_REPORT_VERSION,
       tool: { name: 'tracelint', version: toolVersion },
@@ -25,6 +26,6 @@ export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion }) =>
         data: d.data,
       })),
     },
-    null,
+    undefined,
     2,
   )}\n`;

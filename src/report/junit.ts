@@ -1,3 +1,4 @@
+import { safeMultiline } from '../render/safe-text.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 
@@ -30,9 +31,12 @@ export const junitReporter: Reporter = ({ diagnostics, rules, summary, cwd }) =>
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tracelint" tests="${tests}" failures="${diagnostics.length}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 };
 
-/** Escapes for attributes and text, and drops characters XML 1.0 cannot hold at all. */
+/**
+ * Escapes for attributes and text: control, C1 and bidi characters are shown
+ * escaped (CI logs print these reports), and anything XML 1.0 cannot hold is dropped.
+ */
 export function xml(text: string): string {
-  return text
+  return safeMultiline(text)
     .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -1,4 +1,5 @@
 import type { Rule } from '../lint/types.js';
+import { terminalSafeJson } from '../render/safe-text.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 
@@ -46,7 +47,7 @@ export const sarifReporter: Reporter = ({ diagnostics, rules, cwd, toolVersion }
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${terminalSafeJson(log, undefined, 2)}\n`;
 };
 
 function sarifRule(rule: Rule): Record<string, unknown> {
