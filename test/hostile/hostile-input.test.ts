@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,15 +203,14 @@ describe('terminal safety on every output path', () => {
 describe('nothing is lost', () => {
   it('a run killed mid-write leaves the previous output file intact', async () => {
     const target = file('report.json', 'previous report');
-    const script = `import { writeFileAtomic } from ${JSON.stringify(fileURLToPath(new URL('../../src/io/atomic-write.ts', import.meta.url)))};
-      process.send?.('start'); await writeFileAtomic(${JSON.stringify(target)}, Buffer.alloc(1_500_000_000, 120));`;
-    const scriptFile = file('writer.mts', script);
-    // Run the TypeScript writer through vitest's loader-free path: compile-free by using the built dist when present.
-    const dist = fileURLToPath(new URL('../../dist/io/atomic-write.js', import.meta.url));
-    const runner = file('writer.mjs', script.replace(JSON.stringify(fileURLToPath(new URL('../../src/io/atomic-write.ts', import.meta.url))), JSON.stringify(dist)));
-    void scriptFile;
-    const child = spawn(process.execPath, [runner], { stdio: ['ignore', 'ignore', 'ignore'] });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // A child process writes 1.5 GB through the same atomic writer (the built one), and is killed mid-way.
+    const writer = fileURLToPath(new URL('../../dist/io/atomic-write.js', import.meta.url));
+    const runner = file('writer.mjs', `import { writeFileAtomic } from ${JSON.stringify(writer)};\nawait writeFileAtomic(${JSON.stringify(target)}, Buffer.alloc(1_500_000_000, 120));\n`);
+    const child = spawn(process.execPath, [runner], { stdio: 'ignore' });
+    // Kill it only once the temporary file exists: the write is under way.
+    const writing = () => readdirSync(dir).some((name) => name.startsWith('.tracelint-tmp-report.json'));
+    for (let waited = 0; !writing() && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writing()).toBe(true);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(readFileSync(target, 'utf8')).toBe('previous report');
