@@ -13,14 +13,20 @@ import { TraceSet } from '../../src/model/trace.js';
  * Whatever bytes the readers are given, they either return spans or throw an
  * InputError that names the input: never another exception, never a hang.
  * Inputs: random bytes and JSON, and mutations (truncation, bit flips, type
- * swaps) of the real exports in ../shared/fixtures/external. FUZZ_RUNS raises
+ * swaps) of the real exports in ../shared/fixtures/external and of SDK-made traces. FUZZ_RUNS raises
  * the number of cases for `npm run fuzz`.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const EXTERNAL = fileURLToPath(new URL('../../../shared/fixtures/external', import.meta.url));
-const fixtures = readdirSync(EXTERNAL, { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && !entry.name.endsWith('.md'))
-  .map((entry) => readFileSync(path.join(entry.parentPath, entry.name)));
+const OWN = fileURLToPath(new URL('../../fixtures', import.meta.url));
+// Real exports from other tools, and the traces our generator made with the OpenTelemetry SDK.
+const fixtures = [
+  ...readdirSync(EXTERNAL, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.md'))
+    .map((entry) => readFileSync(path.join(entry.parentPath, entry.name))),
+  readFileSync(path.join(OWN, 'checkout.otlp.json')),
+  readFileSync(path.join(OWN, 'checkout-broken.otlp.jsonl')),
+];
 
 /** Strict UTF-8, as the readers decode: invalid bytes are an InputError. */
 function utf8(bytes: Uint8Array): string {
