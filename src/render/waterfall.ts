@@ -108,7 +108,7 @@ export function paintWaterfall(trace: Trace, rows: readonly Row[], theme: Theme,
   const services = new Set(trace.spans.map(serviceOf));
   const errors = trace.spans.filter((span) => span.status.code === 'ERROR').length;
   const title = `trace ${safeText(trace.traceId)}`;
-  const about = `  ${root ? `${safeText(serviceOf(root))}: ${safeText(root.name)}` : ''}  ${formatDuration(trace.endTimeUnixNano - trace.startTimeUnixNano)}, ${trace.spans.length} spans, ${services.size} services${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
+  const about = `  ${root ? `${safeText(serviceOf(root))}: ${safeText(root.name)}` : ''}  ${formatDuration(trace.endTimeUnixNano - trace.startTimeUnixNano)}, ${count(trace.spans.length, 'span')}, ${count(services.size, 'service')}${errors ? `, ${count(errors, 'error')}` : ''}`;
   // Title and summary on one line when they fit, else the summary goes below.
   if (title.length + [...about].length <= width) lines.push(c.bold(title) + c.dim(about));
   else lines.push(c.bold(title), c.dim(fit(about.trimStart(), width).trimEnd()));
@@ -183,6 +183,10 @@ function axis(theme: Theme, offset: number, width: number, total: bigint): strin
   }
   for (const [place, label] of placed) labels = labels.slice(0, place) + label + labels.slice(place + label.length);
   return `${' '.repeat(offset)}${theme.c.dim(labels.trimEnd())}\n${' '.repeat(offset)}${theme.c.dim(cells.join(''))}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Legend items joined by spaces, wrapped at `width`. */
