@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue, IdProblem, Resource, Span, SpanKind, SpanLink } from '../model/span.js';
-import { emptyAttributes } from '../model/span.js';
+import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
 import { NANOS_PER_MICRO } from '../model/time.js';
 import type { Decoder, SpanSource } from './decoder.js';
 import { FieldReader } from './fields.js';
@@ -121,7 +121,7 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, processes: Map<st
     droppedLinksCount: 0,
     resource,
     scope: takeScope(attributes),
-    source: { file: source.file, format: source.format },
+    source: spanSource(source.file, source.format),
   };
   if (parentRef) span.parentRefType = parentRef.refType;
   if (raw.flags !== undefined && raw.flags !== null) span.flags = read.count(raw.flags, `${path}.flags`);
@@ -191,7 +191,7 @@ function takeStatus(attributes: Attributes): Span['status'] {
   const otel = takeOtelStatus(attributes);
   if (otel) return otel;
   const error = attributes.error;
-  if (error !== true && error !== 'true') return { code: 'UNSET' };
+  if (error !== true && error !== 'true') return spanStatus('UNSET');
   delete attributes.error;
-  return { code: 'ERROR' };
+  return spanStatus('ERROR');
 }

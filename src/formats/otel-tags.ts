@@ -1,4 +1,5 @@
 import type { Attributes, Span } from '../model/span.js';
+import { spanStatus } from '../model/span.js';
 
 /**
  * The instrumentation scope that OpenTelemetry's Jaeger and Zipkin exporters
@@ -19,5 +20,5 @@ export function takeOtelStatus(attributes: Attributes): Span['status'] | undefin
   const description = attributes['otel.status_description'];
   delete attributes['otel.status_code'];
   delete attributes['otel.status_description'];
-  return code === 'ERROR' && typeof description === 'string' && description !== '' ? { code, message: description } : { code };
+  return spanStatus(code, code === 'ERROR' && typeof description === 'string' ? description : undefined);
 }

@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue, IdProblem, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
-import { emptyAttributes } from '../model/span.js';
+import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
 import { base64ToHex, normaliseHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../model/ids.js';
 import type { Decoder, SpanSource } from './decoder.js';
 import { FieldReader, pick } from './fields.js';
@@ -83,19 +83,16 @@ function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: strin
     kind: decodeEnum(read, raw.kind, `${path}.kind`, KINDS, 'SPAN_KIND_'),
     startTimeUnixNano: read.uint64(pick(raw, 'startTimeUnixNano', 'start_time_unix_nano'), `${path}.startTimeUnixNano`),
     endTimeUnixNano: read.uint64(pick(raw, 'endTimeUnixNano', 'end_time_unix_nano'), `${path}.endTimeUnixNano`),
-    status: {
-      code: status ? decodeEnum(read, status.code, `${path}.status.code`, STATUS_CODES, 'STATUS_CODE_') : 'UNSET',
-      ...(statusMessage ? { message: statusMessage } : {}),
-    },
+    status: spanStatus(status ? decodeEnum(read, status.code, `${path}.status.code`, STATUS_CODES, 'STATUS_CODE_') : 'UNSET', statusMessage),
     attributes: decodeAttributes(read, raw.attributes, `${path}.attributes`),
-    events: read.array(raw.events, `${path}.events`).map((event, i) => decodeEvent(read, read.object(event, `${path}.events[${i}]`), `${path}.events[${i}]`)),
-    links: read.array(raw.links, `${path}.links`).map((link, i) => decodeLink(read, read.object(link, `${path}.links[${i}]`), `${path}.links[${i}]`, idProblems)),
+    events: listOrNone(read.array(raw.events, `${path}.events`).map((event, i) => decodeEvent(read, read.object(event, `${path}.events[${i}]`), `${path}.events[${i}]`))),
+    links: listOrNone(read.array(raw.links, `${path}.links`).map((link, i) => decodeLink(read, read.object(link, `${path}.links[${i}]`), `${path}.links[${i}]`, idProblems))),
     droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
     droppedEventsCount: read.count(pick(raw, 'droppedEventsCount', 'dropped_events_count'), `${path}.droppedEventsCount`),
     droppedLinksCount: read.count(pick(raw, 'droppedLinksCount', 'dropped_links_count'), `${path}.droppedLinksCount`),
     resource,
     scope,
-    source: { file: source.file, format: source.format },
+    source: spanSource(source.file, source.format),
   };
   const traceState = read.string(pick(raw, 'traceState', 'trace_state'), `${path}.traceState`);
   if (traceState !== '') span.traceState = traceState;

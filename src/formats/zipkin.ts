@@ -1,5 +1,5 @@
 import type { Attributes, IdProblem, Resource, Span, SpanKind } from '../model/span.js';
-import { emptyAttributes } from '../model/span.js';
+import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
 import { NANOS_PER_MICRO } from '../model/time.js';
 import type { Decoder, SpanSource } from './decoder.js';
 import { FieldReader } from './fields.js';
@@ -75,13 +75,13 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, services: Map<str
         droppedAttributesCount: 0,
       };
     }),
-    links: [],
+    links: listOrNone([]),
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
     resource: localService(read, read.optionalObject(raw.localEndpoint, `${path}.localEndpoint`), `${path}.localEndpoint`, services),
     scope: takeScope(attributes),
-    source: { file: source.file, format: source.format },
+    source: spanSource(source.file, source.format),
   };
   if (raw.shared === true) span.shared = true;
   if (problems.length > 0) span.idProblems = problems;
@@ -123,8 +123,8 @@ function takeStatus(attributes: Attributes): Span['status'] {
   const otel = takeOtelStatus(attributes);
   const error = attributes.error;
   if (otel && otel.code !== 'ERROR') return otel;
-  if (typeof error !== 'string') return otel ?? { code: 'UNSET' };
+  if (typeof error !== 'string') return otel ?? spanStatus('UNSET');
   delete attributes.error;
   const message = otel?.message ?? (error !== '' && error !== 'true' ? error : undefined);
-  return message ? { code: 'ERROR', message } : { code: 'ERROR' };
+  return spanStatus('ERROR', message);
 }

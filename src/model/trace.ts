@@ -125,8 +125,11 @@ export class TraceSet {
     for (const span of spans) {
       count++;
       const group = groups.get(span.traceId);
-      if (group) group.push(span);
-      else groups.set(span.traceId, [span]);
+      if (group) {
+        // An equal string, shared: one copy of the id per trace, not per span.
+        span.traceId = group[0]!.traceId;
+        group.push(span);
+      } else groups.set(span.traceId, [span]);
     }
     const traces = new Map<string, Trace>();
     for (const [traceId, group] of groups) traces.set(traceId, new Trace(traceId, group));

@@ -130,6 +130,11 @@ describe('values', () => {
     const spans = decodeText(text, 'p.json').spans;
     expect(spans[0]!.attributes['__proto__']).toBe('polluted');
     expect(Object.keys(spans[0]!.attributes)).toEqual(keys);
+    // Attribute maps inherit nothing: a missing key is missing, whatever its name.
+    for (const inherited of ['toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      expect(spans[0]!.attributes[inherited]).toBeUndefined();
+      expect(inherited in spans[0]!.attributes).toBe(false);
+    }
     const jaeger = JSON.stringify({ data: [{ traceID: 'a1', spans: [{ traceID: 'a1', spanID: 'b1', operationName: 'op', startTime: 1700000000000000, duration: 1, processID: '__proto__', tags: [{ key: '__proto__', type: 'string', value: 'x' }] }], processes: { __proto__: { serviceName: 'evil', tags: [] } } }] });
     decodeText(jaeger, 'j.json');
     const zipkin = JSON.stringify([{ traceId: 'a1', id: 'b1', tags: JSON.parse('{"__proto__":"x","constructor":"y"}') }]);
