@@ -2,18 +2,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ReadResult } from '../formats/read.js';
-import { readTraces } from '../formats/read.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig } from '../lint/config.js';
 import { lint } from '../lint/engine.js';
 import type { SeveritySetting } from '../lint/types.js';
-import type { FormatName } from '../model/span.js';
 import { REPORTERS, type ReporterName } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
-import { formatOption, maxBytesOption, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
+import { progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
@@ -47,9 +46,15 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .option('--update-baseline', 'write the current findings to the --baseline file and exit 0')
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
-    .action(async (inputs: string[], options: CheckOptions & { format?: FormatName; maxInputBytes?: number }) => {
-      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
-      exit(await checkTraces(read, options, io));
+    .action(async (inputs: string[], options: CheckOptions & InputOptions) => {
+      const machineOutput = options.outputFile === undefined && (options.reporter ?? 'stylish') !== 'stylish';
+      const progress = startProgress(io, progressWanted(io, { quiet: options.quiet, machineOutput }));
+      try {
+        const read = await readInputs(inputs, options, io, progress);
+        exit(await checkTraces(read, options, io, progress));
+      } finally {
+        progress.stop();
+      }
     });
 };
 
@@ -67,11 +72,13 @@ function parseCount(value: string): number {
  * `receive`. Exit 0 nothing at error level; 1 errors or too many warnings;
  * 2 the run was incomplete (unreadable input, a rule that failed).
  */
-export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO): Promise<ExitCode> {
+export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = startProgress(io, false)): Promise<ExitCode> {
   const flags: Array<[string, SeveritySetting]> = (options.rule ?? []).flatMap((flag) => flag.split(',')).map((flag) => parseRuleFlag(flag, RULES));
   if (options.updateBaseline && !options.baseline) throw new ConfigError('--update-baseline needs --baseline <file>');
   const { config } = await loadConfig(RULES, io.cwd, options.config);
+  progress.stage(`checking ${read.traces.spanCount.toLocaleString('en-US')} spans in ${read.traces.traces.size.toLocaleString('en-US')} traces`);
   const result = lint(read.traces, resolveConfig(config, RULES, flags));
+  progress.stop();
 
   if (options.updateBaseline) {
     await writeFileAtomic(path.resolve(io.cwd, options.baseline!), `${JSON.stringify(makeBaseline(result.diagnostics), null, 2)}\n`);

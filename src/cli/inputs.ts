@@ -1,9 +1,29 @@
 import { Option } from 'commander';
 import { FORMAT_NAMES } from '../formats/detect.js';
 import type { InputError } from '../formats/errors.js';
+import { readTraces, type ReadResult } from '../formats/read.js';
+import type { FormatName } from '../model/span.js';
 import { safeText } from '../render/safe-text.js';
 import { UsageError } from './errors.js';
+import type { Progress } from './progress.js';
 import type { CliIO, ExitCode } from './run.js';
+
+/** The options every reading command shares. */
+export interface InputOptions {
+  format?: FormatName;
+  maxInputBytes?: number;
+}
+
+/** Reads a command's inputs (stdin from the CLI's IO), reporting progress as it goes. */
+export function readInputs(inputs: readonly string[], options: InputOptions, io: CliIO, progress: Progress): Promise<ReadResult> {
+  return readTraces(inputs, {
+    format: options.format,
+    stdin: io.stdin,
+    cwd: io.cwd,
+    ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}),
+    onProgress: (bytes, spans, input) => progress.reading(bytes, spans, input),
+  });
+}
 
 /** `--format`, shared by every command that reads traces. */
 export function formatOption(): Option {

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { spanStats, type SpanStats } from '../analysis/stats.js';
-import { readTraces } from '../formats/read.js';
 import { formatDuration, formatTimestamp } from '../model/time.js';
 import type { Span } from '../model/span.js';
 import { safeText, terminalSafeJson } from '../render/safe-text.js';
 import type { CommandRegistrar } from './run.js';
-import { formatOption, maxBytesOption, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, readInputs, reportReadProblems } from './inputs.js';
+import { progressWanted, startProgress } from './progress.js';
 
 /** `tracelint stats`: what is in each input, as a table or JSON. */
 export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
@@ -18,7 +18,8 @@ export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
     .addOption(maxBytesOption())
     .option('--json', 'print JSON for machines')
     .action(async (inputs: string[], options: { format?: Span['source']['format']; json?: boolean; maxInputBytes?: number }) => {
-      const result = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
+      const progress = startProgress(io, progressWanted(io, { machineOutput: options.json }));
+      const result = await readInputs(inputs, options, io, progress).finally(() => progress.stop());
       const byInput = new Map<string, Span[]>(result.inputs.map((input) => [input.name, []]));
       for (const span of result.spans) byInput.get(span.source.file)?.push(span);
       const rows = result.inputs.map((input) => ({ input, stats: spanStats(byInput.get(input.name) ?? []) }));

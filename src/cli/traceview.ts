@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { EntryIndex, findLostHop, isChildlessCall } from '../analysis/hops.js';
 import { serviceSummary } from '../analysis/service-summary.js';
-import { readTraces } from '../formats/read.js';
 import type { FormatName } from '../model/span.js';
 import type { Span } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
@@ -11,7 +10,8 @@ import { makeTheme } from '../render/theme.js';
 import { layoutWaterfall, paintWaterfall } from '../render/waterfall.js';
 import { useColor } from './color.js';
 import { UsageError } from './errors.js';
-import { formatOption, maxBytesOption, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, readInputs, reportReadProblems } from './inputs.js';
+import { progressWanted, startProgress } from './progress.js';
 import { processIO, runCli, type CliIO, type CommandRegistrar, type ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
@@ -63,7 +63,8 @@ const registerView: CommandRegistrar = (program, io, exit) => {
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
     .action(async (inputs: string[], options: ViewOptions) => {
-      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
+      const progress = startProgress(io, progressWanted(io, {}));
+      const read = await readInputs(inputs, options, io, progress).finally(() => progress.stop());
       const traces = [...read.traces.traces.values()];
       if (traces.length === 0) throw new UsageError('the inputs hold no spans');
       const theme = makeTheme(useColor(io.stdout, io.env, options.color), !options.ascii);

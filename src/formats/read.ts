@@ -22,8 +22,8 @@ export interface ReadOptions {
   cwd?: string;
   /** Largest decompressed input accepted (default 64 GiB), against gzip bombs. */
   maxBytes?: number;
-  /** Called as bytes are read, for progress display. */
-  onProgress?: (bytesRead: number, spans: number) => void;
+  /** Called as bytes are read, for progress display: totals over all inputs so far, and the input being read. */
+  onProgress?: (bytesRead: number, spans: number, input: string) => void;
 }
 
 export interface InputSummary {
@@ -62,10 +62,14 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
   const spans: Span[] = [];
   const summaries: InputSummary[] = [];
   const problems: InputError[] = [];
+  let bytesBefore = 0;
   for (const name of names) {
     const displayName = name === '-' ? '<stdin>' : name;
     const source = name === '-' ? Readable.from(options.stdin ?? process.stdin) : await openFile(name, cwd);
-    const streamed = await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress: options.onProgress });
+    const report = options.onProgress;
+    const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, spans.length + count, displayName));
+    const streamed = await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress });
+    bytesBefore += streamed.bytes;
     for (const span of streamed.spans) spans.push(span);
     problems.push(...streamed.problems);
     summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length });

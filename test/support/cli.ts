@@ -14,6 +14,8 @@ export interface RunOptions {
   stdin?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   tty?: boolean;
+  /** stderr is a terminal (where a progress spinner may show). */
+  stderrTty?: boolean;
   columns?: number;
 }
 
@@ -27,13 +29,24 @@ async function run(main: (argv: string[], io: CliIO) => Promise<number>, name: s
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const io: CliIO = {
     stdout: Object.assign(stdout, { isTTY: options.tty ?? false, columns: options.columns ?? 100 }),
-    stderr: Object.assign(stderr, { isTTY: false }),
+    stderr: options.stderrTty ? asTerminal(stderr) : Object.assign(stderr, { isTTY: false }),
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
   };
   const code = await main(['node', name, ...args], io);
   return { code, stdout: out, stderr: err };
+}
+
+/** A stream that answers the cursor calls a tty.WriteStream has (what ora uses), with ANSI sequences. */
+function asTerminal(stream: PassThrough): PassThrough & { isTTY: true } {
+  return Object.assign(stream, {
+    isTTY: true as const,
+    columns: 100,
+    cursorTo: (x: number, callback?: () => void) => stream.write(`\x1b[${x + 1}G`, callback),
+    clearLine: (_direction: number, callback?: () => void) => stream.write('\x1b[2K', callback),
+    moveCursor: (dx: number, dy: number, callback?: () => void) => stream.write(`${dy < 0 ? `\x1b[${-dy}A` : ''}${dx > 0 ? `\x1b[${dx}C` : ''}`, callback),
+  });
 }
 
 export function runTracelint(args: string[], options: RunOptions = {}): Promise<CliRun> {

@@ -1,0 +1,76 @@
+import ora, { type Ora } from 'ora';
+import { safeText } from '../render/safe-text.js';
+import type { CliIO } from './run.js';
+
+/** Reads shorter than this show nothing: a spinner that flashes is noise. */
+const DEFAULT_DELAY_MS = 500;
+/** Redrawing the text more often than this costs time and shows nothing new. */
+const UPDATE_EVERY_MS = 100;
+
+export interface Progress {
+  /** Bytes and spans read so far, over all inputs, and the input being read. */
+  reading(bytes: number, spans: number, input: string): void;
+  /** A later stage (e.g. "checking 1,000,000 spans"), shown until stop(). */
+  stage(text: string): void;
+  /** Clears the spinner; call before writing the report. */
+  stop(): void;
+}
+
+/**
+ * A spinner is for a person watching a terminal: only when stderr is one, not
+ * in CI (where logs would fill with frames), not with --quiet, and not when a
+ * machine format goes to stdout (a terminal would show the two interleaved).
+ */
+export function progressWanted(io: Pick<CliIO, 'stderr' | 'env'>, options: { quiet?: boolean; machineOutput?: boolean }): boolean {
+  if (options.quiet || options.machineOutput) return false;
+  if (io.stderr.isTTY !== true) return false;
+  // A terminal that reports no width (some ptys say 0) makes ora's line counting loop forever.
+  if (!((io.stderr as { columns?: number }).columns! > 0)) return false;
+  if (io.env.CI !== undefined || io.env.TERM === 'dumb') return false;
+  return true;
+}
+
+const OFF: Progress = { reading: () => {}, stage: () => {}, stop: () => {} };
+
+/** Progress on stderr after a short delay; nothing at all when not wanted. */
+export function startProgress(io: Pick<CliIO, 'stderr' | 'env'>, wanted: boolean): Progress {
+  if (!wanted) return OFF;
+  const delay = Number(io.env.TRACELINT_PROGRESS_DELAY_MS ?? DEFAULT_DELAY_MS);
+  const started = performance.now();
+  let spinner: Ora | undefined;
+  let text = 'reading';
+  let lastUpdate = 0;
+  const show = (): void => {
+    spinner ??= ora({ stream: io.stderr, isEnabled: true, discardStdin: false, text }).start();
+  };
+  const timer = setTimeout(show, delay);
+  timer.unref();
+  // Reading and checking block the event loop between chunks, so the spinner's
+  // own timer rarely fires: each new text is drawn at once.
+  const set = (next: string): void => {
+    text = next;
+    if (performance.now() - started >= delay) show();
+    if (spinner) {
+      spinner.text = next;
+      spinner.render();
+    }
+  };
+  return {
+    reading(bytes, spans, input) {
+      const now = performance.now();
+      if (now - lastUpdate < UPDATE_EVERY_MS) return;
+      lastUpdate = now;
+      const seconds = (now - started) / 1000;
+      set(`reading ${safeText(input)}: ${megabytes(bytes)}, ${spans.toLocaleString('en-US')} spans, ${megabytes(seconds > 0 ? bytes / seconds : 0)}/s`);
+    },
+    stage: set,
+    stop() {
+      clearTimeout(timer);
+      spinner?.stop();
+    },
+  };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
