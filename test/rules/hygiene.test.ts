@@ -43,6 +43,15 @@ describe('pii never shows the secret', () => {
     expect(JSON.stringify(found)).not.toContain(secret.replace('Bearer ', ''));
   });
 
+  it('a value remembered as clean is still judged by its key', () => {
+    // '5551234567' is no phone number under an ordinary key, but is under a phone-like one.
+    expect(detectPii('5551234567', 'order.ref')).toEqual([]);
+    expect(detectPii('5551234567', 'order.ref')).toEqual([]);
+    expect(detectPii('5551234567', 'customer.phone').map((m) => m.kind)).toEqual(['phone-number']);
+    expect(detectPii('5551234567', 'api.token').map((m) => m.kind)).toEqual(['secret-by-name']);
+    expect(detectPii('5551234567', 'order.ref')).toEqual([]);
+  });
+
   it('Luhn', () => {
     expect([luhn('4111111111111111'), luhn('4111111111111112'), luhn('79927398713')]).toEqual([true, false, true]);
   });

@@ -36,10 +36,33 @@ export function isSecretName(key: string): boolean {
   return kindOfKey(key).secret;
 }
 
+/**
+ * Values repeat across millions of spans (methods, routes, hosts): short values
+ * found clean are remembered, per kind of key, since a phone-like key changes
+ * what counts as a phone number. Bounded: cleared when full.
+ */
+const CLEAN_CACHE_LIMIT = 100_000;
+const CLEAN_VALUE_MAX_LENGTH = 256;
+const cleanValues = { plain: new Set<string>(), phoneKey: new Set<string>() };
+
 /** Everything that looks like personal data or a secret in one value, with the attribute key as context. */
 export function detectPii(value: string, key?: string): PiiMatch[] {
   const found: PiiMatch[] = [];
   if (key !== undefined && isSecretName(key) && !NOT_A_SECRET.test(value.trim())) found.push({ kind: 'secret-by-name', masked: maskSecret(value) });
+  const clean = key !== undefined && kindOfKey(key).phone ? cleanValues.phoneKey : cleanValues.plain;
+  const cacheable = value.length <= CLEAN_VALUE_MAX_LENGTH;
+  if (cacheable && clean.has(value)) return found;
+  const before = found.length;
+  detectInValue(value, key, found);
+  if (cacheable && found.length === before) {
+    if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
+    clean.add(value);
+  }
+  return found;
+}
+
+/** The detectors that look at the value itself. */
+function detectInValue(value: string, key: string | undefined, found: PiiMatch[]): void {
   const jwt = findJwt(value);
   if (jwt) found.push({ kind: 'jwt', masked: maskSecret(jwt) });
   const bearer = BEARER.exec(value);
@@ -56,7 +79,6 @@ export function detectPii(value: string, key?: string): PiiMatch[] {
   if (card) found.push({ kind: 'card-number', masked: `****${card.slice(-4)}` });
   const phone = findPhoneNumber(value, key);
   if (phone) found.push({ kind: 'phone-number', masked: `${phone.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, phone.replace(/\D/g, '').length - 2))}${phone.replace(/\D/g, '').slice(-2)}` });
-  return found;
 }
 
 function maskSecret(secret: string): string {
