@@ -130,7 +130,7 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, processes: Map<st
 }
 
 function decodeReference(read: FieldReader, raw: Raw, path: string, problems: IdProblem[]): SpanLink & { refType: 'CHILD_OF' | 'FOLLOWS_FROM' } {
-  const refType = read.string(raw.refType, `${path}.refType`, 'CHILD_OF').toUpperCase();
+  const refType = (read.optionalString(raw.refType, path, '.refType') ?? 'CHILD_OF').toUpperCase();
   if (refType !== 'CHILD_OF' && refType !== 'FOLLOWS_FROM') read.fail(`${path}.refType`, 'CHILD_OF or FOLLOWS_FROM', raw.refType);
   return {
     traceId: readNumericHexId(read.string(raw.traceID, `${path}.traceID`), 32, 'link.traceId', problems),

@@ -31,8 +31,8 @@ export function decodeOtlp(resourceSpans: unknown[], source: SpanSource): Span[]
   resourceSpans.forEach((entry, r) => {
     const path = `resourceSpans[${r}]`;
     const rs = read.object(entry, path);
-    const resource = decodeResource(read, read.optionalObject(rs.resource, `${path}.resource`), `${path}.resource`);
-    const scopeSpansList = read.array(pick(rs, 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans'), `${path}.scopeSpans`);
+    const resource = decodeResource(read, read.optionalObject(rs.resource, path, '.resource'), `${path}.resource`);
+    const scopeSpansList = read.array(pick(rs, 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans'), path, '.scopeSpans');
     scopeSpansList.forEach((scopeEntry, s) => {
       const scopePath = `${path}.scopeSpans[${s}]`;
       const ss = read.object(scopeEntry, scopePath);
@@ -48,77 +48,77 @@ export function decodeOtlp(resourceSpans: unknown[], source: SpanSource): Span[]
 }
 
 function decodeResource(read: FieldReader, raw: Record<string, unknown> | undefined, path: string): Resource {
-  const attributes = raw ? decodeAttributes(read, raw.attributes, `${path}.attributes`) : emptyAttributes();
+  const attributes = raw ? decodeAttributes(read, raw.attributes, path, '.attributes') : emptyAttributes();
   const name = attributes['service.name'];
   return {
     attributes,
     serviceName: typeof name === 'string' ? name : undefined,
-    droppedAttributesCount: raw ? read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`) : 0,
+    droppedAttributesCount: raw ? read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), path, '.droppedAttributesCount') : 0,
   };
 }
 
 function decodeScope(read: FieldReader, raw: Record<string, unknown> | undefined, path: string): InstrumentationScope {
   if (!raw) return { name: '' };
-  const scope: InstrumentationScope = { name: read.string(raw.name, `${path}.name`) };
-  const version = read.optionalString(raw.version, `${path}.version`);
+  const scope: InstrumentationScope = { name: read.string(raw.name, path, '.name') };
+  const version = read.optionalString(raw.version, path, '.version');
   if (version !== undefined) scope.version = version;
-  if (raw.attributes !== undefined) scope.attributes = decodeAttributes(read, raw.attributes, `${path}.attributes`);
+  if (raw.attributes !== undefined) scope.attributes = decodeAttributes(read, raw.attributes, path, '.attributes');
   return scope;
 }
 
 function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: string, resource: Resource, scope: InstrumentationScope, source: SpanSource): Span {
   const idProblems: IdProblem[] = [];
-  const traceId = decodeId(read, pick(raw, 'traceId', 'trace_id'), `${path}.traceId`, TRACE_ID_HEX_LENGTH, 'traceId', idProblems);
-  const spanId = decodeId(read, pick(raw, 'spanId', 'span_id'), `${path}.spanId`, SPAN_ID_HEX_LENGTH, 'spanId', idProblems);
-  const rawParent = read.string(pick(raw, 'parentSpanId', 'parent_span_id'), `${path}.parentSpanId`);
+  const traceId = decodeId(read, pick(raw, 'traceId', 'trace_id'), path, '.traceId', TRACE_ID_HEX_LENGTH, 'traceId', idProblems);
+  const spanId = decodeId(read, pick(raw, 'spanId', 'span_id'), path, '.spanId', SPAN_ID_HEX_LENGTH, 'spanId', idProblems);
+  const rawParent = read.string(pick(raw, 'parentSpanId', 'parent_span_id'), path, '.parentSpanId');
   // proto3 leaves an empty parent out or writes "": both mean "root".
-  const parentSpanId = rawParent === '' ? undefined : decodeId(read, rawParent, `${path}.parentSpanId`, SPAN_ID_HEX_LENGTH, 'parentSpanId', idProblems);
-  const status = read.optionalObject(raw.status, `${path}.status`);
-  const statusMessage = status ? read.optionalString(status.message, `${path}.status.message`) : undefined;
+  const parentSpanId = rawParent === '' ? undefined : decodeId(read, rawParent, path, '.parentSpanId', SPAN_ID_HEX_LENGTH, 'parentSpanId', idProblems);
+  const status = read.optionalObject(raw.status, path, '.status');
+  const statusMessage = status ? read.optionalString(status.message, path, '.status.message') : undefined;
   const span: Span = {
     traceId,
     spanId,
     parentSpanId,
-    name: read.string(raw.name, `${path}.name`),
-    kind: decodeEnum(read, raw.kind, `${path}.kind`, KINDS, 'SPAN_KIND_'),
-    startTimeUnixNano: read.uint64(pick(raw, 'startTimeUnixNano', 'start_time_unix_nano'), `${path}.startTimeUnixNano`),
-    endTimeUnixNano: read.uint64(pick(raw, 'endTimeUnixNano', 'end_time_unix_nano'), `${path}.endTimeUnixNano`),
-    status: spanStatus(status ? decodeEnum(read, status.code, `${path}.status.code`, STATUS_CODES, 'STATUS_CODE_') : 'UNSET', statusMessage),
-    attributes: decodeAttributes(read, raw.attributes, `${path}.attributes`),
-    events: listOrNone(read.array(raw.events, `${path}.events`).map((event, i) => decodeEvent(read, read.object(event, `${path}.events[${i}]`), `${path}.events[${i}]`))),
-    links: listOrNone(read.array(raw.links, `${path}.links`).map((link, i) => decodeLink(read, read.object(link, `${path}.links[${i}]`), `${path}.links[${i}]`, idProblems))),
-    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
-    droppedEventsCount: read.count(pick(raw, 'droppedEventsCount', 'dropped_events_count'), `${path}.droppedEventsCount`),
-    droppedLinksCount: read.count(pick(raw, 'droppedLinksCount', 'dropped_links_count'), `${path}.droppedLinksCount`),
+    name: read.string(raw.name, path, '.name'),
+    kind: decodeEnum(read, raw.kind, path, '.kind', KINDS, 'SPAN_KIND_'),
+    startTimeUnixNano: read.uint64(pick(raw, 'startTimeUnixNano', 'start_time_unix_nano'), path, '.startTimeUnixNano'),
+    endTimeUnixNano: read.uint64(pick(raw, 'endTimeUnixNano', 'end_time_unix_nano'), path, '.endTimeUnixNano'),
+    status: spanStatus(status ? decodeEnum(read, status.code, path, '.status.code', STATUS_CODES, 'STATUS_CODE_') : 'UNSET', statusMessage),
+    attributes: decodeAttributes(read, raw.attributes, path, '.attributes'),
+    events: listOrNone(read.array(raw.events, path, '.events').map((event, i) => decodeEvent(read, read.object(event, `${path}.events[${i}]`), `${path}.events[${i}]`))),
+    links: listOrNone(read.array(raw.links, path, '.links').map((link, i) => decodeLink(read, read.object(link, `${path}.links[${i}]`), `${path}.links[${i}]`, idProblems))),
+    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), path, '.droppedAttributesCount'),
+    droppedEventsCount: read.count(pick(raw, 'droppedEventsCount', 'dropped_events_count'), path, '.droppedEventsCount'),
+    droppedLinksCount: read.count(pick(raw, 'droppedLinksCount', 'dropped_links_count'), path, '.droppedLinksCount'),
     resource,
     scope,
     source: spanSource(source.file, source.format),
   };
-  const traceState = read.string(pick(raw, 'traceState', 'trace_state'), `${path}.traceState`);
+  const traceState = read.string(pick(raw, 'traceState', 'trace_state'), path, '.traceState');
   if (traceState !== '') span.traceState = traceState;
   const flags = pick(raw, 'flags');
-  if (flags !== undefined && flags !== null) span.flags = read.count(flags, `${path}.flags`);
+  if (flags !== undefined && flags !== null) span.flags = read.count(flags, path, '.flags');
   if (idProblems.length > 0) span.idProblems = idProblems;
   return span;
 }
 
 function decodeEvent(read: FieldReader, raw: Record<string, unknown>, path: string): SpanEvent {
   return {
-    timeUnixNano: read.uint64(pick(raw, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
-    name: read.string(raw.name, `${path}.name`),
-    attributes: decodeAttributes(read, raw.attributes, `${path}.attributes`),
-    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+    timeUnixNano: read.uint64(pick(raw, 'timeUnixNano', 'time_unix_nano'), path, '.timeUnixNano'),
+    name: read.string(raw.name, path, '.name'),
+    attributes: decodeAttributes(read, raw.attributes, path, '.attributes'),
+    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), path, '.droppedAttributesCount'),
   };
 }
 
 function decodeLink(read: FieldReader, raw: Record<string, unknown>, path: string, idProblems: IdProblem[]): SpanLink {
   const link: SpanLink = {
-    traceId: decodeId(read, pick(raw, 'traceId', 'trace_id'), `${path}.traceId`, TRACE_ID_HEX_LENGTH, 'link.traceId', idProblems),
-    spanId: decodeId(read, pick(raw, 'spanId', 'span_id'), `${path}.spanId`, SPAN_ID_HEX_LENGTH, 'link.spanId', idProblems),
-    attributes: decodeAttributes(read, raw.attributes, `${path}.attributes`),
-    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
+    traceId: decodeId(read, pick(raw, 'traceId', 'trace_id'), path, '.traceId', TRACE_ID_HEX_LENGTH, 'link.traceId', idProblems),
+    spanId: decodeId(read, pick(raw, 'spanId', 'span_id'), path, '.spanId', SPAN_ID_HEX_LENGTH, 'link.spanId', idProblems),
+    attributes: decodeAttributes(read, raw.attributes, path, '.attributes'),
+    droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), path, '.droppedAttributesCount'),
   };
-  const traceState = read.string(pick(raw, 'traceState', 'trace_state'), `${path}.traceState`);
+  const traceState = read.string(pick(raw, 'traceState', 'trace_state'), path, '.traceState');
   if (traceState !== '') link.traceState = traceState;
   return link;
 }
@@ -127,8 +127,8 @@ function decodeLink(read: FieldReader, raw: Record<string, unknown>, path: strin
  * Ids are hex in OTLP/JSON, base64 in proto3's generic JSON mapping (Tempo's API).
  * Hex of the right length is tried first: the two never have the same length.
  */
-function decodeId(read: FieldReader, value: unknown, path: string, length: number, field: IdProblem['field'], problems: IdProblem[]): string {
-  const raw = read.string(value, path);
+function decodeId(read: FieldReader, value: unknown, path: string, suffix: string, length: number, field: IdProblem['field'], problems: IdProblem[]): string {
+  const raw = read.string(value, path, suffix);
   let result = normaliseHexId(raw, length);
   if (result.problem === 'not-hex' || result.problem === 'wrong-length') {
     const hex = raw.length > 0 ? base64ToHex(raw) : undefined;
@@ -139,27 +139,67 @@ function decodeId(read: FieldReader, value: unknown, path: string, length: numbe
 }
 
 /** Enums arrive as numbers, as full names (SPAN_KIND_SERVER) or as short names (SERVER). */
-function decodeEnum<T extends string>(read: FieldReader, value: unknown, path: string, names: readonly T[], prefix: string): T {
+function decodeEnum<T extends string>(read: FieldReader, value: unknown, path: string, suffix: string, names: readonly T[], prefix: string): T {
   if (value === undefined || value === null) return names[0]!;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < names.length) return names[value]!;
   if (typeof value === 'string') {
     const short = (value.startsWith(prefix) ? value.slice(prefix.length) : value) as T;
     if (names.includes(short)) return short;
   }
-  return read.fail(path, `one of ${names.map((name, i) => `${i}/${prefix}${name}`).join(', ')}`, value);
+  return read.fail(path, `one of ${names.map((name, i) => `${i}/${prefix}${name}`).join(', ')}`, value, suffix);
 }
 
 /** Arrays and kvlists nest; deeper than this is refused rather than recursed into. */
 export const MAX_VALUE_DEPTH = 32;
 
-export function decodeAttributes(read: FieldReader, value: unknown, path: string, depth = 0): Attributes {
+export function decodeAttributes(read: FieldReader, value: unknown, path: string, suffix = '', depth = 0): Attributes {
   const attributes = emptyAttributes();
-  read.array(value, path).forEach((entry, i) => {
-    const kv = read.object(entry, `${path}[${i}]`);
-    const key = read.string(kv.key, `${path}[${i}].key`);
-    attributes[key] = decodeAnyValue(read, kv.value, `${path}[${i}].value`, depth);
-  });
+  const list = read.array(value, path, suffix);
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i] as { key?: unknown; value?: unknown } | null;
+    // The common shape first ({"key": "k", "value": {"stringValue": "v"}}), with no path built.
+    if (depth < MAX_VALUE_DEPTH && typeof kv === 'object' && kv !== null && typeof kv.key === 'string') {
+      const simple = simpleValue(kv.value);
+      if (simple !== undefined) {
+        attributes[kv.key] = simple;
+        continue;
+      }
+    }
+    const entryPath = `${path}${suffix}[${i}]`;
+    const entry = read.object(kv, entryPath);
+    const key = read.string(entry.key, entryPath, '.key');
+    attributes[key] = decodeAnyValue(read, entry.value, `${entryPath}.value`, depth);
+  }
   return attributes;
+}
+
+const CANONICAL_SAFE_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
+
+/**
+ * A string, bool, safely sized int or double value whose first key says what
+ * it is, decoded exactly as decodeAnyValue would; undefined for anything else,
+ * which then takes the general path (with its checks and error paths).
+ */
+function simpleValue(value: unknown): string | boolean | number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const any = value as Record<string, unknown>;
+  for (const key in any) {
+    const inner = any[key];
+    switch (key) {
+      case 'stringValue':
+        return typeof inner === 'string' ? inner : undefined;
+      case 'boolValue':
+        return typeof inner === 'boolean' ? inner : undefined;
+      case 'intValue':
+        if (typeof inner === 'number') return Number.isSafeInteger(inner) ? inner : undefined;
+        return typeof inner === 'string' && CANONICAL_SAFE_INTEGER.test(inner) ? Number(inner) : undefined;
+      case 'doubleValue':
+        return typeof inner === 'number' ? inner : undefined;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
 }
 
 function decodeAnyValue(read: FieldReader, value: unknown, path: string, depth: number): AttributeValue {
@@ -171,31 +211,31 @@ function decodeAnyValue(read: FieldReader, value: unknown, path: string, depth: 
     switch (key) {
       case 'stringValue':
       case 'string_value':
-        return read.string(inner, `${path}.${key}`);
+        return read.string(inner, path, `.${key}`);
       case 'boolValue':
       case 'bool_value':
-        return typeof inner === 'boolean' ? inner : read.fail(`${path}.${key}`, 'true or false', inner);
+        return typeof inner === 'boolean' ? inner : read.fail(path, 'true or false', inner, `.${key}`);
       case 'intValue':
       case 'int_value':
-        return read.int64(inner, `${path}.${key}`);
+        return read.int64(inner, path, `.${key}`);
       case 'doubleValue':
       case 'double_value':
         return decodeDouble(read, inner, `${path}.${key}`);
       case 'bytesValue':
       case 'bytes_value': {
-        const text = read.string(inner, `${path}.${key}`);
-        if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) read.fail(`${path}.${key}`, 'base64', inner);
+        const text = read.string(inner, path, `.${key}`);
+        if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) read.fail(path, 'base64', inner, `.${key}`);
         return new Uint8Array(Buffer.from(text, 'base64'));
       }
       case 'arrayValue':
       case 'array_value': {
-        const list = read.optionalObject(inner, `${path}.${key}`);
-        return read.array(list?.values, `${path}.${key}.values`).map((item, i) => decodeAnyValue(read, item, `${path}.${key}.values[${i}]`, depth + 1));
+        const list = read.optionalObject(inner, path, `.${key}`);
+        return read.array(list?.values, path, `.${key}.values`).map((item, i) => decodeAnyValue(read, item, `${path}.${key}.values[${i}]`, depth + 1));
       }
       case 'kvlistValue':
       case 'kvlist_value': {
-        const list = read.optionalObject(inner, `${path}.${key}`);
-        return decodeAttributes(read, list?.values, `${path}.${key}.values`, depth + 1);
+        const list = read.optionalObject(inner, path, `.${key}`);
+        return decodeAttributes(read, list?.values, `${path}.${key}.values`, '', depth + 1);
       }
     }
   }
