@@ -17,11 +17,16 @@ export interface JsonScan {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** What each open container's next child sits under: an array, the key "spans", or any other key. */
+const IN_ARRAY = 0;
+const UNDER_SPANS = 1;
+const UNDER_OTHER_KEY = 2;
+
 export function scanJson(text: string): JsonScan {
   const spanOffsets: number[] = [];
   const longIntegers: Array<[number, number]> = [];
-  // For each open container: the key the next child sits under ('#' in arrays).
-  const path: string[] = [];
+  // One entry per open container; keys are compared in place, never sliced out.
+  const path: number[] = [];
   const inObject: boolean[] = [];
   let expectKey = false;
   let rootOffset = -1;
@@ -31,19 +36,19 @@ export function scanJson(text: string): JsonScan {
     if (c === QUOTE) {
       const end = stringEnd(text, i);
       if (expectKey) {
-        path[path.length - 1] = text.slice(i + 1, end);
+        path[path.length - 1] = end - i === 6 && text.startsWith('spans', i + 1) ? UNDER_SPANS : UNDER_OTHER_KEY;
         expectKey = false;
       }
       i = end;
     } else if (c === 0x7b /* { */) {
       if (rootOffset === -1) rootOffset = i;
       if (isSpanPath(path)) spanOffsets.push(i);
-      path.push('');
+      path.push(UNDER_OTHER_KEY);
       inObject.push(true);
       expectKey = true;
     } else if (c === 0x5b /* [ */) {
       if (rootOffset === -1) rootOffset = i;
-      path.push('#');
+      path.push(IN_ARRAY);
       inObject.push(false);
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       path.pop();
@@ -61,10 +66,10 @@ export function scanJson(text: string): JsonScan {
 }
 
 /** Where spans sit: `…spans[i]` (OTLP, Tempo, Jaeger) or a top-level array (Zipkin, Jaeger dumps). */
-function isSpanPath(path: readonly string[]): boolean {
+function isSpanPath(path: readonly number[]): boolean {
   const depth = path.length;
-  if (depth === 1) return path[0] === '#';
-  return depth >= 2 && path[depth - 1] === '#' && path[depth - 2] === 'spans';
+  if (depth === 1) return path[0] === IN_ARRAY;
+  return depth >= 2 && path[depth - 1] === IN_ARRAY && path[depth - 2] === UNDER_SPANS;
 }
 
 /** Offset of the closing quote of the string that opens at `start`. */
