@@ -5,7 +5,7 @@
 //
 //   npm run build && node bench/scale.mjs                 # 10k, 100k, 1M spans, OTLP JSONL and OTLP JSON
 //   node bench/scale.mjs --sizes 10000,100000 --formats otlp-jsonl,jaeger,zipkin
-//   node bench/scale.mjs --big 2000000000                 # also one JSONL file of about 2 GB
+//   node bench/scale.mjs --big 2147483648                 # also one JSONL file of at least 2 GiB
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -48,7 +48,7 @@ for (const format of formats) {
 
 if (args.big) {
   const file = path.join(out, `big.jsonl`);
-  const spans = Math.round(Number(args.big) / 650); // ~650 bytes a span in OTLP JSON
+  const spans = Math.ceil(Number(args.big) / 640); // ~645 bytes a span in OTLP JSON lines: at least the size asked for
   if (!existsSync(file)) await writeExport(file, 'otlp-jsonl', spans, 2);
   const floor = timed(process.execPath, [...probe, path.join(root, 'bench', 'floor.mjs'), file]);
   const check = timed(process.execPath, [...probe, path.join(root, 'bin', 'tracelint.js'), 'check', file, '--reporter', 'json', '--output-file', path.join(out, 'report.json')]);
