@@ -12,7 +12,10 @@ export interface HeaderProblem {
   severity: 'error' | 'note';
 }
 
-export type ParseResult<T> = { valid: true; value: T; problems: HeaderProblem[] } | { valid: false; value?: T; problems: HeaderProblem[] };
+export type ParseResult<T> = { valid: true; value: T; problems: readonly HeaderProblem[] } | { valid: false; value?: T; problems: readonly HeaderProblem[] };
+
+/** The problems of a clean value: one shared, frozen empty list instead of one per parse. */
+export const NO_PROBLEMS: readonly HeaderProblem[] = Object.freeze([]);
 
 /** How a found character or end of input is shown in a problem. */
 export function describeAt(text: string, offset: number, length = 1): string {
@@ -31,7 +34,8 @@ export function note(offset: number, found: string, expected: string, section: s
   return { offset, found, expected, section, severity: 'note' };
 }
 
-export function result<T>(value: T, problems: HeaderProblem[]): ParseResult<T> {
+export function result<T>(value: T, problems: readonly HeaderProblem[]): ParseResult<T> {
+  if (problems.length === 0) return { valid: true, value, problems: NO_PROBLEMS };
   const valid = !problems.some((problem) => problem.severity === 'error');
   return valid ? { valid: true, value, problems } : { valid: false, value, problems };
 }

@@ -1,4 +1,4 @@
-import { error, note, result, type HeaderProblem, type ParseResult } from './problem.js';
+import { error, note, NO_PROBLEMS, result, type HeaderProblem, type ParseResult } from './problem.js';
 
 /**
  * W3C Trace Context `tracestate`: comma-separated list-members `key=value`
@@ -37,33 +37,90 @@ function isValueChar(code: number): boolean {
   return code >= 0x20 && code <= 0x7e && code !== 0x2c && code !== 0x3d;
 }
 
+/** Character classes of the key and value grammar, looked up by char code. */
+const LOWER = 1;
+const DIGIT = 2;
+const KEY_PUNCTUATION = 4; // _ - * /
+const VALUE = 8; // nblk-chr and space
+const CLASS = new Uint8Array(128);
+const mark = (code: number, kind: number): void => void (CLASS[code] = CLASS[code]! | kind);
+for (let c = 0x20; c <= 0x7e; c++) if (c !== 0x2c && c !== 0x3d) mark(c, VALUE);
+for (let c = 0x61; c <= 0x7a; c++) mark(c, LOWER);
+for (let c = 0x30; c <= 0x39; c++) mark(c, DIGIT);
+for (const c of '_-*/') mark(c.charCodeAt(0), KEY_PUNCTUATION);
+const KEY_CHAR = LOWER | DIGIT | KEY_PUNCTUATION;
+
+function is(code: number, kind: number): boolean {
+  return code < 128 && (CLASS[code]! & kind) !== 0;
+}
+
+/** The empty header (the most common one): one shared result. */
+const EMPTY: ParseResult<TracestateMember[]> = Object.freeze({ valid: true, value: Object.freeze([]) as unknown as TracestateMember[], problems: NO_PROBLEMS });
+
 export function parseTracestate(text: string): ParseResult<TracestateMember[]> {
-  const problems: HeaderProblem[] = [];
+  if (text.length === 0) return EMPTY;
+  // Allocated only when something is wrong: most headers are clean.
+  let problems: HeaderProblem[] | undefined;
   const members: TracestateMember[] = [];
-  // Few members (32 at most): a list is cheaper than a Map.
-  const seen: string[] = [];
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf(',', start);
     if (end === -1) end = text.length;
     let a = start;
     let b = end;
-    while (a < b && (text[a] === ' ' || text[a] === '\t')) a++;
-    while (b > a && (text[b - 1] === ' ' || text[b - 1] === '\t')) b--;
+    while (a < b && isOptionalWhitespace(text.charCodeAt(a))) a++;
+    while (b > a && isOptionalWhitespace(text.charCodeAt(b - 1))) b--;
     if (a < b) {
-      const member = parseMember(text, a, b, problems);
+      const member = wellFormedMember(text, a, b) ?? parseMember(text, a, b, (problems ??= []));
       if (member) {
-        const previous = seen.indexOf(member.key);
-        if (previous !== -1) problems.push(error(text, a, `a key not used before (${member.key} is also at offset ${members[previous]!.offset})`, SECTION.list, member.key.length));
-        seen.push(member.key);
+        const previous = indexOfKey(members, member.key);
+        if (previous !== -1) (problems ??= []).push(error(text, a, `a key not used before (${member.key} is also at offset ${members[previous]!.offset})`, SECTION.list, member.key.length));
         members.push(member);
       }
     }
     start = end + 1;
   }
-  if (members.length > MAX_MEMBERS) problems.push(error(text, members[MAX_MEMBERS]!.offset, `at most ${MAX_MEMBERS} list-members (found ${members.length})`, SECTION.list));
-  if (text.length > 512) problems.push(note(512, `${text.length} characters`, 'at most 512 characters are sure to be propagated; longer values may be truncated by dropping members', SECTION.combined));
-  return result(members, problems);
+  if (members.length > MAX_MEMBERS) (problems ??= []).push(error(text, members[MAX_MEMBERS]!.offset, `at most ${MAX_MEMBERS} list-members (found ${members.length})`, SECTION.list));
+  if (text.length > 512) (problems ??= []).push(note(512, `${text.length} characters`, 'at most 512 characters are sure to be propagated; longer values may be truncated by dropping members', SECTION.combined));
+  return result(members, problems ?? NO_PROBLEMS);
+}
+
+function isOptionalWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** 32 members at most: a scan is cheaper than a Map. */
+function indexOfKey(members: readonly TracestateMember[], key: string): number {
+  for (let i = 0; i < members.length; i++) if (members[i]!.key === key) return i;
+  return -1;
+}
+
+/**
+ * The member in text[a, b) when it is well formed, checked in one pass over a
+ * table with nothing allocated but the member; undefined sends it to
+ * parseMember, which finds and explains the first wrong character.
+ */
+function wellFormedMember(text: string, a: number, b: number): TracestateMember | undefined {
+  const eq = text.indexOf('=', a);
+  if (eq === -1 || eq >= b) return undefined;
+  let at = -1;
+  for (let i = a + 1; i < eq; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x40 /* @ */ && at === -1) at = i;
+    else if (!is(code, KEY_CHAR)) return undefined;
+  }
+  const first = text.charCodeAt(a);
+  if (at === -1) {
+    if (!is(first, LOWER) || eq - a > 256) return undefined;
+  } else if (!is(first, LOWER | DIGIT) || at - a > 241 || eq - at - 1 < 1 || eq - at - 1 > 14 || !is(text.charCodeAt(at + 1), LOWER)) {
+    return undefined;
+  }
+  // b was trimmed of spaces, so the value never ends in one.
+  if (b - eq - 1 < 1 || b - eq - 1 > 256) return undefined;
+  for (let i = eq + 1; i < b; i++) if (!is(text.charCodeAt(i), VALUE)) return undefined;
+  const key = text.slice(a, eq);
+  const value = text.slice(eq + 1, b);
+  return at === -1 ? { key, value, offset: a } : { key, value, tenant: text.slice(a, at), system: text.slice(at + 1, eq), offset: a };
 }
 
 function parseMember(text: string, a: number, b: number, problems: HeaderProblem[]): TracestateMember | undefined {
