@@ -5,7 +5,7 @@ import type { ReadResult } from '../formats/read.js';
 import { readTraces } from '../formats/read.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
-import { ConfigError, loadConfig, parseRuleFlag, resolveConfig } from '../lint/config.js';
+import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
 import { lint } from '../lint/engine.js';
 import type { SeveritySetting } from '../lint/types.js';
 import type { FormatName } from '../model/span.js';
@@ -31,12 +31,22 @@ export interface CheckOptions {
 
 /** `tracelint check`: lint exported traces and report like a CI tool. */
 export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
-  program
+  const check = program
     .command('check')
     .description('find broken propagation, timing, sampling and hygiene in exported traces')
     .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
     .addOption(formatOption())
     .addOption(maxBytesOption())
+    .option('--listen', 'receive OTLP/HTTP from running services instead of reading inputs: the same as `tracelint receive` (takes its options)');
+  addLintOptions(check).action(async (inputs: string[], options: CheckOptions & { format?: FormatName; maxInputBytes?: number }) => {
+    const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
+    exit(await checkTraces(read, options, io));
+  });
+};
+
+/** The options of checkTraces (rules, config, baseline, reporter, output), shared by `check` and `receive`. */
+export function addLintOptions(command: Command): Command {
+  return command
     .option('--rule <id=severity...>', 'set a rule to off, warn or error (repeatable)', collect, [])
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
     .option('--quiet', 'report errors only')
@@ -46,12 +56,8 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .option('--baseline <file>', 'report only findings not in this baseline file')
     .option('--update-baseline', 'write the current findings to the --baseline file and exit 0')
     .option('--color', 'force colour')
-    .option('--no-color', 'never colour')
-    .action(async (inputs: string[], options: CheckOptions & { format?: FormatName; maxInputBytes?: number }) => {
-      const read = await readTraces(inputs, { format: options.format, stdin: io.stdin, cwd: io.cwd, ...(options.maxInputBytes ? { maxBytes: options.maxInputBytes } : {}) });
-      exit(await checkTraces(read, options, io));
-    });
-};
+    .option('--no-color', 'never colour');
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -68,10 +74,7 @@ function parseCount(value: string): number {
  * 2 the run was incomplete (unreadable input, a rule that failed).
  */
 export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO): Promise<ExitCode> {
-  const flags: Array<[string, SeveritySetting]> = (options.rule ?? []).flatMap((flag) => flag.split(',')).map((flag) => parseRuleFlag(flag, RULES));
-  if (options.updateBaseline && !options.baseline) throw new ConfigError('--update-baseline needs --baseline <file>');
-  const { config } = await loadConfig(RULES, io.cwd, options.config);
-  const result = lint(read.traces, resolveConfig(config, RULES, flags));
+  const result = lint(read.traces, await lintConfig(options, io));
 
   if (options.updateBaseline) {
     await writeFileAtomic(path.resolve(io.cwd, options.baseline!), `${JSON.stringify(makeBaseline(result.diagnostics), null, 2)}\n`);
@@ -111,6 +114,18 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
   if (tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
   return errors > 0 || tooManyWarnings ? 1 : 0;
+}
+
+/**
+ * The rule settings the options ask for: config file, then --rule flags.
+ * Throws ConfigError for a bad flag or config (`receive` calls it before it
+ * listens, so a typo fails at once rather than after the run).
+ */
+export async function lintConfig(options: CheckOptions, io: CliIO): Promise<ResolvedConfig> {
+  const flags: Array<[string, SeveritySetting]> = (options.rule ?? []).flatMap((flag) => flag.split(',')).map((flag) => parseRuleFlag(flag, RULES));
+  if (options.updateBaseline && !options.baseline) throw new ConfigError('--update-baseline needs --baseline <file>');
+  const { config } = await loadConfig(RULES, io.cwd, options.config);
+  return resolveConfig(config, RULES, flags);
 }
 
 async function readBaseline(file: string, shown: string): Promise<ReturnType<typeof makeBaseline>> {
