@@ -59,7 +59,7 @@ export function listenAlias(argv: readonly string[]): string[] {
 
 async function receiveAndCheck(command: string[], options: ReceiveOptions, io: CliIO): Promise<ExitCode> {
   await lintConfig(options, io);
-  const store = await JsonlStore.open(options.out === undefined ? undefined : path.resolve(io.cwd, options.out));
+  const store = await openStore(options.out, io);
   let stopper: Stopper | undefined;
   try {
     const receiver = await listen(options, store, (inFlight) => stopper?.activity(inFlight));
@@ -81,13 +81,23 @@ async function receiveAndCheck(command: string[], options: ReceiveOptions, io: C
   }
 }
 
+async function openStore(out: string | undefined, io: CliIO): Promise<JsonlStore> {
+  try {
+    return await JsonlStore.open(out === undefined ? undefined : path.resolve(io.cwd, out));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+    throw new UsageError(out === undefined ? `cannot create a temporary directory: ${why}` : `--out ${safeText(out)}: cannot write there: ${why}`);
+  }
+}
+
 async function listen(options: ReceiveOptions, store: JsonlStore, onActivity: (inFlight: number) => void): Promise<Receiver> {
   try {
     return await startReceiver({ host: options.host, port: options.port, store, onActivity, maxBodyBytes: options.maxBodyBytes, maxConnections: options.maxConnections, maxInFlight: options.maxInFlight });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'the port is in use (a Collector, or another receiver?); choose another with --port' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${why}`);
+    throw new UsageError(`cannot listen on ${safeText(options.host)}:${options.port}: ${why}`);
   }
 }
 

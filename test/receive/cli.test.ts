@@ -146,6 +146,12 @@ describe('options and failures', () => {
     expect(stderr).not.toContain('listening');
   });
 
+  it('--out in a directory that does not exist: exit 2 before listening', async () => {
+    const { code, stderr } = await runTracelint(['receive', '--port', '0', '--out', 'no/such/dir/traces.jsonl'], { cwd: tempDir() });
+    expect(stderr).toBe('tracelint: --out no/such/dir/traces.jsonl: cannot write there: its directory does not exist\n');
+    expect(code).toBe(2);
+  });
+
   it('a port in use: exit 2, naming the address', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadProto, traceServiceType } from '../../src/formats/otlp-proto.js';
@@ -155,6 +157,30 @@ describe('refusals: the exact status, a Status body, counted, and the receiver k
     expect((await send(url, { headers: PROTO_TYPE, body: PROTO_BODY })).status).toBe(200);
     expect(storedSpanIds(await finish())).toHaveLength(2 * SPAN_IDS.length);
     expect(receiver.stats.refused).toEqual({ busy: 1 });
+  });
+
+  it('past --max-connections a new connection is dropped and counted; once one closes, requests are served', async () => {
+    const { url, finish, receiver } = await testReceiver({ maxConnections: 2 });
+    const { port } = new URL(url);
+    const open = async (): Promise<Socket> => {
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      return socket;
+    };
+    const kept = [await open(), await open()];
+    const third = await open();
+    await once(third, 'close'); // the server closed it at once
+    expect(receiver.stats.refused).toEqual({ 'too-many-connections': 1 });
+    kept[0]!.destroy();
+    // Once the server has seen that close, a new connection fits again (a retry covers the moment before).
+    let served: Response | undefined;
+    for (let attempt = 0; attempt < 50 && served?.status !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      served = await send(url, GOOD_JSON).catch(() => undefined);
+    }
+    expect(served?.status).toBe(200);
+    kept[1]!.destroy();
+    expect(storedSpanIds(await finish()).sort()).toEqual(SPAN_IDS);
   });
 
   it('a client that goes away mid-body is counted, and the receiver keeps working', async () => {
