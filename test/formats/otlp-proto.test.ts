@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/formats/errors.js';
 import { decodeOtlpProto, protoToOtlpJson, traceServiceType } from '../../src/formats/otlp-proto.js';
@@ -110,6 +111,16 @@ describe('reading .pb inputs', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(new RegExp(`^tracelint: ${message.source.slice(1).replace(/\$$/, "")}\\n`));
     expect(run.stderr).not.toContain('    at ');
+  });
+
+  it('nesting deeper than protobufjs allows is an error, not a stack overflow', () => {
+    // AnyValue{kvlist_value: KeyValueList{values: [KeyValue{key, value: AnyValue{…}}]}}, 1000 deep, written field by field.
+    const field = (tag: number, bytes: Uint8Array): Uint8Array => protobuf.Writer.create().uint32((tag << 3) | 2).bytes(bytes).finish();
+    const cat = (...parts: Uint8Array[]): Buffer => Buffer.concat(parts);
+    let any = field(1, Buffer.from('x'));
+    for (let i = 0; i < 1000; i++) any = field(6, field(1, cat(field(1, Buffer.from('k')), field(2, any))));
+    const span = cat(field(1, Buffer.alloc(16, 1)), field(2, Buffer.alloc(8, 2)), field(5, Buffer.from('n')), field(9, cat(field(1, Buffer.from('deep')), field(2, any))));
+    expect(() => decodeOtlpProto(field(1, field(2, field(2, span))), 'deep.pb')).toThrow(/^deep\.pb: invalid protobuf at byte \d+: max depth exceeded$/);
   });
 
   it('a .pb larger than --max-input-bytes (after gunzip) is refused', async () => {
