@@ -61,11 +61,13 @@ async function receiveAndCheck(command: string[], options: ReceiveOptions, io: C
   await lintConfig(options, io);
   const store = await openStore(options.out, io);
   let stopper: Stopper | undefined;
+  let receiver: Receiver | undefined;
   try {
-    const receiver = await listen(options, store, (inFlight) => stopper?.activity(inFlight));
+    receiver = await listen(options, store, (inFlight) => stopper?.activity(inFlight));
     io.stderr.write(`tracelint: listening on ${receiver.url}\n`);
     if (!isLoopback(options.host)) io.stderr.write(`tracelint: warning: ${safeText(options.host)} is not loopback: anyone who can reach this port can send spans\n`);
     stopper = whenToStop({ signals: process, ...(options.untilIdle ? { idleMs: options.untilIdle } : {}), ...(command.length > 0 ? { command: wrapped(command, receiver.url, io) } : {}) });
+    stopper.activity(receiver.inFlight); // a request may have arrived before the stopper existed
     const reason = await stopper.reason;
     await receiver.close();
     const result = await stopper.command;
@@ -77,6 +79,7 @@ async function receiveAndCheck(command: string[], options: ReceiveOptions, io: C
     return Math.max(code, commandCode) as ExitCode;
   } finally {
     stopper?.dispose();
+    await receiver?.close();
     await store.dispose();
   }
 }

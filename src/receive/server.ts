@@ -89,6 +89,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | undefined;
+  let closed: Promise<void> | undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const encoding = encodingOf(request.headers['content-type']);
@@ -157,18 +158,21 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     get inFlight() {
       return inFlight;
     },
-    async close(graceMs = 10_000) {
-      closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          drained = resolve;
-          setTimeout(resolve, graceMs).unref();
-        });
-      }
-      server.closeAllConnections();
-      await closed;
+    close(graceMs = 10_000) {
+      // Once: a second call waits for the first.
+      return (closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            setTimeout(resolve, graceMs).unref();
+          });
+        }
+        server.closeAllConnections();
+        await stopped;
+      })());
     },
   };
 }

@@ -53,13 +53,21 @@ export function whenToStop(options: StopOptions): Stopper {
   let timer: NodeJS.Timeout | undefined;
   let exited = options.command === undefined;
 
-  const child = options.command ? spawn(options.command.argv[0]!, options.command.argv.slice(1), { env: options.command.env, cwd: options.command.cwd, stdio: options.command.stdio }) : undefined;
-  const command = child
-    ? new Promise<CommandResult>((resolve) => {
-        child.once('error', (error) => resolve({ code: null, signal: null, error: error.message }));
-        child.once('exit', (code, signal) => resolve({ code, signal }));
-      })
-    : undefined;
+  let child: ReturnType<typeof spawn> | undefined;
+  let command: Promise<CommandResult> | undefined;
+  if (options.command) {
+    try {
+      const started = spawn(options.command.argv[0]!, options.command.argv.slice(1), { env: options.command.env, cwd: options.command.cwd, stdio: options.command.stdio });
+      child = started;
+      command = new Promise<CommandResult>((resolve) => {
+        started.once('error', (error) => resolve({ code: null, signal: null, error: error.message }));
+        started.once('exit', (code, signal) => resolve({ code, signal }));
+      });
+    } catch (error) {
+      // Arguments spawn refuses outright (an empty program name).
+      command = Promise.resolve({ code: null, signal: null, error: (error as Error).message });
+    }
+  }
   if (child && options.command?.output) {
     child.stdout?.pipe(options.command.output, { end: false });
     child.stderr?.pipe(options.command.output, { end: false });

@@ -78,10 +78,15 @@ describe('tracelint receive -- <command>', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('a command that cannot be started: exit 2 with the reason', async () => {
-    const { code, stderr } = await runReceive(['--', '/no/such/program', '--flag'], { env: process.env }).run;
-    expect(stderr).toContain('tracelint: cannot run /no/such/program --flag: spawn /no/such/program ENOENT\n');
+  it.each([
+    [['/no/such/program', '--flag'], 'tracelint: cannot run /no/such/program --flag: spawn /no/such/program ENOENT\n'],
+    [[''], "tracelint: cannot run : The argument 'file' cannot be empty. Received ''\n"],
+  ])('a command that cannot be started (%j): exit 2 with the reason, and the receiver closed', async (command, message) => {
+    const { url, run } = runReceive(['--', ...command], { env: process.env });
+    const { code, stderr } = await run;
+    expect(stderr).toContain(message);
     expect(code).toBe(2);
+    await expect(send(await url, { headers: { 'content-type': 'application/json' }, body: '{}' })).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('a command must come after --', async () => {
