@@ -43,7 +43,7 @@ export const registerReceive: CommandRegistrar = (program: Command, io, exit) =>
   addLintOptions(receive).action(async (command: string[], options: ReceiveOptions, self: Command) => {
     // Commander keeps the argv it parsed (untyped) on the program: a command must come after `--`.
     const argv = (self.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
-    if (command.length > 0 && !argv.includes('--')) throw new UsageError(`to run a command, put it after --: tracelint receive -- ${command.join(' ')}`);
+    if (command.length > 0 && !argv.includes('--')) throw new UsageError(`receive (and check --listen) reads no input files; to run a command, put it after --: tracelint receive -- ${command.join(' ')}`);
     exit(await receiveAndCheck(command, options, io));
   });
 };

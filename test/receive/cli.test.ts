@@ -89,10 +89,13 @@ describe('tracelint receive -- <command>', () => {
     await expect(send(await url, { headers: { 'content-type': 'application/json' }, body: '{}' })).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  it('a command must come after --', async () => {
+  it('a command must come after --, and receive reads no inputs', async () => {
     const { code, stderr } = await runTracelint(['receive', '--port', '0', 'npm', 'test']);
-    expect(stderr).toBe('tracelint: to run a command, put it after --: tracelint receive -- npm test\n');
+    expect(stderr).toBe('tracelint: receive (and check --listen) reads no input files; to run a command, put it after --: tracelint receive -- npm test\n');
     expect(code).toBe(2);
+    const listen = await runTracelint(['check', '--listen', 'traces.json']);
+    expect(listen.stderr).toBe('tracelint: receive (and check --listen) reads no input files; to run a command, put it after --: tracelint receive -- traces.json\n');
+    expect(listen.code).toBe(2);
   });
 });
 
