@@ -18,3 +18,6 @@ export { layoutWaterfall, paintWaterfall, type WaterfallOptions, type Row } from
 export { makeTheme, type Theme, type Mark } from './render/theme.js';
 export { criticalPath, criticalSpans, type CriticalSection } from './analysis/critical-path.js';
 export { serviceSummary, selfTime, type ServiceSummary } from './analysis/service-summary.js';
+export { decodeOtlpProto } from './formats/otlp-proto.js';
+export { startReceiver, DEFAULT_LIMITS, type Receiver, type ReceiverOptions, type ReceiverStats, type ReceiverLimits, type Refusal, type SpanStore } from './receive/server.js';
+export { JsonlStore } from './receive/store.js';

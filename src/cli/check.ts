@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import type { ReadResult } from '../formats/read.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
-import { ConfigError, loadConfig, parseRuleFlag, resolveConfig } from '../lint/config.js';
+import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
 import { lint } from '../lint/engine.js';
 import type { SeveritySetting } from '../lint/types.js';
 import { REPORTERS, type ReporterName } from '../report/index.js';
@@ -30,12 +30,28 @@ export interface CheckOptions {
 
 /** `tracelint check`: lint exported traces and report like a CI tool. */
 export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
-  program
+  const check = program
     .command('check')
     .description('find broken propagation, timing, sampling and hygiene in exported traces')
     .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
     .addOption(formatOption())
     .addOption(maxBytesOption())
+    .option('--listen', 'receive OTLP/HTTP from running services instead of reading inputs: the same as `tracelint receive` (takes its options)');
+  addLintOptions(check).action(async (inputs: string[], options: CheckOptions & InputOptions) => {
+    const machineOutput = options.outputFile === undefined && (options.reporter ?? 'stylish') !== 'stylish';
+    const progress = startProgress(io, progressWanted(io, { quiet: options.quiet, machineOutput }));
+    try {
+      const read = await readInputs(inputs, options, io, progress);
+      exit(await checkTraces(read, options, io, progress));
+    } finally {
+      progress.stop();
+    }
+  });
+};
+
+/** The options of checkTraces (rules, config, baseline, reporter, output), shared by `check` and `receive`. */
+export function addLintOptions(command: Command): Command {
+  return command
     .option('--rule <id=severity...>', 'set a rule to off, warn or error (repeatable)', collect, [])
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
     .option('--quiet', 'report errors only')
@@ -45,18 +61,8 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .option('--baseline <file>', 'report only findings not in this baseline file')
     .option('--update-baseline', 'write the current findings to the --baseline file and exit 0')
     .option('--color', 'force colour')
-    .option('--no-color', 'never colour')
-    .action(async (inputs: string[], options: CheckOptions & InputOptions) => {
-      const machineOutput = options.outputFile === undefined && (options.reporter ?? 'stylish') !== 'stylish';
-      const progress = startProgress(io, progressWanted(io, { quiet: options.quiet, machineOutput }));
-      try {
-        const read = await readInputs(inputs, options, io, progress);
-        exit(await checkTraces(read, options, io, progress));
-      } finally {
-        progress.stop();
-      }
-    });
-};
+    .option('--no-color', 'never colour');
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -73,11 +79,9 @@ function parseCount(value: string): number {
  * 2 the run was incomplete (unreadable input, a rule that failed).
  */
 export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = startProgress(io, false)): Promise<ExitCode> {
-  const flags: Array<[string, SeveritySetting]> = (options.rule ?? []).flatMap((flag) => flag.split(',')).map((flag) => parseRuleFlag(flag, RULES));
-  if (options.updateBaseline && !options.baseline) throw new ConfigError('--update-baseline needs --baseline <file>');
-  const { config } = await loadConfig(RULES, io.cwd, options.config);
+  const config = await lintConfig(options, io);
   progress.stage(`checking ${read.traces.spanCount.toLocaleString('en-US')} spans in ${read.traces.traces.size.toLocaleString('en-US')} traces`);
-  const result = lint(read.traces, resolveConfig(config, RULES, flags));
+  const result = lint(read.traces, config);
   progress.stop();
 
   if (options.updateBaseline) {
@@ -118,6 +122,18 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
   if (tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
   return errors > 0 || tooManyWarnings ? 1 : 0;
+}
+
+/**
+ * The rule settings the options ask for: config file, then --rule flags.
+ * Throws ConfigError for a bad flag or config (`receive` calls it before it
+ * listens, so a typo fails at once rather than after the run).
+ */
+export async function lintConfig(options: CheckOptions, io: CliIO): Promise<ResolvedConfig> {
+  const flags: Array<[string, SeveritySetting]> = (options.rule ?? []).flatMap((flag) => flag.split(',')).map((flag) => parseRuleFlag(flag, RULES));
+  if (options.updateBaseline && !options.baseline) throw new ConfigError('--update-baseline needs --baseline <file>');
+  const { config } = await loadConfig(RULES, io.cwd, options.config);
+  return resolveConfig(config, RULES, flags);
 }
 
 async function readBaseline(file: string, shown: string): Promise<ReturnType<typeof makeBaseline>> {

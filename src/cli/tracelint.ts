@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { processIO, runCli, type CliIO, type ExitCode } from './run.js';
 import { registerCheck } from './check.js';
 import { registerHeader } from './header.js';
+import { listenAlias, registerReceive } from './receive.js';
 import { registerRules } from './rules.js';
 import { registerStats } from './stats.js';
 import { VERSION } from './version.js';
@@ -11,5 +12,5 @@ export function main(argv: string[], io: CliIO = processIO()): Promise<ExitCode>
   const program = new Command('tracelint')
     .description('Lint, explain and inspect distributed traces (OpenTelemetry, Jaeger, Zipkin, Tempo).')
     .version(VERSION);
-  return runCli(program, [registerCheck, registerStats, registerHeader, registerRules], argv, io);
+  return runCli(program, [registerCheck, registerReceive, registerStats, registerHeader, registerRules], listenAlias(argv), io);
 }

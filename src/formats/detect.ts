@@ -8,7 +8,16 @@ import { zipkinDecoder } from './zipkin.js';
 /** Whole-document formats, in the order detection tries them. */
 export const DOCUMENT_DECODERS: readonly Decoder[] = [otlpJsonDecoder, tempoDecoder, jaegerDecoder, zipkinDecoder];
 
-export const FORMAT_NAMES: readonly FormatName[] = ['otlp-json', 'otlp-jsonl', 'jaeger', 'zipkin', 'tempo'];
+export const FORMAT_NAMES: readonly FormatName[] = ['otlp-json', 'otlp-jsonl', 'jaeger', 'zipkin', 'tempo', 'otlp-proto'];
+
+/**
+ * The format a file's name says, where the bytes cannot: binary protobuf has no
+ * magic number (and may start with a newline byte), so `.pb`/`.binpb` (and
+ * their .gz) are protobuf. Everything else is detected from its content.
+ */
+export function formatFromName(name: string): FormatName | undefined {
+  return /\.(pb|binpb)(\.gz)?$/i.test(name) ? 'otlp-proto' : undefined;
+}
 
 /** The decoder for a parsed document, or an InputError that lists what was tried. */
 export function detectDecoder(value: unknown, file: string): Decoder {

@@ -2,6 +2,7 @@ import type { Attributes, AttributeValue, IdProblem, InstrumentationScope, Resou
 import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
 import { base64ToHex, normaliseHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../model/ids.js';
 import type { Decoder, SpanSource } from './decoder.js';
+import { InputError } from './errors.js';
 import { FieldReader, pick } from './fields.js';
 
 /**
@@ -25,9 +26,18 @@ export function resourceSpansOf(value: unknown): unknown[] | undefined {
 const KINDS: readonly SpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
 
-export function decodeOtlp(resourceSpans: unknown[], source: SpanSource): Span[] {
+/** Where a span sits in a request: resourceSpans[r].scopeSpans[s].spans[k]. */
+export type SpanIndex = readonly [r: number, s: number, k: number];
+
+/**
+ * Spans of a list of ResourceSpans. A field of the wrong type throws an
+ * InputError; with `onBadSpan`, a span that fails is handed to it and left
+ * out instead, and the others are still decoded (the receiver's partial success).
+ */
+export function decodeOtlp(resourceSpans: unknown[], source: SpanSource, onBadSpan?: (error: InputError, at: SpanIndex) => void): Span[] {
   const read = new FieldReader(source.file, undefined);
   const spans: Span[] = [];
+  let seen = 0;
   resourceSpans.forEach((entry, r) => {
     const path = `resourceSpans[${r}]`;
     const rs = read.object(entry, path);
@@ -38,8 +48,17 @@ export function decodeOtlp(resourceSpans: unknown[], source: SpanSource): Span[]
       const ss = read.object(scopeEntry, scopePath);
       const scope = decodeScope(read, read.optionalObject(pick(ss, 'scope', 'instrumentationLibrary', 'instrumentation_library'), `${scopePath}.scope`), `${scopePath}.scope`);
       read.array(ss.spans, `${scopePath}.spans`).forEach((spanEntry, k) => {
-        read.at(source.positions[spans.length]);
-        spans.push(decodeSpan(read, read.object(spanEntry, `${scopePath}.spans[${k}]`), `${scopePath}.spans[${k}]`, resource, scope, source));
+        // Positions are of span objects only (see scanJson).
+        const isObject = typeof spanEntry === 'object' && spanEntry !== null && !Array.isArray(spanEntry);
+        read.at(isObject ? source.positions[seen++] : undefined);
+        const decode = (): void => void spans.push(decodeSpan(read, read.object(spanEntry, `${scopePath}.spans[${k}]`), `${scopePath}.spans[${k}]`, resource, scope, source));
+        if (!onBadSpan) return decode();
+        try {
+          decode();
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          onBadSpan(error, [r, s, k]);
+        }
       });
       read.at(undefined);
     });

@@ -7,11 +7,12 @@ import { glob } from 'tinyglobby';
 import type { FormatName, Span } from '../model/span.js';
 import { TraceSet } from '../model/trace.js';
 import { attachPositions } from './decoder.js';
-import { decoderFor, detectDecoder, looksLikeJsonLines } from './detect.js';
+import { decoderFor, detectDecoder, formatFromName, looksLikeJsonLines } from './detect.js';
 import { InputError } from './errors.js';
 import { parseDocument } from './json.js';
 import { readStreamed } from './stream-read.js';
 import { decodeOtlpJsonLines } from './otlp-jsonl.js';
+import { readProtoStream } from './otlp-proto.js';
 
 export interface ReadOptions {
   /** Skip detection and decode every input as this format. */
@@ -24,6 +25,8 @@ export interface ReadOptions {
   maxBytes?: number;
   /** Called as bytes are read, for progress display: totals over all inputs so far, and the input being read. */
   onProgress?: (bytesRead: number, spans: number, input: string) => void;
+  /** How an input is named in findings and messages (default: as given; `-` is `<stdin>`). */
+  label?: (input: string) => string;
 }
 
 export interface InputSummary {
@@ -50,7 +53,7 @@ export interface DecodedText {
 }
 
 /** Files in a directory that look like trace exports. */
-const TRACE_FILE = /\.(json|jsonl|ndjson|txt)(\.gz)?$|\.gz$/i;
+const TRACE_FILE = /\.(json|jsonl|ndjson|txt|pb|binpb)(\.gz)?$|\.gz$/i;
 
 /**
  * Reads traces from files, directories, globs and `-` (stdin), gzip included,
@@ -64,11 +67,14 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
   const problems: InputError[] = [];
   let bytesBefore = 0;
   for (const name of names) {
-    const displayName = name === '-' ? '<stdin>' : name;
+    const displayName = name === '-' ? '<stdin>' : (options.label?.(name) ?? name);
     const source = name === '-' ? Readable.from(options.stdin ?? process.stdin) : await openFile(name, cwd);
     const report = options.onProgress;
     const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, spans.length + count, displayName));
-    const streamed = await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress });
+    const streamed =
+      (options.format ?? formatFromName(name)) === 'otlp-proto'
+        ? await readProtoStream(source, displayName, { maxBytes: options.maxBytes })
+        : await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress });
     bytesBefore += streamed.bytes;
     for (const span of streamed.spans) spans.push(span);
     problems.push(...streamed.problems);
@@ -111,7 +117,7 @@ export async function expandInputs(inputs: readonly string[], cwd: string): Prom
     const info = await stat(path.resolve(cwd, input)).catch(() => undefined);
     if (info?.isDirectory()) {
       const files = await listTraceFiles(path.resolve(cwd, input));
-      if (files.length === 0) throw new InputError(input, 'a directory with no trace files (*.json, *.jsonl, *.ndjson, *.txt, *.gz)');
+      if (files.length === 0) throw new InputError(input, 'a directory with no trace files (*.json, *.jsonl, *.ndjson, *.txt, *.pb, *.binpb, *.gz)');
       for (const file of files) add(path.relative(cwd, file) || file);
     } else if (info === undefined && /[*?[\]{}]/.test(input)) {
       const matches = (await glob(input, { cwd, onlyFiles: true, dot: false })).sort();

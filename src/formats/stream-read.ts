@@ -44,7 +44,7 @@ export async function readStreamed(source: Readable, file: string, options: Stre
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   for await (const bytes of inflated(source, file, state)) {
     decodedBytes += bytes.length;
-    if (decodedBytes > maxBytes) throw new InputError(file, `input is larger than the limit of ${maxBytes} bytes after decompression (a gzip bomb?); raise it with --max-input-bytes if it is genuine`);
+    if (decodedBytes > maxBytes) throw tooLargeError(file, maxBytes);
     if (decodedBytes === bytes.length) rejectUtf16(bytes, file);
     let text: string;
     try {
@@ -65,8 +65,12 @@ export async function readStreamed(source: Readable, file: string, options: Stre
   return { format: sink.format(), spans: sink.spans, problems: sink.problems, bytes: state.rawBytes, compressed: state.compressed };
 }
 
+export function tooLargeError(file: string, maxBytes: number): InputError {
+  return new InputError(file, `input is larger than the limit of ${maxBytes} bytes after decompression (a gzip bomb?); raise it with --max-input-bytes if it is genuine`);
+}
+
 /** The source's bytes, inflated when they start with the gzip magic bytes. */
-async function* inflated(source: Readable, file: string, state: { rawBytes: number; compressed: boolean }): AsyncGenerator<Buffer> {
+export async function* inflated(source: Readable, file: string, state: { rawBytes: number; compressed: boolean }): AsyncGenerator<Buffer> {
   const counted = (async function* () {
     for await (const chunk of source) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);

@@ -17,6 +17,8 @@ export interface RunOptions {
   /** stderr is a terminal (where a progress spinner may show). */
   stderrTty?: boolean;
   columns?: number;
+  /** Sees stderr as it is written, while the command runs (e.g. to learn the port `receive` listens on). */
+  onStderr?: (text: string) => void;
 }
 
 /** Runs a CLI program in-process with captured output, as a user would from a shell in `cwd`. */
@@ -26,7 +28,10 @@ async function run(main: (argv: string[], io: CliIO) => Promise<number>, name: s
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+    options.onStderr?.(err);
+  });
   const io: CliIO = {
     stdout: Object.assign(stdout, { isTTY: options.tty ?? false, columns: options.columns ?? 100 }),
     stderr: options.stderrTty ? asTerminal(stderr) : Object.assign(stderr, { isTTY: false }),

@@ -11,10 +11,10 @@
  *   server.end(ms(40)); call.end(ms(42)); root.end(ms(50));
  *   const text = toOtlpJson(await spans());          // or toZipkinJson(...)
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Context, type HrTime, type Span as ApiSpan, type SpanOptions } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type HrTime, type Span as ApiSpan, type SpanOptions } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { toZipkinSpan } from '@opentelemetry/exporter-zipkin/build/src/transform.js';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOnSampler,
@@ -110,6 +110,11 @@ export function toOtlpJson(spans: ReadableSpan[]): string {
   return new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans));
 }
 
+/** A binary ExportTraceServiceRequest exactly as the SDK's OTLP/HTTP protobuf exporter sends it. */
+export function toOtlpProto(spans: ReadableSpan[]): Uint8Array {
+  return ProtobufTraceSerializer.serializeRequest(spans)!;
+}
+
 /** One request per service, one per line, as the Collector's file exporter writes. */
 export function toOtlpJsonLines(spans: ReadableSpan[]): string {
   const byService = new Map<string, ReadableSpan[]>();
@@ -123,6 +128,27 @@ export function toOtlpJsonLines(spans: ReadableSpan[]): string {
 /** Zipkin v2 JSON as the SDK's Zipkin exporter sends it (its own transform). */
 export function toZipkinJson(spans: ReadableSpan[]): string {
   return JSON.stringify(spans.map((span) => toZipkinSpan(span, String(span.resource.attributes['service.name']), 'otel.status_code', 'error')));
+}
+
+/** A trace exercising every field: kinds, typed and array attributes, events, links, status, ns times. */
+export async function richTrace(): Promise<ReadableSpan[]> {
+  const { svc, spans } = sdkSystem(['frontend', 'checkout']);
+  const root = svc.frontend!.start('GET /cart', { kind: SpanKind.SERVER, at: 0.000123, attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200, 'retry.ratio': 0.25, 'feature.on': true, 'tags.list': ['a', 'b'], 'ids.list': [1, 2, 3] } });
+  const client = svc.frontend!.start('POST /checkout', { kind: SpanKind.CLIENT, parent: root, at: 5.5 });
+  const server = svc.checkout!.start('POST /checkout', { kind: SpanKind.SERVER, remote: inject(client), at: 6.25 });
+  server.addEvent('cache.miss', { 'cache.key': 'cart:42', 'cache.size': 3 }, ms(7.000001));
+  server.setStatus({ code: SpanStatusCode.ERROR, message: 'payment declined' });
+  const producer = svc.checkout!.start('orders publish', { kind: SpanKind.PRODUCER, parent: server, at: 8, attributes: { 'messaging.destination.name': 'orders' } });
+  producer.end(ms(9));
+  const consumer = svc.checkout!.start('orders process', { kind: SpanKind.CONSUMER, at: 20, links: [{ context: producer.spanContext(), attributes: { 'link.reason': 'message' } }] });
+  consumer.end(ms(30));
+  const internal = svc.checkout!.start('compute', { kind: SpanKind.INTERNAL, parent: server, at: 10 });
+  internal.setStatus({ code: SpanStatusCode.OK });
+  internal.end(ms(11));
+  server.end(ms(40.999999));
+  client.end(ms(42));
+  root.end(ms(50));
+  return spans();
 }
 
 /** Our decoder on the text: spans as tracelint sees them. */
