@@ -227,6 +227,8 @@ function decodeAnyValue(read: FieldReader, value: unknown, path: string, depth: 
   const any = read.object(value, path);
   for (const key in any) {
     const inner = any[key];
+    // proto3 JSON: null sets nothing. The JS SDK writes NaN and ±Infinity doubles so (JSON.stringify).
+    if (inner === null) continue;
     switch (key) {
       case 'stringValue':
       case 'string_value':

@@ -15,7 +15,9 @@ describe('OTLP attribute values', () => {
   it.each([
     ['a string', { stringValue: 'GET' }, 'GET'],
     ['an empty string', { stringValue: '' }, ''],
-    ['a null string (proto3 zero value)', { stringValue: null }, ''],
+    ['null sets nothing (proto3 JSON)', { stringValue: null }, null],
+    ['a null double, as the JS SDK writes NaN and Infinity', { doubleValue: null }, null],
+    ['a null before the value is skipped', { intValue: null, stringValue: 'x' }, 'x'],
     ['snake_case', { string_value: 'x' }, 'x'],
     ['a bool', { boolValue: false }, false],
     ['an int as a string', { intValue: '200' }, 200],

@@ -3,7 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { decodeOtlpProto } from '../../src/formats/otlp-proto.js';
 import type { Span } from '../../src/model/span.js';
-import { decodeSdk, hrToNanos, richTrace, SpanKind, toOtlpJson, toOtlpJsonLines, toOtlpProto, toZipkinJson } from '../support/sdk.js';
+import { decodeSdk, hrToNanos, richTrace, sdkSystem, SpanKind, toOtlpJson, toOtlpJsonLines, toOtlpProto, toZipkinJson } from '../support/sdk.js';
 
 function roundToMicros(ns: bigint): bigint {
   return ((ns + 500n) / 1000n) * 1000n;
@@ -52,6 +52,17 @@ describe('SDK spans decode back field by field', () => {
     const root = decoded.find((span) => span.name === 'GET /cart')!;
     expect(root.startTimeUnixNano).toBe(1_704_067_200_000_000_123n);
     expect(root.startTimeUnixNano > 2n ** 53n).toBe(true);
+  });
+
+  it('non-finite doubles: the JSON exporter writes null (read as no value), protobuf keeps them', async () => {
+    const { svc, spans } = sdkSystem(['api']);
+    svc.api!.start('op', { attributes: { ratio: Number.NaN, limit: Number.POSITIVE_INFINITY, ok: 1.5 } }).end();
+    const sdk = await spans();
+    expect(toOtlpJson(sdk)).toContain('{"key":"ratio","value":{"doubleValue":null}}');
+    const [fromJson] = decodeSdk(toOtlpJson(sdk));
+    expect({ ...fromJson!.attributes }).toEqual({ ratio: null, limit: null, ok: 1.5 });
+    const [fromProto] = decodeOtlpProto(toOtlpProto(sdk), 'sdk.pb');
+    expect({ ...fromProto!.attributes }).toEqual({ ratio: Number.NaN, limit: Number.POSITIVE_INFINITY, ok: 1.5 });
   });
 
   it('Zipkin v2 via the SDK Zipkin exporter transform', async () => {
