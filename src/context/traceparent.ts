@@ -80,8 +80,11 @@ function plainVersion00(text: string): ParseResult<Traceparent> {
   const parentId = text.slice(36, 52);
   const bits = hexValue(text.charCodeAt(53)) * 16 + hexValue(text.charCodeAt(54));
   if (bits > 3 || traceId === ZERO_TRACE_ID || parentId === ZERO_PARENT_ID) return parseSlowly(text);
-  return { valid: true, value: { version: '00', traceId, parentId, flags: { hex: text.slice(53, 55), sampled: (bits & 1) === 1, random: (bits & 2) === 2, unknownBits: 0 } }, problems: NO_PROBLEMS };
+  return { valid: true, value: { version: '00', traceId, parentId, flags: DEFINED_FLAGS[bits]! }, problems: NO_PROBLEMS };
 }
+
+/** The four flag values both levels define (00-03), shared and frozen: the fast path allocates none. */
+const DEFINED_FLAGS: readonly TraceFlags[] = [0, 1, 2, 3].map((bits) => Object.freeze({ hex: `0${bits}`, sampled: (bits & 1) === 1, random: (bits & 2) === 2, unknownBits: 0 }));
 
 /** The value of a lowercase hex digit (the caller has checked it is one). */
 function hexValue(code: number): number {
