@@ -45,13 +45,15 @@ function statsJson(stats: SpanStats): Record<string, unknown> {
 }
 
 function statsTable(name: string, format: string, stats: SpanStats): string {
-  const table = new Table({ head: [safeText(name), ''], style: { head: [], border: [] } });
+  const table = new Table({ style: { head: [], border: [] } });
   const kinds = Object.entries(stats.kinds)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
   const range = stats.start === undefined || stats.end === undefined ? '-' : `${formatTimestamp(stats.start)} .. ${formatTimestamp(stats.end)} (${formatDuration(stats.end - stats.start)})`;
   table.push(
+    // The name spans both columns, so a long path does not widen the label column.
+    [{ colSpan: 2, content: safeText(name) }],
     ['format', format],
     ['traces', String(stats.traces)],
     ['spans', String(stats.spans)],

@@ -185,3 +185,15 @@ describe('tracelint check', () => {
     expect(existsSync(path.join(dir, 'tracelint.config.json'))).toBe(true);
   });
 });
+
+describe('stats table', () => {
+  it('names the input across both columns, so a long path leaves the labels narrow', async () => {
+    const file = path.join(FIXTURES, 'checkout.otlp.json');
+    const run = await runTracelint(['stats', file]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[1]).toContain(file);
+    expect(lines.find((line) => line.includes('format'))).toMatch(/^│ format +│ otlp-json +│$/);
+    expect(lines.find((line) => line.includes('format'))!.indexOf('│', 1)).toBeLessThan(20);
+  });
+});
