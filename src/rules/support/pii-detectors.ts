@@ -39,9 +39,10 @@ export function isSecretName(key: string): boolean {
 /**
  * Values repeat across millions of spans (methods, routes, hosts): short values
  * found clean are remembered, per kind of key, since a phone-like key changes
- * what counts as a phone number. Bounded: cleared when full.
+ * what counts as a phone number. Bounded (at most 2 × 20k values of 256 characters,
+ * about 10 MB kept alive): cleared when full.
  */
-const CLEAN_CACHE_LIMIT = 100_000;
+const CLEAN_CACHE_LIMIT = 20_000;
 const CLEAN_VALUE_MAX_LENGTH = 256;
 const cleanValues = { plain: new Set<string>(), phoneKey: new Set<string>() };
 
