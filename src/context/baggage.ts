@@ -34,13 +34,14 @@ function isBaggageOctet(code: number): boolean {
 export function parseBaggage(text: string): ParseResult<BaggageMember[]> {
   const problems: HeaderProblem[] = [];
   const members: BaggageMember[] = [];
+  const blank = text.trim() === '';
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf(',', start);
     if (end === -1) end = text.length;
     const [a, b] = trim(text, start, end);
     if (a === b) {
-      if (text.trim() !== '') problems.push(error(text, a, 'a list-member (key=value) between commas', SECTION.header));
+      if (!blank) problems.push(error(text, a, 'a list-member (key=value) between commas', SECTION.header));
     } else {
       const member = parseMember(text, a, b, problems);
       if (member) members.push(member);
@@ -50,7 +51,7 @@ export function parseBaggage(text: string): ParseResult<BaggageMember[]> {
   if (members.length > 64) problems.push(error(text, members[64]!.offset, `at most 64 list-members (found ${members.length})`, SECTION.limits));
   const bytes = Buffer.byteLength(text);
   if (bytes > 8192) problems.push(error(text, 8192, `at most 8192 bytes (found ${bytes})`, SECTION.limits));
-  if (members.length === 0 && text.trim() === '') problems.push(note(0, 'an empty value', 'at least one list-member', SECTION.header));
+  if (members.length === 0 && blank) problems.push(note(0, 'an empty value', 'at least one list-member', SECTION.header));
   return result(members, problems);
 }
 
@@ -63,7 +64,7 @@ function trim(text: string, a: number, b: number): [number, number] {
 function parseMember(text: string, a: number, b: number, problems: HeaderProblem[]): BaggageMember | undefined {
   const parts = splitOn(text, a, b, ';');
   const [first, ...rest] = parts;
-  const pair = parsePair(text, first![0], first![1], problems, SECTION.key, true);
+  const pair = parsePair(text, first![0], first![1], problems, SECTION.key);
   if (!pair || pair.value === undefined) {
     if (pair) problems.push(error(text, first![1], "'=' and a value after the key", SECTION.header));
     return undefined;
@@ -72,7 +73,7 @@ function parseMember(text: string, a: number, b: number, problems: HeaderProblem
   if (decoded === undefined) return undefined;
   const properties: BaggageMember['properties'] = [];
   for (const [pa, pb] of rest) {
-    const property = parsePair(text, pa, pb, problems, SECTION.property, false);
+    const property = parsePair(text, pa, pb, problems, SECTION.property);
     if (!property) return undefined;
     properties.push(property.value === undefined ? { key: property.key } : { key: property.key, value: property.value });
   }
@@ -91,9 +92,12 @@ function splitOn(text: string, a: number, b: number, separator: string): Array<[
   return parts;
 }
 
-function parsePair(text: string, a: number, b: number, problems: HeaderProblem[], section: string, valueRequired: boolean): { key: string; value?: string; valueOffset?: number } | undefined {
-  const eq = text.indexOf('=', a);
-  const keyEnd = eq === -1 || eq >= b ? b : eq;
+function parsePair(text: string, a: number, b: number, problems: HeaderProblem[], section: string): { key: string; value?: string; valueOffset?: number } | undefined {
+  // Searched within the pair only: a search to the end of the text would make many members quadratic.
+  let eq = a;
+  while (eq < b && text.charCodeAt(eq) !== 0x3d) eq++;
+  if (eq === b) eq = -1;
+  const keyEnd = eq === -1 ? b : eq;
   const [ka, kb] = trim(text, a, keyEnd);
   if (ka === kb) {
     problems.push(error(text, ka, 'a key (an RFC 7230 token)', section));
@@ -106,7 +110,7 @@ function parsePair(text: string, a: number, b: number, problems: HeaderProblem[]
     }
   }
   const key = text.slice(ka, kb);
-  if (eq === -1 || eq >= b) return valueRequired ? { key } : { key };
+  if (eq === -1) return { key };
   const [va, vb] = trim(text, eq + 1, b);
   for (let i = va; i < vb; i++) {
     if (!isBaggageOctet(text.charCodeAt(i))) {

@@ -17,9 +17,16 @@ export type ParseResult<T> = { valid: true; value: T; problems: readonly HeaderP
 /** The problems of a clean value: one shared, frozen empty list instead of one per parse. */
 export const NO_PROBLEMS: readonly HeaderProblem[] = Object.freeze([]);
 
+/** Printable ASCII characters as a problem shows them, built once. */
+const QUOTED_ASCII = Array.from({ length: 0x7f }, (_, code) => `'${String.fromCharCode(code)}'`);
+
 /** How a found character or end of input is shown in a problem. */
 export function describeAt(text: string, offset: number, length = 1): string {
   if (offset >= text.length) return 'end of value';
+  if (length === 1) {
+    const code = text.charCodeAt(offset);
+    if (code >= 0x20 && code < 0x7f) return QUOTED_ASCII[code]!;
+  }
   const part = text.slice(offset, offset + length);
   const code = part.codePointAt(0)!;
   if (code < 0x20 || code === 0x7f) return `control character U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
@@ -36,6 +43,6 @@ export function note(offset: number, found: string, expected: string, section: s
 
 export function result<T>(value: T, problems: readonly HeaderProblem[]): ParseResult<T> {
   if (problems.length === 0) return { valid: true, value, problems: NO_PROBLEMS };
-  const valid = !problems.some((problem) => problem.severity === 'error');
-  return valid ? { valid: true, value, problems } : { valid: false, value, problems };
+  for (const problem of problems) if (problem.severity === 'error') return { valid: false, value, problems };
+  return { valid: true, value, problems };
 }

@@ -26,23 +26,12 @@ const SECTION = {
 };
 
 const MAX_MEMBERS = 32;
-/** value = 0*255(chr) nblk-chr: printable ASCII but ',' and '=' (length and last character checked apart). */
-const VALUE_CHARS = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]+$/;
-const SIMPLE_KEY = /^[a-z][a-z0-9_\-*/]{0,255}$/;
-const TENANT = /^[a-z0-9][a-z0-9_\-*/]{0,240}$/;
-const SYSTEM = /^[a-z][a-z0-9_\-*/]{0,13}$/;
-
-function isValueChar(code: number): boolean {
-  // chr = %x20 / nblk-chr; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E
-  return code >= 0x20 && code <= 0x7e && code !== 0x2c && code !== 0x3d;
-}
-
-/** Character classes of the key and value grammar, looked up by char code. */
+/** Character classes of the key and value grammar, looked up by any UTF-16 code unit (no range check). */
 const LOWER = 1;
 const DIGIT = 2;
 const KEY_PUNCTUATION = 4; // _ - * /
-const VALUE = 8; // nblk-chr and space
-const CLASS = new Uint8Array(128);
+const VALUE = 8; // chr: nblk-chr (%x21-2B / %x2D-3C / %x3E-7E) and space; a value never ends in a space
+const CLASS = new Uint8Array(65536);
 const mark = (code: number, kind: number): void => void (CLASS[code] = CLASS[code]! | kind);
 for (let c = 0x20; c <= 0x7e; c++) if (c !== 0x2c && c !== 0x3d) mark(c, VALUE);
 for (let c = 0x61; c <= 0x7a; c++) mark(c, LOWER);
@@ -51,7 +40,7 @@ for (const c of '_-*/') mark(c.charCodeAt(0), KEY_PUNCTUATION);
 const KEY_CHAR = LOWER | DIGIT | KEY_PUNCTUATION;
 
 function is(code: number, kind: number): boolean {
-  return code < 128 && (CLASS[code]! & kind) !== 0;
+  return (CLASS[code]! & kind) !== 0;
 }
 
 /** The empty header (the most common one): one shared result. */
@@ -62,6 +51,8 @@ export function parseTracestate(text: string): ParseResult<TracestateMember[]> {
   // Allocated only when something is wrong: most headers are clean.
   let problems: HeaderProblem[] | undefined;
   const members: TracestateMember[] = [];
+  // Built only past the limit of 32 members, so a hostile list stays linear.
+  let keys: Map<string, number> | undefined;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf(',', start);
@@ -73,8 +64,9 @@ export function parseTracestate(text: string): ParseResult<TracestateMember[]> {
     if (a < b) {
       const member = wellFormedMember(text, a, b) ?? parseMember(text, a, b, (problems ??= []));
       if (member) {
-        const previous = indexOfKey(members, member.key);
-        if (previous !== -1) (problems ??= []).push(error(text, a, `a key not used before (${member.key} is also at offset ${members[previous]!.offset})`, SECTION.list, member.key.length));
+        const previous = members.length < MAX_MEMBERS ? indexOfKey(members, member.key) : (keys ??= keyIndex(members)).get(member.key);
+        if (previous !== undefined) (problems ??= []).push(error(text, a, `a key not used before (${member.key} is also at offset ${members[previous]!.offset})`, SECTION.list, member.key.length));
+        else keys?.set(member.key, members.length);
         members.push(member);
       }
     }
@@ -89,10 +81,17 @@ function isOptionalWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-/** 32 members at most: a scan is cheaper than a Map. */
-function indexOfKey(members: readonly TracestateMember[], key: string): number {
+/** Up to the limit of 32 members a scan is cheaper than a Map. */
+function indexOfKey(members: readonly TracestateMember[], key: string): number | undefined {
   for (let i = 0; i < members.length; i++) if (members[i]!.key === key) return i;
-  return -1;
+  return undefined;
+}
+
+/** Where each key first appears. */
+function keyIndex(members: readonly TracestateMember[]): Map<string, number> {
+  const keys = new Map<string, number>();
+  members.forEach((member, i) => keys.has(member.key) || keys.set(member.key, i));
+  return keys;
 }
 
 /**
@@ -101,14 +100,19 @@ function indexOfKey(members: readonly TracestateMember[], key: string): number {
  * parseMember, which finds and explains the first wrong character.
  */
 function wellFormedMember(text: string, a: number, b: number): TracestateMember | undefined {
-  const eq = text.indexOf('=', a);
-  if (eq === -1 || eq >= b) return undefined;
+  // The key runs up to '=': key characters and at most one '@'.
+  let eq = -1;
   let at = -1;
-  for (let i = a + 1; i < eq; i++) {
+  for (let i = a + 1; i < b; i++) {
     const code = text.charCodeAt(i);
+    if (code === 0x3d /* = */) {
+      eq = i;
+      break;
+    }
     if (code === 0x40 /* @ */ && at === -1) at = i;
     else if (!is(code, KEY_CHAR)) return undefined;
   }
+  if (eq === -1) return undefined;
   const first = text.charCodeAt(a);
   if (at === -1) {
     if (!is(first, LOWER) || eq - a > 256) return undefined;
@@ -117,75 +121,69 @@ function wellFormedMember(text: string, a: number, b: number): TracestateMember 
   }
   // b was trimmed of spaces, so the value never ends in one.
   if (b - eq - 1 < 1 || b - eq - 1 > 256) return undefined;
-  for (let i = eq + 1; i < b; i++) if (!is(text.charCodeAt(i), VALUE)) return undefined;
+  // And-ed without a branch: values are the longest part.
+  let value = VALUE;
+  for (let i = eq + 1; i < b; i++) value &= CLASS[text.charCodeAt(i)]!;
+  if (value === 0) return undefined;
   const key = text.slice(a, eq);
-  const value = text.slice(eq + 1, b);
-  return at === -1 ? { key, value, offset: a } : { key, value, tenant: text.slice(a, at), system: text.slice(at + 1, eq), offset: a };
+  return at === -1 ? memberOf(key, text.slice(eq + 1, b), a, undefined, undefined) : memberOf(key, text.slice(eq + 1, b), a, text.slice(a, at), text.slice(at + 1, eq));
 }
 
+/** Finds and explains the first wrong character of the member in text[a, b), which wellFormedMember refused. */
 function parseMember(text: string, a: number, b: number, problems: HeaderProblem[]): TracestateMember | undefined {
-  const eq = text.indexOf('=', a);
-  if (eq === -1 || eq >= b) {
-    problems.push(error(text, b, "'=' between key and value", SECTION.list));
+  // Searched within the member only: a search to the end of the text would make many members quadratic.
+  let eq = a;
+  while (eq < b && text.charCodeAt(eq) !== 0x3d) eq++;
+  const problem = eq === b ? error(text, b, "'=' between key and value", SECTION.list) : (checkKey(text, a, eq) ?? checkValue(text, eq + 1, b));
+  if (problem) {
+    problems.push(problem);
     return undefined;
   }
-  const key = text.slice(a, eq);
-  const keyProblem = checkKey(text, a, key);
-  if (keyProblem) {
-    problems.push(keyProblem);
-    return undefined;
-  }
-  const value = text.slice(eq + 1, b);
-  if (value.length <= 256 && value.charCodeAt(value.length - 1) !== 0x20 && VALUE_CHARS.test(value)) return memberOf(key, value, a);
-  if (value.length === 0) {
-    problems.push(error(text, eq + 1, 'a value of 1 to 256 characters', SECTION.value));
-    return undefined;
-  }
-  if (value.length > 256) {
-    problems.push(error(text, eq + 257, 'a value of at most 256 characters', SECTION.value));
-    return undefined;
-  }
-  for (let i = 0; i < value.length; i++) {
-    if (!isValueChar(value.charCodeAt(i))) {
-      problems.push(error(text, eq + 1 + i, "a printable ASCII character other than ',' and '='", SECTION.value));
-      return undefined;
-    }
-  }
-  return memberOf(key, value, a);
+  // Not reached while wellFormedMember and these checks agree; kept so a disagreement keeps the member.
+  return splitMember(text.slice(a, eq), text.slice(eq + 1, b), a);
 }
 
-function memberOf(key: string, value: string, offset: number): TracestateMember {
+function splitMember(key: string, value: string, offset: number): TracestateMember {
   const at = key.indexOf('@');
-  return at === -1 ? { key, value, offset } : { key, value, tenant: key.slice(0, at), system: key.slice(at + 1), offset };
+  return at === -1 ? memberOf(key, value, offset, undefined, undefined) : memberOf(key, value, offset, key.slice(0, at), key.slice(at + 1));
 }
 
-/** The first wrong character of a key, or undefined when the key is well formed. */
-function checkKey(text: string, a: number, key: string): HeaderProblem | undefined {
-  if (key.length === 0) return error(text, a, 'a key before \'=\'', SECTION.key);
-  const at = key.indexOf('@');
-  if (at === -1) {
-    if (SIMPLE_KEY.test(key)) return undefined;
-    if (key.length > 256) return error(text, a + 256, 'a key of at most 256 characters', SECTION.key);
-    return firstBad(text, a, key, /[a-z]/, /[a-z0-9_\-*/]/, 'a key starting with a lowercase letter', 'a lowercase letter, digit, or one of _ - * / in the key');
-  }
-  const tenant = key.slice(0, at);
-  const system = key.slice(at + 1);
-  if (!TENANT.test(tenant)) {
-    if (tenant.length === 0) return error(text, a, 'a tenant id before \'@\'', SECTION.key);
-    if (tenant.length > 241) return error(text, a + 241, 'a tenant id of at most 241 characters', SECTION.key);
-    return firstBad(text, a, tenant, /[a-z0-9]/, /[a-z0-9_\-*/]/, 'a tenant id starting with a lowercase letter or digit', 'a lowercase letter, digit, or one of _ - * / in the tenant id');
-  }
-  if (!SYSTEM.test(system)) {
-    const base = a + at + 1;
-    if (system.length === 0) return error(text, base, "a system id after '@'", SECTION.key);
-    if (system.length > 14) return error(text, base + 14, 'a system id of at most 14 characters', SECTION.key);
-    return firstBad(text, base, system, /[a-z]/, /[a-z0-9_\-*/]/, 'a system id starting with a lowercase letter', 'a lowercase letter, digit, or one of _ - * / in the system id');
-  }
+/** Every member has one object layout (tenant and system undefined for simple keys), so reading members stays monomorphic. */
+function memberOf(key: string, value: string, offset: number, tenant: string | undefined, system: string | undefined): TracestateMember {
+  return { key, value, tenant, system, offset };
+}
+
+/** The first wrong character of the key text[a, eq), or undefined when the key is well formed. */
+function checkKey(text: string, a: number, eq: number): HeaderProblem | undefined {
+  if (eq === a) return error(text, a, "a key before '='", SECTION.key);
+  let at = a;
+  while (at < eq && text.charCodeAt(at) !== 0x40) at++;
+  if (at === eq) return checkKeyPart(text, a, eq, KEY_PARTS.simple);
+  if (at === a) return error(text, a, "a tenant id before '@'", SECTION.key);
+  const tenantProblem = checkKeyPart(text, a, at, KEY_PARTS.tenant);
+  if (tenantProblem) return tenantProblem;
+  if (at + 1 === eq) return error(text, eq, "a system id after '@'", SECTION.key);
+  return checkKeyPart(text, at + 1, eq, KEY_PARTS.system);
+}
+
+/** The parts of a key: simple-key, tenant-id and system-id (§3.3.1.3.1). */
+const KEY_PARTS = {
+  simple: { maxLength: 256, first: LOWER, tooLong: 'a key of at most 256 characters', firstExpected: 'a key starting with a lowercase letter', restExpected: 'a lowercase letter, digit, or one of _ - * / in the key' },
+  tenant: { maxLength: 241, first: LOWER | DIGIT, tooLong: 'a tenant id of at most 241 characters', firstExpected: 'a tenant id starting with a lowercase letter or digit', restExpected: 'a lowercase letter, digit, or one of _ - * / in the tenant id' },
+  system: { maxLength: 14, first: LOWER, tooLong: 'a system id of at most 14 characters', firstExpected: 'a system id starting with a lowercase letter', restExpected: 'a lowercase letter, digit, or one of _ - * / in the system id' },
+};
+
+function checkKeyPart(text: string, start: number, end: number, part: (typeof KEY_PARTS)['simple']): HeaderProblem | undefined {
+  if (end - start > part.maxLength) return error(text, start + part.maxLength, part.tooLong, SECTION.key);
+  if (!is(text.charCodeAt(start), part.first)) return error(text, start, part.firstExpected, SECTION.key);
+  for (let i = start + 1; i < end; i++) if (!is(text.charCodeAt(i), KEY_CHAR)) return error(text, i, part.restExpected, SECTION.key);
   return undefined;
 }
 
-function firstBad(text: string, base: number, part: string, first: RegExp, rest: RegExp, firstExpected: string, restExpected: string): HeaderProblem {
-  if (!first.test(part[0]!)) return error(text, base, firstExpected, SECTION.key);
-  for (let i = 1; i < part.length; i++) if (!rest.test(part[i]!)) return error(text, base + i, restExpected, SECTION.key);
-  return error(text, base, restExpected, SECTION.key);
+/** The first wrong character of the value text[start, end), or undefined when the value is well formed. */
+function checkValue(text: string, start: number, end: number): HeaderProblem | undefined {
+  if (end === start) return error(text, start, 'a value of 1 to 256 characters', SECTION.value);
+  if (end - start > 256) return error(text, start + 256, 'a value of at most 256 characters', SECTION.value);
+  for (let i = start; i < end; i++) if (!is(text.charCodeAt(i), VALUE)) return error(text, i, "a printable ASCII character other than ',' and '='", SECTION.value);
+  return undefined;
 }

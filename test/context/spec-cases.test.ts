@@ -4,6 +4,7 @@ import { detectKind } from '../../src/context/detect.js';
 import { parseB3Multi, parseB3Single, parseUberTraceId, parseXRay } from '../../src/context/other-families.js';
 import type { ParseResult } from '../../src/context/problem.js';
 import { parseTraceparent } from '../../src/context/traceparent.js';
+import { parseTraceContext } from '../../src/context/trace-context.js';
 import { parseTracestate } from '../../src/context/tracestate.js';
 
 /**
@@ -161,6 +162,25 @@ describe('W3C Baggage', () => check(parseBaggage, BAGGAGE));
 describe('B3 single header', () => check(parseB3Single, B3_SINGLE));
 describe('Jaeger uber-trace-id', () => check(parseUberTraceId, UBER));
 describe('AWS X-Ray', () => check(parseXRay, XRAY));
+
+describe('W3C Trace Context §3.3: traceparent and tracestate received together', () => {
+  // "If the vendor failed to parse traceparent, it MUST NOT attempt to parse tracestate. Note that the
+  // opposite is not true: failure to parse tracestate MUST NOT affect the parsing of traceparent."
+  it.each([
+    ['valid traceparent, valid tracestate', ok, 'rojo=00f067aa0ba902b7', true, true],
+    ['valid traceparent, invalid tracestate: traceparent stays valid', ok, 'Rojo=1', true, false],
+    ['invalid traceparent: tracestate is not parsed', `00-${'0'.repeat(32)}-${PID}-01`, 'rojo=1', false, undefined],
+    ['invalid traceparent, invalid tracestate: not parsed either', `ff-${TID}-${PID}-01`, 'Rojo=1', false, undefined],
+    ['no tracestate header', ok, undefined, true, undefined],
+  ])('%s', (_name, traceparent, tracestate, traceparentValid, tracestateValid) => {
+    const context = parseTraceContext(traceparent, tracestate);
+    expect(context.traceparent).toEqual(parseTraceparent(traceparent));
+    expect(context.traceparent.valid).toBe(traceparentValid);
+    expect(context.tracestate?.valid).toBe(tracestateValid);
+    if (tracestateValid !== undefined) expect(context.tracestate).toEqual(parseTracestate(tracestate!));
+    expect(context.tracestateIgnored).toBe(tracestate !== undefined && !traceparentValid ? 'traceparent is invalid (W3C Trace Context §3.3)' : undefined);
+  });
+});
 
 describe('decoded fields', () => {
   it('traceparent flags', () => {

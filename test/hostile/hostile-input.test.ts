@@ -9,6 +9,7 @@ import { InputError } from '../../src/formats/errors.js';
 import { decodeText, readTraces } from '../../src/formats/read.js';
 import { lint } from '../../src/lint/engine.js';
 import { TraceSet } from '../../src/model/trace.js';
+import { parseBaggage, parseTracestate } from '../../src/context/index.js';
 import { runTracelint, runTraceview } from '../support/cli.js';
 
 /**
@@ -103,6 +104,27 @@ describe('size', () => {
     const truncated = await runTracelint(['check', file('t.json.gz', gzipSync(Buffer.from(otlp([otlpSpan()]))).subarray(0, 30))]);
     expect([truncated.code, truncated.stderr]).toEqual([2, expect.stringContaining('invalid gzip data')]);
   }, 60_000);
+});
+
+describe('header values', () => {
+  // Before their fix these were quadratic: a search for '=' to the end of the text per member
+  // (14 s and 28 s at a million members), a duplicate-key scan over every earlier member (72 s at
+  // 200k). Linear, each takes under a second.
+  const MEMBERS = 1_000_000;
+  const distinctKeys = Array.from({ length: MEMBERS }, (_, i) => `k${i}=1`).join(',');
+  // One '=' at the very end, for a search per member to run into.
+  const withoutEquals = `${'a,'.repeat(MEMBERS)}k=1`;
+  it.each([
+    ['tracestate, distinct keys', () => parseTracestate(distinctKeys), 2],
+    ['tracestate, members without =', () => parseTracestate(withoutEquals), MEMBERS + 1],
+    ['baggage, members without =', () => parseBaggage(withoutEquals), MEMBERS + 1],
+  ])('%s: a million members are explained in bounded time', (_name, parse, problems) => {
+    const started = Date.now();
+    const parsed = parse();
+    expect(parsed.valid).toBe(false);
+    expect(parsed.problems).toHaveLength(problems);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
 
 describe('values', () => {
