@@ -9,6 +9,7 @@ import { TraceSet } from '../model/trace.js';
 import { attachPositions } from './decoder.js';
 import { decoderFor, detectDecoder, formatFromName, looksLikeJsonLines } from './detect.js';
 import { InputError } from './errors.js';
+import { watchHeap, type HeapUse } from './heap-watch.js';
 import { parseDocument } from './json.js';
 import { readStreamed } from './stream-read.js';
 import { decodeOtlpJsonLines } from './otlp-jsonl.js';
@@ -66,21 +67,39 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
   const summaries: InputSummary[] = [];
   const problems: InputError[] = [];
   let bytesBefore = 0;
-  for (const name of names) {
-    const displayName = name === '-' ? '<stdin>' : (options.label?.(name) ?? name);
-    const source = name === '-' ? Readable.from(options.stdin ?? process.stdin) : await openFile(name, cwd);
-    const report = options.onProgress;
-    const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, spans.length + count, displayName));
-    const streamed =
-      (options.format ?? formatFromName(name)) === 'otlp-proto'
-        ? await readProtoStream(source, displayName, { maxBytes: options.maxBytes })
-        : await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress });
-    bytesBefore += streamed.bytes;
-    for (const span of streamed.spans) spans.push(span);
-    problems.push(...streamed.problems);
-    summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length });
+  const heap = watchHeap();
+  try {
+    for (const name of names) {
+      const displayName = name === '-' ? '<stdin>' : (options.label?.(name) ?? name);
+      const source = name === '-' ? Readable.from(options.stdin ?? process.stdin) : await openFile(name, cwd);
+      const report = options.onProgress;
+      const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, spans.length + count, displayName));
+      const checkMemory = (count: number): void => {
+        if (heap.full) throw heapFullError(displayName, spans.length + count, heap.full);
+      };
+      const streamed =
+        (options.format ?? formatFromName(name)) === 'otlp-proto'
+          ? await readProtoStream(source, displayName, { maxBytes: options.maxBytes })
+          : await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress, checkMemory });
+      bytesBefore += streamed.bytes;
+      for (const span of streamed.spans) spans.push(span);
+      problems.push(...streamed.problems);
+      summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length });
+      checkMemory(0);
+    }
+  } finally {
+    heap.stop();
   }
   return { spans, traces: new TraceSet(spans), inputs: summaries, problems };
+}
+
+function heapFullError(file: string, spans: number, { usedBytes, limitBytes }: HeapUse): InputError {
+  const mb = (bytes: number): number => Math.round(bytes / 1024 ** 2);
+  return new InputError(
+    file,
+    `stopped after ${spans} spans: they fill ${mb(usedBytes)} MB of the ${mb(limitBytes)} MB JavaScript heap, and checking needs every span in memory. ` +
+      `Give it more with NODE_OPTIONS=--max-old-space-size=<MB>, or check the files in smaller groups`,
+  );
 }
 
 /** Decodes one input's text: JSON lines, or one JSON document of any supported format. */

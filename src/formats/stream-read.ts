@@ -32,6 +32,8 @@ export interface StreamReadOptions {
   maxBytes?: number;
   /** Called as bytes are read, for progress display. */
   onProgress?: (bytesRead: number, spans: number) => void;
+  /** Called after each chunk with the spans read so far; throws to stop reading (the heap is full). */
+  checkMemory?: (spans: number) => void;
 }
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 ** 3;
@@ -54,6 +56,7 @@ export async function readStreamed(source: Readable, file: string, options: Stre
     }
     if (text !== '') sink.push(text);
     options.onProgress?.(state.rawBytes, sink.spans.length);
+    options.checkMemory?.(sink.spans.length);
   }
   try {
     const rest = utf8.decode();

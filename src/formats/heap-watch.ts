@@ -1,0 +1,60 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+
+/**
+ * Watches how full V8's heap is after each full garbage collection, when what
+ * is left is what the program keeps. Every span read is kept (rules need the
+ * whole set), so a big enough input fills the heap; V8 would then abort the
+ * process with exit code 134. Reading stops instead, with an error that says
+ * so, while there is still room to report it.
+ */
+export interface HeapWatch {
+  /** Set once a full collection leaves the heap fuller than the share allowed. */
+  readonly full: HeapUse | undefined;
+  stop(): void;
+}
+
+/** The old generation, where kept data lives: bytes used and the limit. */
+export interface HeapUse {
+  usedBytes: number;
+  limitBytes: number;
+}
+
+/**
+ * Share of the heap limit the kept data may fill. Checking reads about a
+ * quarter more again (trace indexes, findings), so reading stops before that
+ * no longer fits.
+ */
+export const KEPT_SHARE = 0.75;
+
+/**
+ * V8's heap limit includes the young generation's reserve (three semi-spaces of
+ * 16 MB on 64-bit unless --max-semi-space-size says otherwise); what the kept
+ * data can fill is the old generation, the rest.
+ */
+const YOUNG_GENERATION_RESERVE = 3 * 16 * 1024 ** 2;
+
+/** Bytes in the old generation and the limit it can grow to. */
+export function oldGenerationUse(): HeapUse {
+  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+  const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size ?? 0;
+  return { usedBytes: used - young, limitBytes: limit - YOUNG_GENERATION_RESERVE };
+}
+
+export function watchHeap(share = KEPT_SHARE): HeapWatch {
+  let full: HeapUse | undefined;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      const use = oldGenerationUse();
+      if (use.usedBytes > share * use.limitBytes) full ??= use;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    get full() {
+      return full;
+    },
+    stop: () => observer.disconnect(),
+  };
+}
