@@ -28,17 +28,27 @@ export interface HeapUse {
 export const KEPT_SHARE = 0.75;
 
 /**
- * V8's heap limit includes the young generation's reserve (three semi-spaces of
- * 16 MB on 64-bit unless --max-semi-space-size says otherwise); what the kept
- * data can fill is the old generation, the rest.
+ * V8's heap limit includes the young generation's reserve, which differs
+ * between versions (48 MB in Node 20, 192 MB in Node 24); the kept data lives
+ * in the old generation. Its limit is the size given with
+ * --max-old-space-size when there is one, else the heap limit less the
+ * largest reserve current versions take.
  */
-const YOUNG_GENERATION_RESERVE = 3 * 16 * 1024 ** 2;
+const YOUNG_GENERATION_RESERVE_AT_MOST = 192 * 1024 ** 2;
+const OLD_SPACE_FLAG = /--max[-_]old[-_]space[-_]size[= ](\d+)/g;
+
+export function oldGenerationLimit(heapLimit: number, commandLine: readonly string[], nodeOptions = ''): number {
+  // The command line wins over NODE_OPTIONS, and the last of several wins.
+  const given = [...nodeOptions.matchAll(OLD_SPACE_FLAG), ...commandLine.join(' ').matchAll(OLD_SPACE_FLAG)].at(-1);
+  if (given) return Number(given[1]) * 1024 ** 2;
+  return Math.max(heapLimit - YOUNG_GENERATION_RESERVE_AT_MOST, heapLimit / 2);
+}
 
 /** Bytes in the old generation and the limit it can grow to. */
 export function oldGenerationUse(): HeapUse {
   const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
   const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size ?? 0;
-  return { usedBytes: used - young, limitBytes: limit - YOUNG_GENERATION_RESERVE };
+  return { usedBytes: used - young, limitBytes: oldGenerationLimit(limit, process.execArgv, process.env.NODE_OPTIONS) };
 }
 
 export function watchHeap(share = KEPT_SHARE): HeapWatch {
