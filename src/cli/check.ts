@@ -12,7 +12,7 @@ import { RULES } from '../rules/index.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
 import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
-import { progressWanted, startProgress, type Progress } from './progress.js';
+import { NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
@@ -39,7 +39,7 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .option('--listen', 'receive OTLP/HTTP from running services instead of reading inputs: the same as `tracelint receive` (takes its options)');
   addLintOptions(check).action(async (inputs: string[], options: CheckOptions & InputOptions) => {
     const machineOutput = options.outputFile === undefined && (options.reporter ?? 'stylish') !== 'stylish';
-    const progress = startProgress(io, progressWanted(io, { quiet: options.quiet, machineOutput }));
+    const progress = await startProgress(io, progressWanted(io, { quiet: options.quiet, machineOutput }));
     try {
       const read = await readInputs(inputs, options, io, progress);
       exit(await checkTraces(read, options, io, progress));
@@ -78,7 +78,7 @@ function parseCount(value: string): number {
  * `receive`. Exit 0 nothing at error level; 1 errors or too many warnings;
  * 2 the run was incomplete (unreadable input, a rule that failed).
  */
-export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = startProgress(io, false)): Promise<ExitCode> {
+export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = NO_PROGRESS): Promise<ExitCode> {
   const config = await lintConfig(options, io);
   progress.stage(`checking ${read.traces.spanCount.toLocaleString('en-US')} spans in ${read.traces.traces.size.toLocaleString('en-US')} traces`);
   const result = lint(read.traces, config);

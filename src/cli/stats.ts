@@ -18,7 +18,7 @@ export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
     .addOption(maxBytesOption())
     .option('--json', 'print JSON for machines')
     .action(async (inputs: string[], options: { format?: Span['source']['format']; json?: boolean; maxInputBytes?: number }) => {
-      const progress = startProgress(io, progressWanted(io, { machineOutput: options.json }));
+      const progress = await startProgress(io, progressWanted(io, { machineOutput: options.json }));
       const result = await readInputs(inputs, options, io, progress).finally(() => progress.stop());
       const byInput = new Map<string, Span[]>(result.inputs.map((input) => [input.name, []]));
       for (const span of result.spans) byInput.get(span.source.file)?.push(span);

@@ -63,7 +63,7 @@ const registerView: CommandRegistrar = (program, io, exit) => {
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
     .action(async (inputs: string[], options: ViewOptions) => {
-      const progress = startProgress(io, progressWanted(io, {}));
+      const progress = await startProgress(io, progressWanted(io, {}));
       const read = await readInputs(inputs, options, io, progress).finally(() => progress.stop());
       const traces = [...read.traces.traces.values()];
       if (traces.length === 0) throw new UsageError('the inputs hold no spans');

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
 import type { Span } from '../model/span.js';
 import { InputError } from './errors.js';
 import { decodeOtlp } from './otlp.js';
@@ -25,17 +26,23 @@ const REQUEST = 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceReques
 /** Protobuf caps a message at 2 GiB; protobufjs cannot read more. */
 const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
 
-const roots = new Map<string, protobuf.Root>();
+/** protobufjs, loaded on first use: most runs read no protobuf, and loading it adds ~20 ms to every start. */
+let protobufModule: typeof Protobuf | undefined;
+function protobuf(): typeof Protobuf {
+  return (protobufModule ??= createRequire(import.meta.url)('protobufjs') as typeof Protobuf);
+}
+
+const roots = new Map<string, Protobuf.Root>();
 
 /**
  * A protobufjs Root with one vendored file and its imports loaded, parsed once
  * per process. Imports are resolved under proto/ (as protoc's -I would), and
  * google/protobuf/* come bundled with protobufjs.
  */
-export function loadProto(file: string): protobuf.Root {
+export function loadProto(file: string): Protobuf.Root {
   let root = roots.get(file);
   if (!root) {
-    root = new protobuf.Root();
+    root = new (protobuf().Root)();
     root.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
     root.loadSync(file);
     roots.set(file, root);
@@ -43,7 +50,7 @@ export function loadProto(file: string): protobuf.Root {
   return root;
 }
 
-export function traceServiceType(name: string): protobuf.Type {
+export function traceServiceType(name: string): Protobuf.Type {
   return loadProto(TRACE_SERVICE).lookupType(name);
 }
 
@@ -57,7 +64,7 @@ type Json = Record<string, unknown>;
 export function protoToOtlpJson(bytes: Uint8Array, file: string): Json {
   const type = traceServiceType(REQUEST);
   // Our own reader, so its position says where decoding stopped.
-  const reader = protobuf.Reader.create(bytes);
+  const reader = protobuf().Reader.create(bytes);
   let request: Json;
   try {
     request = type.toObject(type.decode(reader), { longs: String, enums: Number, bytes: String, json: true });
