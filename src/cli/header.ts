@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { detectKind, explainB3Multi, explainHeader, HEADER_KINDS, kindOfHeaderName, type ExplainedHeader, type HeaderKind, type SingleHeaderKind } from '../context/detect.js';
 import type { HeaderProblem } from '../context/problem.js';
+import { parseTraceContext } from '../context/trace-context.js';
 import { safeText, terminalSafeJson } from '../render/safe-text.js';
 import { useColor } from './color.js';
 import { UsageError } from './errors.js';
@@ -23,6 +24,8 @@ interface Explained {
   name?: string;
   text: string;
   header: ExplainedHeader;
+  /** For a tracestate given with an invalid traceparent: why a receiver does not parse it. */
+  ignoredByReceiver?: string;
 }
 
 /** Header names a log line may hold, followed by ':' or '=' and the value. */
@@ -49,6 +52,7 @@ export const registerHeader: CommandRegistrar = (program: Command, io, exit) => 
       const { inputs, b3Fields, skipped } = lines === undefined ? fromArguments(values, options.kind) : fromLog(lines, options.kind);
       const explained: Explained[] = inputs.map((input) => ({ source: input.source, ...(input.name ? { name: input.name } : {}), text: parsedText(input.kind, input.value), header: explainHeader(input.kind, input.value) }));
       if (Object.keys(b3Fields).length > 0) explained.push({ source: 'X-B3-* fields', name: 'X-B3-*', text: Object.entries(b3Fields).map(([k, v]) => `${k}: ${v}`).join(', '), header: explainB3Multi(b3Fields) });
+      if (lines === undefined) markIgnoredTracestates(explained);
       if (explained.length === 0) throw new UsageError(lines === undefined ? 'no trace header found in the arguments' : `no trace header found (${skipped} line${skipped === 1 ? '' : 's'} skipped)`);
       if (options.json) io.stdout.write(`${terminalSafeJson({ headers: explained.map(toJson), skippedLines: skipped }, jsonReplacer, 2)}\n`);
       else {
@@ -59,6 +63,22 @@ export const registerHeader: CommandRegistrar = (program: Command, io, exit) => 
       exit(explained.every((entry) => entry.header.result.valid) ? 0 : 1);
     });
 };
+
+/**
+ * Arguments given together are one request's headers. With one traceparent, a
+ * receiver parses a tracestate only when that traceparent is valid (W3C Trace
+ * Context §3.3); when it is not, the tracestate is explained all the same, with
+ * a note that a receiver would ignore it.
+ */
+function markIgnoredTracestates(explained: Explained[]): void {
+  const parents = explained.filter((entry) => entry.header.kind === 'traceparent');
+  if (parents.length !== 1) return;
+  for (const entry of explained) {
+    if (entry.header.kind !== 'tracestate') continue;
+    const ignored = parseTraceContext(parents[0]!.text, entry.text).tracestateIgnored;
+    if (ignored) entry.ignoredByReceiver = ignored;
+  }
+}
 
 function parsedText(kind: HeaderKind, value: string): string {
   return kind === 'tracestate' || kind === 'baggage' ? value : value.trim();
@@ -114,6 +134,7 @@ function render(entry: Explained, c: ChalkInstance): string {
   for (const problem of errors.slice(1)) lines.push(`  ${c.red('also:')} ${describeProblem(problem)}`);
   if (header.result.valid || header.kind === 'tracestate' || header.kind === 'baggage') lines.push(...fields(header, c));
   for (const problem of header.result.problems.filter((p) => p.severity === 'note')) lines.push(`  ${c.yellow('note:')} ${describeProblem(problem)}`);
+  if (entry.ignoredByReceiver) lines.push(`  ${c.yellow('note:')} a receiver does not parse this tracestate: the ${entry.ignoredByReceiver}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -172,7 +193,8 @@ function fields(header: ExplainedHeader, c: ChalkInstance): string[] {
 }
 
 function toJson(entry: Explained): Record<string, unknown> {
-  return { source: entry.source, name: entry.name ?? null, kind: entry.header.kind, value: entry.text, valid: entry.header.result.valid, fields: entry.header.result.value ?? null, problems: entry.header.result.problems };
+  const { source, name, text, header, ignoredByReceiver } = entry;
+  return { source, name: name ?? null, kind: header.kind, value: text, valid: header.result.valid, fields: header.result.value ?? null, problems: header.result.problems, ...(ignoredByReceiver ? { ignoredByReceiver } : {}) };
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

@@ -37,6 +37,19 @@ describe('tracelint header', () => {
     expect(run.stdout).toMatch(/user\s*│ al ice\s*│ ttl=3/);
   });
 
+  it.each([
+    ['an invalid traceparent: a receiver ignores the tracestate (§3.3)', `ff-${OK.slice(3)}`, true],
+    ['a valid traceparent: nothing to say', OK, false],
+  ])('a tracestate given with %s', async (_name, traceparent, ignored) => {
+    const args = ['header', `traceparent: ${traceparent}`, 'tracestate: rojo=1'];
+    const text = await runTracelint(args);
+    expect(text.stdout.includes('note: a receiver does not parse this tracestate: the traceparent is invalid (W3C Trace Context §3.3)')).toBe(ignored);
+    const json = JSON.parse((await runTracelint([...args, '--json'])).stdout) as { headers: Array<{ kind: string; valid: boolean; ignoredByReceiver?: string }> };
+    const tracestate = json.headers.find((header) => header.kind === 'tracestate')!;
+    expect(tracestate.valid).toBe(true);
+    expect(tracestate.ignoredByReceiver).toBe(ignored ? 'traceparent is invalid (W3C Trace Context §3.3)' : undefined);
+  });
+
   it('reads a log dump from stdin: headers found and counted, other lines skipped', async () => {
     const log = [
       '2024-06-01T12:00:00Z GET /cart 200 traceparent=' + OK,
