@@ -21,9 +21,9 @@ export interface HeapUse {
 }
 
 /**
- * Share of the heap limit the kept data may fill. Checking reads about a
- * quarter more again (trace indexes, findings), so reading stops before that
- * no longer fits.
+ * Share of the old generation the kept data may fill: the rest is left for
+ * checking (trace indexes, findings), which a run that stopped reading later
+ * would not have room for.
  */
 export const KEPT_SHARE = 0.75;
 
