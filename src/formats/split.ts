@@ -1,6 +1,6 @@
 import { InputError } from './errors.js';
 import { findJsonSyntaxError, VALUE } from './json-syntax.js';
-import type { Position } from './json.js';
+import { positionsOf, type Position } from './json.js';
 
 /**
  * Splits one JSON document, fed as text chunks, into the elements of its big
@@ -47,6 +47,9 @@ interface OpenElement {
 }
 
 const MAX_SPLIT_DEPTH = 3;
+/** Largest unfinished element checked for an earlier error (in UTF-16 units). */
+const MAX_CHECKED_ELEMENT = 64 * 1024 * 1024;
+
 const DELIMITERS = new Set([',', ']', '}', ':', ' ', '\t', '\r', '\n']);
 
 export class JsonSplitter {
@@ -80,7 +83,8 @@ export class JsonSplitter {
   /** Ends the input; returns the parsed envelope (split arrays empty). */
   end(): unknown {
     this.process(true);
-    if (this.element || this.frames.length > 0) this.fail('more input (the document ends too early)', 'end of input');
+    if (this.element) this.failInside(this.element);
+    if (this.frames.length > 0) this.fail('more input (the document ends too early)', 'end of input');
     const text = this.envelope.join('');
     if (text.trim() === '') this.fail('a JSON document', 'an empty input');
     try {
@@ -276,6 +280,22 @@ export class JsonSplitter {
       } else column++;
     }
     return { line, column };
+  }
+
+  /**
+   * The input ended inside an element. Its depth was only counted, so a wrong
+   * bracket or value earlier in it goes unseen until here: the element read so
+   * far is checked for the first wrong character before blaming the end.
+   */
+  private failInside(element: OpenElement): never {
+    const length = element.pieces.reduce((sum, piece) => sum + piece.length, 0);
+    // A giant element is not joined into one string on this path: the end is blamed.
+    const error = length <= MAX_CHECKED_ELEMENT ? findJsonSyntaxError(element.pieces.join('')) : undefined;
+    if (error === undefined || error.offset >= length) this.fail('more input (the document ends too early)', 'end of input');
+    const text = element.pieces.join('');
+    const [at] = positionsOf(text, [error.offset], element.position.line);
+    const column = at!.line === element.position.line ? at!.column + element.position.column - 1 : at!.column;
+    throw new InputError(this.file, `invalid JSON: expected ${error.expected}, found ${error.found}`, at!.line, column);
   }
 
   private fail(expected: string, found: string): never {

@@ -75,6 +75,10 @@ describe('JsonSplitter', () => {
     ['{"data":[{"a":1}', 1, 17, 'more input'],
     ['{\n  "data": [],\n  "x": tru\n}', 3, 8, 'a value'],
     ['{\n  "data": []\n  "x": 1\n}', 3, 3, "',' or '}'"],
+    // Cut short after a mistake inside an element: the mistake is blamed, not the end.
+    ['{"resourceSpans": [ {"scopeSpans": [ }\n', 1, 38, "null) or ']'"],
+    ['{"data": [\n  {"spans": [1 2\n', 2, 16, "',' or ']'"],
+    ['{"data": [\n  {"spans": [1, 2\n', 3, 1, 'more input'],
   ])('%j is an error at line %i, column %i', (text, line, column, expected) => {
     let error: unknown;
     try {
