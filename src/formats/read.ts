@@ -157,9 +157,19 @@ async function listTraceFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * Bytes read at a time. Node makes the text of about a megabyte or more an
+ * external string, counted as external memory, and V8 starts a full garbage
+ * collection whenever external memory has grown by 64 MB: with 1 MB reads a
+ * million-span file took 22 full collections ("external memory pressure",
+ * 5.9 s of pauses, 12.7 s to read) instead of 4 (2.0 s, 6.9 s). Reads below
+ * that size avoid it; of those, 256 KB measured fastest.
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
+
 /** Opens a file for streaming; errors (missing, denied, a directory) name the file. */
 async function openFile(name: string, cwd: string): Promise<Readable> {
-  const stream = createReadStream(path.resolve(cwd, name), { highWaterMark: 1 << 20 });
+  const stream = createReadStream(path.resolve(cwd, name), { highWaterMark: READ_CHUNK_BYTES });
   try {
     await once(stream, 'readable');
   } catch (error) {
