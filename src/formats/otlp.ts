@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, IdProblem, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/span.js';
 import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
-import { base64ToHex, normaliseHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../model/ids.js';
+import { base64ToHex, isNormalHexId, normaliseHexId, SPAN_ID_HEX_LENGTH, TRACE_ID_HEX_LENGTH } from '../model/ids.js';
 import type { Decoder, SpanSource } from './decoder.js';
 import { InputError } from './errors.js';
 import { FieldReader, pick } from './fields.js';
@@ -148,6 +148,7 @@ function decodeLink(read: FieldReader, raw: Record<string, unknown>, path: strin
  */
 function decodeId(read: FieldReader, value: unknown, path: string, suffix: string, length: number, field: IdProblem['field'], problems: IdProblem[]): string {
   const raw = read.string(value, path, suffix);
+  if (isNormalHexId(raw, length)) return raw;
   let result = normaliseHexId(raw, length);
   if (result.problem === 'not-hex' || result.problem === 'wrong-length') {
     const hex = raw.length > 0 ? base64ToHex(raw) : undefined;

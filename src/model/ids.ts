@@ -6,6 +6,23 @@ export const SPAN_ID_HEX_LENGTH = 16;
 const HEX = /^[0-9a-fA-F]+$/;
 const ALL_ZERO = /^0+$/;
 
+/**
+ * Whether an id is already what normalising would make of it: `length` lowercase
+ * hex digits, not all zero. Most ids in real exports are, and this check
+ * allocates nothing (ids are read millions of times).
+ */
+export function isNormalHexId(raw: string, length: number): boolean {
+  if (raw.length !== length) return false;
+  let nonZero = false;
+  for (let i = 0; i < length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x61 /* a */ && c <= 0x66 /* f */) nonZero = true;
+    else if (c > 0x30 /* 0 */ && c <= 0x39 /* 9 */) nonZero = true;
+    else if (c !== 0x30) return false;
+  }
+  return nonZero;
+}
+
 export interface NormalisedId {
   id: string;
   problem?: IdProblem['problem'];

@@ -80,15 +80,20 @@ export class Trace {
 
   /** Every span whose ancestry never reaches a root or orphan: members of a parent cycle. */
   cycleMembers(): Span[] {
-    const reached = new Set<Span>();
-    const stack = [...this.tops];
+    // Every span has at most one tree parent, so a walk down from the tops meets each
+    // reachable span once, with no visited set: when it meets them all, as in almost
+    // every trace, none is in a cycle.
+    const reached: Span[] = [];
+    const stack = this.tops;
     while (stack.length > 0) {
       const span = stack.pop()!;
-      if (reached.has(span)) continue;
-      reached.add(span);
-      stack.push(...this.children(span));
+      reached.push(span);
+      const children = this.childrenOf.get(span);
+      if (children) for (const child of children) stack.push(child);
     }
-    return this.spans.filter((span) => !reached.has(span));
+    if (reached.length === this.spans.length) return [];
+    const reachedSet = new Set(reached);
+    return this.spans.filter((span) => !reachedSet.has(span));
   }
 }
 

@@ -20,12 +20,15 @@ export const missingServiceSpans = defineRule({
   check({ traces, options, report }) {
     const services = new Set<string>();
     for (const span of traces.spans()) services.add(serviceOf(span));
+    const serviceList = [...services];
     const index = new EntryIndex(traces);
     const windows = { toleranceNano: BigInt(Math.round(options.toleranceMs * 1e6)), messagingWindowNano: 0n };
     for (const trace of traces.traces.values()) {
       for (const span of trace.spans) {
         if (span.kind !== 'CLIENT' || !isChildlessCall(span, trace)) continue;
-        const callee = [...services].find((service) => service !== serviceOf(span) && peerHints(span).some((hint) => hintNamesService(hint, service)));
+        const hints = peerHints(span);
+        const caller = serviceOf(span);
+        const callee = serviceList.find((service) => service !== caller && hints.some((hint) => hintNamesService(hint, service)));
         if (callee === undefined || findLostHop(span, index, windows)) continue;
         report({
           span,

@@ -1,5 +1,5 @@
 import { defineRule } from '../lint/types.js';
-import type { Attributes, AttributeValue, Span } from '../model/span.js';
+import type { Attributes, Span } from '../model/span.js';
 import { clip, spanLabel } from './support/describe.js';
 import { detectPii } from './support/pii-detectors.js';
 
@@ -20,39 +20,38 @@ export const pii = defineRule({
   check({ trace, options, report }) {
     const allowed = new Set(options.allowKeys);
     const reportedResources = new Set<Span['resource']>();
+    // One scanner per trace, not a closure per span: this runs over every string of every span.
+    const scan = (span: Span, where: string, key: string | undefined, value: string): void => {
+      if (key !== undefined && allowed.has(key)) return;
+      for (const match of detectPii(value, key)) {
+        report({
+          span,
+          key: `${where}:${key ?? ''}:${match.kind}`,
+          message: `${match.kind.replace(/-/g, ' ')} in ${where}${key !== undefined ? ` '${clip(key, 60)}'` : ''} of ${spanLabel(span)}: ${match.masked}`,
+          data: { kind: match.kind, where, key: key ?? null, masked: match.masked },
+        });
+      }
+    };
     for (const span of trace!.spans) {
-      const found = (where: string, key: string | undefined, value: string): void => {
-        if (key !== undefined && allowed.has(key)) return;
-        for (const match of detectPii(value, key)) {
-          report({
-            span,
-            key: `${where}:${key ?? ''}:${match.kind}`,
-            message: `${match.kind.replace(/-/g, ' ')} in ${where}${key !== undefined ? ` '${clip(key, 60)}'` : ''} of ${spanLabel(span)}: ${match.masked}`,
-            data: { kind: match.kind, where, key: key ?? null, masked: match.masked },
-          });
-        }
-      };
-      found('span name', undefined, span.name);
-      scanAttributes(span.attributes, 'attribute', found);
-      span.events.forEach((event) => scanAttributes(event.attributes, `event '${clip(event.name, 40)}' attribute`, found));
-      span.links.forEach((link) => scanAttributes(link.attributes, 'link attribute', found));
+      scan(span, 'span name', undefined, span.name);
+      scanAttributes(span, span.attributes, 'attribute', scan);
+      for (const event of span.events) scanAttributes(span, event.attributes, `event '${clip(event.name, 40)}' attribute`, scan);
+      for (const link of span.links) scanAttributes(span, link.attributes, 'link attribute', scan);
       if (!reportedResources.has(span.resource)) {
         reportedResources.add(span.resource);
-        scanAttributes(span.resource.attributes, 'resource attribute', found);
+        scanAttributes(span, span.resource.attributes, 'resource attribute', scan);
       }
     }
   },
 });
 
-function scanAttributes(attributes: Attributes, where: string, found: (where: string, key: string, value: string) => void): void {
-  for (const key of Object.keys(attributes)) {
-    for (const text of strings(attributes[key]!)) found(where, key, text);
-  }
-}
+type Scan = (span: Span, where: string, key: string, value: string) => void;
 
-/** The strings in a value: itself, or those in an array (one level, as attributes allow). */
-function strings(value: AttributeValue): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  return [];
+/** Each string of each attribute: the value itself, or those in an array (one level, as attributes allow). */
+function scanAttributes(span: Span, attributes: Attributes, where: string, scan: Scan): void {
+  for (const key in attributes) {
+    const value = attributes[key]!;
+    if (typeof value === 'string') scan(span, where, key, value);
+    else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') scan(span, where, key, item);
+  }
 }

@@ -33,13 +33,27 @@ ruleTable(invalidId, {
 });
 
 ruleTable(parentCycle, {
-  valid: [{ name: 'a chain', spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('1') }), span({ spanId: sid('3'), parentSpanId: sid('2') })] }],
+  valid: [
+    { name: 'a chain', spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('1') }), span({ spanId: sid('3'), parentSpanId: sid('2') })] },
+    { name: 'a tree with an orphaned subtree', spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('1') }), span({ spanId: sid('3'), parentSpanId: sid('9') }), span({ spanId: sid('4'), parentSpanId: sid('3') })] },
+  ],
   invalid: [
     { name: 'a self-parent', spans: [span({ spanId: sid('1'), parentSpanId: sid('1'), name: 'loop' })], findings: [{ message: "'loop' in svc names itself as its parent" }] },
     {
       name: 'a three-span cycle, reported once',
       spans: [span({ spanId: sid('1'), parentSpanId: sid('3') }), span({ spanId: sid('2'), parentSpanId: sid('1') }), span({ spanId: sid('3'), parentSpanId: sid('2') })],
       findings: [{ message: '3 spans form a parent cycle', data: { cycle: [sid('1'), sid('3'), sid('2')] } }],
+    },
+    {
+      name: 'a two-span cycle beside a healthy tree and a child hanging off the cycle',
+      spans: [
+        span({ spanId: sid('a') }),
+        span({ spanId: sid('b'), parentSpanId: sid('a') }),
+        span({ spanId: sid('1'), parentSpanId: sid('2') }),
+        span({ spanId: sid('2'), parentSpanId: sid('1') }),
+        span({ spanId: sid('3'), parentSpanId: sid('2') }),
+      ],
+      findings: [{ message: '2 spans form a parent cycle', data: { cycle: [sid('1'), sid('2')] } }],
     },
   ],
 });
