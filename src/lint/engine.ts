@@ -47,10 +47,11 @@ export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly 
       if (settings.ignore.some((pattern) => ignores(pattern, diagnostic, finding.span))) ignoredCount++;
       else diagnostics.push(diagnostic);
     };
-    const context = { options: setting.options as OptionValues<RuleOptions>, traces, report };
+    const options = setting.options as OptionValues<RuleOptions>;
     try {
-      if (rule.scope === 'set') rule.check(context);
-      else for (const trace of traces.traces.values()) rule.check({ ...context, trace });
+      if (rule.scope === 'set') rule.check({ options, traces, report });
+      // A literal, not a spread of a shared context: this runs per rule per trace.
+      else for (const trace of traces.traces.values()) rule.check({ options, traces, report, trace });
     } catch (error) {
       failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
     }

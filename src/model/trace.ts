@@ -7,8 +7,11 @@ import type { Span } from './span.js';
 export class Trace {
   readonly traceId: string;
   readonly spans: readonly Span[];
-  /** Every span with a given id; more than one means duplicate ids (or a Zipkin shared pair). */
-  readonly spansById: ReadonlyMap<string, readonly Span[]>;
+  /** The first span with each id. */
+  private readonly firstById: Map<string, Span>;
+  /** Ids used by more than one span (duplicates, or a Zipkin shared pair), with every span that uses them. */
+  readonly reusedIds: ReadonlyMap<string, readonly Span[]>;
+  private byId: Map<string, readonly Span[]> | undefined;
   /** Spans whose tree parent is the key span, in start-time order. */
   private readonly childrenOf: Map<Span, Span[]>;
   private readonly parentOf: Map<Span, Span>;
@@ -22,19 +25,26 @@ export class Trace {
   constructor(traceId: string, spans: Span[]) {
     this.traceId = traceId;
     this.spans = spans;
-    const byId = new Map<string, Span[]>();
+    // Ids are nearly always unique: a list per id only where one is reused, not one per span.
+    const firstById = new Map<string, Span>();
+    const reused = new Map<string, Span[]>();
     for (const span of spans) {
-      const same = byId.get(span.spanId);
-      if (same) same.push(span);
-      else byId.set(span.spanId, [span]);
+      const first = firstById.get(span.spanId);
+      if (first === undefined) firstById.set(span.spanId, span);
+      else {
+        const all = reused.get(span.spanId);
+        if (all) all.push(span);
+        else reused.set(span.spanId, [first, span]);
+      }
     }
-    this.spansById = byId;
+    this.firstById = firstById;
+    this.reusedIds = reused;
     this.parentOf = new Map();
     this.childrenOf = new Map();
     const roots: Span[] = [];
     const orphans: Span[] = [];
     for (const span of spans) {
-      const parent = treeParent(span, byId);
+      const parent = treeParent(span, firstById, reused);
       if (parent) {
         this.parentOf.set(span, parent);
         const siblings = this.childrenOf.get(parent);
@@ -42,7 +52,7 @@ export class Trace {
         else this.childrenOf.set(parent, [span]);
       } else if (span.parentSpanId === undefined) {
         roots.push(span);
-      } else if (!byId.has(span.parentSpanId)) {
+      } else if (!firstById.has(span.parentSpanId)) {
         orphans.push(span);
       }
       // else: a self-parent, reachable from no top; cycleMembers() lists it.
@@ -62,7 +72,16 @@ export class Trace {
 
   /** The first span with this id (the client half for a Zipkin shared pair). */
   span(spanId: string): Span | undefined {
-    return this.spansById.get(spanId)?.[0];
+    return this.firstById.get(spanId);
+  }
+
+  /** Every span with a given id, in trace order; more than one means duplicate ids (or a Zipkin shared pair). Built on first use. */
+  get spansById(): ReadonlyMap<string, readonly Span[]> {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const [spanId, first] of this.firstById) this.byId.set(spanId, this.reusedIds.get(spanId) ?? [first]);
+    }
+    return this.byId;
   }
 
   parent(span: Span): Span | undefined {
@@ -102,17 +121,17 @@ export class Trace {
  * client's id: it hangs under the client, and spans naming that id as parent hang
  * under the server half, which created them. A self-parent has no tree parent.
  */
-function treeParent(span: Span, byId: ReadonlyMap<string, readonly Span[]>): Span | undefined {
+function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: ReadonlyMap<string, readonly Span[]>): Span | undefined {
   if (span.shared) {
-    const client = byId.get(span.spanId)?.find((other) => other !== span && !other.shared);
+    const client = reused.get(span.spanId)?.find((other) => other !== span && !other.shared);
     if (client) return client;
   }
   const parentId = span.parentSpanId;
   if (parentId === undefined) return undefined;
-  const candidates = byId.get(parentId);
-  if (!candidates) return undefined;
-  const parent = candidates.find((other) => other.shared && other !== span) ?? candidates.find((other) => other !== span);
-  return parent;
+  const candidates = reused.get(parentId);
+  if (candidates) return candidates.find((other) => other.shared && other !== span) ?? candidates.find((other) => other !== span);
+  const only = firstById.get(parentId);
+  return only === span ? undefined : only;
 }
 
 function byStart(a: Span, b: Span): number {

@@ -15,8 +15,8 @@ export const duplicateSpanId = defineRule({
   options: {},
   scope: 'trace',
   check({ trace, report }) {
-    for (const [spanId, spans] of trace!.spansById) {
-      if (spans.length < 2 || isZipkinSharedPair(spans)) continue;
+    for (const [spanId, spans] of trace!.reusedIds) {
+      if (isZipkinSharedPair(spans)) continue;
       const identical = spans.every((span) => sameSpan(span, spans[0]!));
       report({
         span: spans[1]!,
