@@ -16,18 +16,19 @@ export type ExplainedHeader =
   | { kind: 'b3' | 'b3-multi' | 'uber-trace-id' | 'x-amzn-trace-id'; result: ParseResult<ForeignContext> };
 
 /** Header names and the kind each carries (lowercase). */
-const NAMES: Record<string, HeaderKind> = {
-  traceparent: 'traceparent',
-  tracestate: 'tracestate',
-  baggage: 'baggage',
-  b3: 'b3',
-  'uber-trace-id': 'uber-trace-id',
-  'x-amzn-trace-id': 'x-amzn-trace-id',
-};
+/** A Map, so a name such as `constructor` is not found on Object.prototype. */
+const NAMES: ReadonlyMap<string, HeaderKind> = new Map([
+  ['traceparent', 'traceparent'],
+  ['tracestate', 'tracestate'],
+  ['baggage', 'baggage'],
+  ['b3', 'b3'],
+  ['uber-trace-id', 'uber-trace-id'],
+  ['x-amzn-trace-id', 'x-amzn-trace-id'],
+]);
 
 export function kindOfHeaderName(name: string): HeaderKind | undefined {
   const lower = name.toLowerCase();
-  return NAMES[lower] ?? (lower.startsWith('x-b3-') ? 'b3-multi' : undefined);
+  return NAMES.get(lower) ?? (lower.startsWith('x-b3-') ? 'b3-multi' : undefined);
 }
 
 const TRACESTATE_KEY = /^(?:[a-z][a-z0-9_\-*/]*|[a-z0-9][a-z0-9_\-*/]*@[a-z][a-z0-9_\-*/]*)$/;

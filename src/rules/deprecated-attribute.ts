@@ -2,6 +2,9 @@ import { defineRule } from '../lint/types.js';
 import { DEPRECATED_ATTRIBUTES, SEMCONV_VERSION } from './data/deprecated-attributes.js';
 import { spanLabel } from './support/describe.js';
 
+/** A Map, so attribute keys such as `constructor` or `__proto__` are not found on Object.prototype. */
+const DEPRECATED = new Map(Object.entries(DEPRECATED_ATTRIBUTES));
+
 export const deprecatedAttribute = defineRule({
   id: 'deprecated-attribute',
   category: 'hygiene',
@@ -17,7 +20,7 @@ export const deprecatedAttribute = defineRule({
   check({ trace, report }) {
     for (const span of trace!.spans) {
       for (const key of Object.keys(span.attributes)) {
-        const entry = DEPRECATED_ATTRIBUTES[key];
+        const entry = DEPRECATED.get(key);
         if (!entry) continue;
         const advice = 'replacement' in entry ? `use '${entry.replacement}'` : entry.note;
         report({ span, key, message: `attribute '${key}' of ${spanLabel(span)} is deprecated: ${advice}`, data: { key, replacement: 'replacement' in entry ? entry.replacement : null } });

@@ -73,4 +73,10 @@ describe('tracelint header', () => {
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('does not look like a trace header')]);
     expect((await runTracelint(['header', '--kind', 'nope', OK])).code).toBe(2);
   });
+
+  it.each(['constructor: abc', 'toString: x', '__proto__: y', 'hasOwnProperty: 1'])('a header line named after an Object.prototype key (%s) is no trace header, not an internal error', async (line) => {
+    const run = await runTracelint(['header', line]);
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('does not look like a trace header')]);
+    expect(run.stderr).not.toContain('internal error');
+  });
 });

@@ -118,7 +118,10 @@ ruleTable(missingServiceName, {
 });
 
 ruleTable(deprecatedAttribute, {
-  valid: [{ name: 'current names', spans: [span({ attributes: { 'http.request.method': 'GET', 'server.address': 'x' } })] }],
+  valid: [
+    { name: 'current names', spans: [span({ attributes: { 'http.request.method': 'GET', 'server.address': 'x' } })] },
+    { name: 'keys named after Object.prototype members', spans: [span({ attributes: { constructor: 'x', toString: 'y', ['__proto__']: 'z', hasOwnProperty: 'w' } })] },
+  ],
   invalid: [
     {
       name: 'the renames the issue names',
