@@ -115,7 +115,7 @@ function validateSetting(rule: Rule, setting: unknown, fail: (message: string) =
   }
   const options = setting[1] as Record<string, unknown>;
   for (const [name, value] of Object.entries(options)) {
-    const declared = rule.options[name];
+    const declared = Object.hasOwn(rule.options, name) ? rule.options[name] : undefined;
     if (!declared) {
       const known = Object.keys(rule.options);
       fail(`unknown option "${name}"; ${known.length ? `this rule has ${known.join(', ')}` : 'this rule has no options'}`);

@@ -73,6 +73,8 @@ describe('lint engine', () => {
     [{ rules: { 'clock-skw': 'warn' } }, 'did you mean "clock-skew"'],
     [{ rules: { 'clock-skew': 'loud' } }, 'expected "off", "warn", "error"'],
     [{ rules: { 'clock-skew': ['warn', { tolerance: 1 }] } }, 'unknown option "tolerance"; this rule has toleranceMs'],
+    [{ rules: { 'clock-skew': ['warn', { constructor: 1 }] } }, 'unknown option "constructor"; this rule has toleranceMs'],
+    [{ rules: { 'clock-skew': ['warn', { toString: 1 }] } }, 'unknown option "toString"; this rule has toleranceMs'],
     [{ overrides: [{ services: [], rules: {} }] }, 'non-empty array of service names'],
     [{ ignore: [{ reason: 'x' }] }, 'needs at least one of'],
     [{ ignore: [{ rule: 1 }] }, 'expected a string pattern'],
