@@ -146,14 +146,20 @@ export class TraceSet {
   constructor(spans: Iterable<Span>) {
     const groups = new Map<string, Span[]>();
     let count = 0;
+    // Spans of one trace mostly come in runs (one batch, one request): the last group is tried before the map.
+    let last: Span[] | undefined;
     for (const span of spans) {
       count++;
-      const group = groups.get(span.traceId);
+      let group = last !== undefined && last[0]!.traceId === span.traceId ? last : groups.get(span.traceId);
       if (group) {
         // An equal string, shared: one copy of the id per trace, not per span.
         span.traceId = group[0]!.traceId;
         group.push(span);
-      } else groups.set(span.traceId, [span]);
+      } else {
+        group = [span];
+        groups.set(span.traceId, group);
+      }
+      last = group;
     }
     const traces = new Map<string, Trace>();
     for (const [traceId, group] of groups) traces.set(traceId, new Trace(traceId, group));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Trace } from '../../src/model/trace.js';
+import { Trace, TraceSet } from '../../src/model/trace.js';
 import { span } from '../support/spans.js';
 
 const sid = (n: string): string => n.padStart(16, '0');
@@ -45,5 +45,23 @@ describe('Trace indexes', () => {
     expect(trace.orphans).toEqual([orphan]);
     expect(trace.cycleMembers()).toEqual([self]);
     expect(trace.reusedIds.size).toBe(0);
+  });
+});
+
+describe('TraceSet', () => {
+  it('groups interleaved and consecutive spans by trace, in first-seen order, sharing one trace-id string per trace', () => {
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(32);
+    const ids = (n: number): string => n.toString(16).padStart(16, '0');
+    // Equal ids as distinct strings, as a parser makes them.
+    const id = (base: string): string => [...base].join('');
+    const order = [a, a, b, a, b, b, a];
+    const spans = order.map((traceId, i) => span({ traceId: id(traceId), spanId: ids(i + 1) }));
+    const set = new TraceSet(spans);
+    expect([...set.traces.keys()]).toEqual([a, b]);
+    expect(set.get(a)!.spans.map((s) => s.spanId)).toEqual([ids(1), ids(2), ids(4), ids(7)]);
+    expect(set.get(b)!.spans.map((s) => s.spanId)).toEqual([ids(3), ids(5), ids(6)]);
+    expect(set.spanCount).toBe(7);
+    for (const trace of set.traces.values()) expect(trace.spans.every((s) => s.traceId === trace.spans[0]!.traceId)).toBe(true);
   });
 });
