@@ -16,21 +16,45 @@ export interface ParsedDocument {
 }
 
 /**
+ * A JSON text ready for JSON.parse: long integers quoted, span positions found.
+ * Made apart from the parse so a reader worker can do this part (see read-worker).
+ */
+export interface PreparedDocument {
+  /** The text with long integers quoted: what JSON.parse reads. */
+  json: string;
+  /** The text as read (BOM made a space), when it differs from `json`: syntax errors are placed in it. */
+  source: string | undefined;
+  firstLine: number;
+  spanPositions: Position[];
+  rootPosition: Position | undefined;
+}
+
+export function prepareDocument(text: string, firstLine = 1): PreparedDocument {
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const scan = scanJson(source);
+  const json = quoteLongIntegers(source, scan.longIntegers);
+  const rootPosition = scan.rootOffset === -1 ? undefined : positionsOf(source, [scan.rootOffset], firstLine)[0];
+  return { json, source: json === source ? undefined : source, firstLine, spanPositions: positionsOf(source, scan.spanOffsets, firstLine), rootPosition };
+}
+
+/** Malformed JSON throws an InputError naming file, line, column and what was expected. */
+export function parsePrepared(prepared: PreparedDocument, file: string): ParsedDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(prepared.json);
+  } catch {
+    throw syntaxError(prepared.source ?? prepared.json, file, prepared.firstLine);
+  }
+  return { value, spanPositions: prepared.spanPositions, rootPosition: prepared.rootPosition };
+}
+
+/**
  * Parses one JSON document exactly: long integers are kept as strings, and the
  * position of every span object is known. `firstLine` places a JSON-lines record.
  * Malformed JSON throws an InputError naming file, line, column and what was expected.
  */
 export function parseDocument(text: string, file: string, firstLine = 1): ParsedDocument {
-  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-  const scan = scanJson(source);
-  let value: unknown;
-  try {
-    value = JSON.parse(quoteLongIntegers(source, scan.longIntegers));
-  } catch {
-    throw syntaxError(source, file, firstLine);
-  }
-  const rootPosition = scan.rootOffset === -1 ? undefined : positionsOf(source, [scan.rootOffset], firstLine)[0];
-  return { value, spanPositions: positionsOf(source, scan.spanOffsets, firstLine), rootPosition };
+  return parsePrepared(prepareDocument(text, firstLine), file);
 }
 
 function syntaxError(text: string, file: string, firstLine: number): InputError {

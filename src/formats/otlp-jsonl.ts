@@ -1,7 +1,7 @@
 import type { Span } from '../model/span.js';
 import { attachPositions } from './decoder.js';
 import { InputError } from './errors.js';
-import { parseDocument } from './json.js';
+import { parsePrepared, prepareDocument, type PreparedDocument } from './json.js';
 import { decodeOtlp, resourceSpansOf } from './otlp.js';
 
 export interface JsonLinesResult {
@@ -33,7 +33,13 @@ export function decodeOtlpJsonLines(text: string, file: string): JsonLinesResult
 
 /** One line: an OTLP/JSON request, its spans placed at this line. */
 export function decodeJsonLine(text: string, file: string, lineNumber: number): Span[] {
-  const { value, spanPositions } = parseDocument(text, file, lineNumber);
+  return decodePreparedLine(prepareDocument(text, lineNumber), file);
+}
+
+/** One line made ready by prepareDocument (here or in a reader worker). */
+export function decodePreparedLine(prepared: PreparedDocument, file: string): Span[] {
+  const lineNumber = prepared.firstLine;
+  const { value, spanPositions } = parsePrepared(prepared, file);
   const list = resourceSpansOf(value);
   if (!list) throw new InputError(file, 'expected an OTLP/JSON request ({"resourceSpans": [...]}) on this line', lineNumber, 1);
   const spans = decodeOtlp(list, { file, format: 'otlp-jsonl', positions: spanPositions });

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { FormatName, Span } from '../model/span.js';
@@ -11,7 +9,9 @@ import { decoderFor, detectDecoder, formatFromName, looksLikeJsonLines } from '.
 import { InputError } from './errors.js';
 import { watchHeap, type HeapUse } from './heap-watch.js';
 import { parseDocument } from './json.js';
-import { readStreamed } from './stream-read.js';
+import { openFile } from './open-file.js';
+import { readerWorkerAvailable, readInWorker } from './read-in-worker.js';
+import { DEFAULT_MAX_BYTES, readStreamed, type StreamedInput, type StreamReadOptions } from './stream-read.js';
 import { decodeOtlpJsonLines } from './otlp-jsonl.js';
 import { readProtoStream } from './otlp-proto.js';
 
@@ -28,6 +28,12 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, spans: number, input: string) => void;
   /** How an input is named in findings and messages (default: as given; `-` is `<stdin>`). */
   label?: (input: string) => string;
+  /**
+   * Files read by a reader worker on a second thread (reading, gzip, UTF-8 and,
+   * for JSON lines, cutting and preparing lines): by default regular files of
+   * 16 MB or more; true, every regular file; false, none. The result is the same.
+   */
+  workers?: boolean;
 }
 
 export interface InputSummary {
@@ -71,16 +77,12 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
   try {
     for (const name of names) {
       const displayName = name === '-' ? '<stdin>' : (options.label?.(name) ?? name);
-      const source = name === '-' ? Readable.from(options.stdin ?? process.stdin) : await openFile(name, cwd);
       const report = options.onProgress;
       const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, spans.length + count, displayName));
       const checkMemory = (count: number): void => {
         if (heap.full) throw heapFullError(displayName, spans.length + count, heap.full);
       };
-      const streamed =
-        (options.format ?? formatFromName(name)) === 'otlp-proto'
-          ? await readProtoStream(source, displayName, { maxBytes: options.maxBytes })
-          : await readStreamed(source, displayName, { format: options.format, maxBytes: options.maxBytes, onProgress, checkMemory });
+      const streamed = await readInput(name, displayName, cwd, options, { onProgress, checkMemory });
       bytesBefore += streamed.bytes;
       for (const span of streamed.spans) spans.push(span);
       problems.push(...streamed.problems);
@@ -91,6 +93,30 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
     heap.stop();
   }
   return { spans, traces: new TraceSet(spans), inputs: summaries, problems };
+}
+
+/** One input, by the reader that suits it: protobuf whole, big files with the reader worker, anything else streamed here. */
+async function readInput(name: string, file: string, cwd: string, options: ReadOptions, hooks: Pick<StreamReadOptions, 'onProgress' | 'checkMemory'>): Promise<StreamedInput> {
+  const format = options.format ?? formatFromName(name);
+  const streamOptions = { format: options.format, maxBytes: options.maxBytes, ...hooks };
+  const fullPath = path.resolve(cwd, name);
+  if (name !== '-' && format !== 'otlp-proto' && (await readsInWorker(fullPath, options.workers))) {
+    return readInWorker(fullPath, file, { ...streamOptions, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES });
+  }
+  const source = name === '-' ? Readable.from(options.stdin ?? process.stdin) : await openFile(fullPath, name);
+  if (format === 'otlp-proto') return readProtoStream(source, file, { maxBytes: options.maxBytes });
+  return readStreamed(source, file, streamOptions);
+}
+
+/** Files smaller than this are read on the calling thread: starting a worker costs more than it saves. */
+const WORKER_MIN_BYTES = 16 * 1024 * 1024;
+
+/** Whether a file is read by the reader worker: a regular file (it is opened there) big enough to pay, unless told. */
+async function readsInWorker(fullPath: string, workers: boolean | undefined): Promise<boolean> {
+  if (workers === false || !readerWorkerAvailable()) return false;
+  // A file that cannot be looked at is opened here, where its error is named.
+  const info = await stat(fullPath).catch(() => undefined);
+  return info !== undefined && info.isFile() && (workers === true || info.size >= WORKER_MIN_BYTES);
 }
 
 function heapFullError(file: string, spans: number, { usedBytes, limitBytes }: HeapUse): InputError {
@@ -157,38 +183,3 @@ async function listTraceFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/**
- * Bytes read at a time. Node makes the text of about a megabyte or more an
- * external string, counted as external memory, and V8 starts a full garbage
- * collection whenever external memory has grown by 64 MB: with 1 MB reads a
- * million-span file took 22 full collections ("external memory pressure",
- * 5.9 s of pauses, 12.7 s to read) instead of 4 (2.0 s, 6.9 s). Reads below
- * that size avoid it; of those, 256 KB measured fastest.
- */
-const READ_CHUNK_BYTES = 256 * 1024;
-
-/** Opens a file for streaming; errors (missing, denied, a directory) name the file. */
-async function openFile(name: string, cwd: string): Promise<Readable> {
-  const stream = createReadStream(path.resolve(cwd, name), { highWaterMark: READ_CHUNK_BYTES });
-  try {
-    await once(stream, 'readable');
-  } catch (error) {
-    throw new InputError(name, describeFsError(error));
-  }
-  return stream;
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return `cannot read: ${(error as Error).message}`;
-  }
-}

@@ -4,7 +4,7 @@ import type { FormatName, Span } from '../model/span.js';
 import { attachPositions, type Decoder } from './decoder.js';
 import { decoderFor, detectDecoder } from './detect.js';
 import { InputError } from './errors.js';
-import { parseDocument, type Position } from './json.js';
+import { parsePrepared, prepareDocument, type Position, type PreparedDocument } from './json.js';
 import { decodeJsonLine } from './otlp-jsonl.js';
 import { JsonSplitter, type SplitElement } from './split.js';
 
@@ -39,9 +39,23 @@ export interface StreamReadOptions {
 export const DEFAULT_MAX_BYTES = 64 * 1024 ** 3;
 
 export async function readStreamed(source: Readable, file: string, options: StreamReadOptions = {}): Promise<StreamedInput> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const state = { rawBytes: 0, compressed: false };
   const sink = new SpanSink(file, options.format);
+  for await (const text of decodedText(source, file, options.maxBytes ?? DEFAULT_MAX_BYTES, state)) {
+    sink.push(text);
+    options.onProgress?.(state.rawBytes, sink.spans.length);
+    options.checkMemory?.(sink.spans.length);
+  }
+  sink.end();
+  return { format: sink.format(), spans: sink.spans, problems: sink.problems, bytes: state.rawBytes, compressed: state.compressed };
+}
+
+/**
+ * The source's text, chunk by chunk: inflated when gzip, UTF-8 decoded
+ * incrementally, refused when UTF-16, invalid UTF-8 or larger than maxBytes.
+ * Empty chunks are skipped.
+ */
+export async function* decodedText(source: Readable, file: string, maxBytes: number, state: { rawBytes: number; compressed: boolean }): AsyncGenerator<string> {
   let decodedBytes = 0;
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   for await (const bytes of inflated(source, file, state)) {
@@ -54,18 +68,15 @@ export async function readStreamed(source: Readable, file: string, options: Stre
     } catch {
       throw new InputError(file, `invalid UTF-8 in the bytes ${decodedBytes - bytes.length}..${decodedBytes}`);
     }
-    if (text !== '') sink.push(text);
-    options.onProgress?.(state.rawBytes, sink.spans.length);
-    options.checkMemory?.(sink.spans.length);
+    if (text !== '') yield text;
   }
+  let rest: string;
   try {
-    const rest = utf8.decode();
-    if (rest !== '') sink.push(rest);
+    rest = utf8.decode();
   } catch {
     throw new InputError(file, 'invalid UTF-8: the input ends inside a character');
   }
-  sink.end();
-  return { format: sink.format(), spans: sink.spans, problems: sink.problems, bytes: state.rawBytes, compressed: state.compressed };
+  if (rest !== '') yield rest;
 }
 
 export function tooLargeError(file: string, maxBytes: number): InputError {
@@ -119,72 +130,32 @@ function rejectUtf16(bytes: Buffer, file: string): void {
 class SpanSink {
   readonly spans: Span[] = [];
   readonly problems: InputError[] = [];
-  private mode: 'undecided' | 'lines' | 'document' = 'undecided';
-  private head: string[] = [];
+  private readonly decider = new FormatDecider();
   private lines: LineReader | undefined;
   private document: DocumentReader | undefined;
+  private mode: ReadingMode;
 
   constructor(
     private readonly file: string,
     private readonly forced: FormatName | undefined,
   ) {
-    if (forced === 'otlp-jsonl') this.mode = 'lines';
-    else if (forced !== undefined) this.mode = 'document';
+    this.mode = modeFor(forced);
   }
 
   push(text: string): void {
     if (this.mode === 'undecided') {
-      this.head.push(text);
-      const decided = this.decide(text);
+      const decided = this.decider.decide(text);
       if (decided === undefined) return;
       this.mode = decided;
-      text = this.head.join('');
-      this.head = [];
+      text = this.decider.takeHead();
     }
     this.reader().push(text);
-  }
-
-  /** Offsets in the text seen so far: where the chunk being scanned starts, the first non-blank, the newline after it. */
-  private seen = 0;
-  private start = -1;
-  private newline = -1;
-
-  /**
-   * JSON lines when the first non-blank line is a whole JSON object by itself
-   * and more non-blank text follows; undefined while the text seen cannot tell.
-   * Each chunk is scanned once on its own (never the growing whole), so
-   * megabytes of leading whitespace cost one pass.
-   */
-  private decide(chunk: string): 'lines' | 'document' | undefined {
-    const base = this.seen;
-    this.seen += chunk.length;
-    let from = 0;
-    if (this.start === -1) {
-      const at = firstNonBlank(chunk, 0);
-      if (at === -1) return undefined;
-      this.start = base + at;
-      if (chunk[at] !== '{') return 'document';
-      from = at;
-    }
-    if (this.newline === -1) {
-      const at = chunk.indexOf('\n', from);
-      if (at === -1) return undefined;
-      this.newline = base + at;
-      from = at;
-    }
-    if (firstNonBlank(chunk, from) === -1) return undefined;
-    try {
-      JSON.parse(this.head.join('').slice(this.start, this.newline));
-      return 'lines';
-    } catch {
-      return 'document';
-    }
   }
 
   end(): void {
     if (this.mode === 'undecided') {
       this.mode = 'document';
-      this.reader().push(this.head.join(''));
+      this.reader().push(this.decider.takeHead());
     }
     this.reader().end();
   }
@@ -199,6 +170,76 @@ class SpanSink {
   }
 }
 
+export type ReadingMode = 'undecided' | 'lines' | 'document';
+
+/** How a forced format is read; without one, the head of the input decides. */
+export function modeFor(forced: FormatName | undefined): ReadingMode {
+  if (forced === undefined) return 'undecided';
+  return forced === 'otlp-jsonl' ? 'lines' : 'document';
+}
+
+/**
+ * A first line longer than this with no newline yet is read as one document:
+ * a JSON-lines record is one export batch (megabytes), while a minified
+ * document can be larger than a string may be, so it must not wait for a
+ * newline that never comes.
+ */
+export const FIRST_LINE_MAX_CHARACTERS = 64 * 1024 * 1024;
+
+/**
+ * Decides from the head of an input whether it is JSON lines or one document,
+ * keeping the text it has seen until then.
+ */
+export class FormatDecider {
+  constructor(private readonly firstLineMax = FIRST_LINE_MAX_CHARACTERS) {}
+
+  private head: string[] = [];
+  /** Offsets in the text seen so far: where the chunk being scanned starts, the first non-blank, the newline after it. */
+  private seen = 0;
+  private start = -1;
+  private newline = -1;
+
+  /** The text seen so far, handed over once. */
+  takeHead(): string {
+    const head = this.head.join('');
+    this.head = [];
+    return head;
+  }
+
+  /**
+   * JSON lines when the first non-blank line is a whole JSON object by itself
+   * and more non-blank text follows; undefined while the text seen cannot tell.
+   * Each chunk is scanned once on its own (never the growing whole), so
+   * megabytes of leading whitespace cost one pass.
+   */
+  decide(chunk: string): 'lines' | 'document' | undefined {
+    this.head.push(chunk);
+    const base = this.seen;
+    this.seen += chunk.length;
+    let from = 0;
+    if (this.start === -1) {
+      const at = firstNonBlank(chunk, 0);
+      if (at === -1) return undefined;
+      this.start = base + at;
+      if (chunk[at] !== '{') return 'document';
+      from = at;
+    }
+    if (this.newline === -1) {
+      const at = chunk.indexOf('\n', from);
+      if (at === -1) return this.seen - this.start > this.firstLineMax ? 'document' : undefined;
+      this.newline = base + at;
+      from = at;
+    }
+    if (firstNonBlank(chunk, from) === -1) return undefined;
+    try {
+      JSON.parse(this.head.join('').slice(this.start, this.newline));
+      return 'lines';
+    } catch {
+      return 'document';
+    }
+  }
+}
+
 function firstNonBlank(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -207,16 +248,12 @@ function firstNonBlank(text: string, from: number): number {
   return -1;
 }
 
-/** OTLP JSON lines: each complete line decoded on its own; a bad line is a problem, not the end. */
-class LineReader {
+/** Text cut into lines as it arrives; each non-blank line is handed over with its number. */
+export class LineSplitter {
   private partial = '';
   private lineNumber = 0;
 
-  constructor(
-    private readonly file: string,
-    private readonly spans: Span[],
-    private readonly problems: InputError[],
-  ) {}
+  constructor(private readonly onLine: (text: string, lineNumber: number) => void) {}
 
   push(text: string): void {
     let start = 0;
@@ -238,13 +275,33 @@ class LineReader {
 
   private line(text: string): void {
     this.lineNumber++;
-    if (text.trim() === '') return;
+    if (text.trim() !== '') this.onLine(text, this.lineNumber);
+  }
+}
+
+/** OTLP JSON lines: each complete line decoded on its own; a bad line is a problem, not the end. */
+class LineReader {
+  private readonly splitter = new LineSplitter((text, lineNumber) => {
     try {
-      for (const span of decodeJsonLine(text, this.file, this.lineNumber)) this.spans.push(span);
+      for (const span of decodeJsonLine(text, this.file, lineNumber)) this.spans.push(span);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.problems.push(error);
     }
+  });
+
+  constructor(
+    private readonly file: string,
+    private readonly spans: Span[],
+    private readonly problems: InputError[],
+  ) {}
+
+  push(text: string): void {
+    this.splitter.push(text);
+  }
+
+  end(): void {
+    this.splitter.end();
   }
 }
 
@@ -255,7 +312,7 @@ class LineReader {
  * on their own (a bare Jaeger trace keeps `processes` beside its spans) is
  * assembled whole at the end instead.
  */
-class DocumentReader {
+export class DocumentReader {
   private readonly splitter: JsonSplitter;
   private decoder: Decoder | undefined;
   /** The array (keys joined) whose elements hold the spans, once known. */
@@ -277,6 +334,11 @@ class DocumentReader {
 
   end(): void {
     const envelope = this.splitter.end();
+    this.finish(envelope, this.splitter.rootPosition);
+  }
+
+  /** The end of a document split elsewhere (by a reader worker): its envelope, and where its root value starts. */
+  finish(envelope: unknown, root: Position | undefined): void {
     if (this.decoder !== undefined) {
       const stray = this.held.find((element) => element.path.join('\u0000') === this.spanPath);
       if (stray) throw new InputError(this.file, `not ${this.decoder.format}: expected ${this.decoder.shape}`, stray.position.line, stray.position.column);
@@ -294,7 +356,6 @@ class DocumentReader {
     if (!decoder) throw new InputError(this.file, `format ${this.forced} cannot be read from a JSON document`);
     if (!decoder.matches(envelope)) throw new InputError(this.file, `not ${decoder.format}: expected ${decoder.shape}`);
     this.decoder = decoder;
-    const root = this.splitter.rootPosition;
     this.emit(decoder.decode(envelope, { file: this.file, format: decoder.format, positions, ...(root ? { rootPosition: root } : {}) }), positions);
   }
 
@@ -303,7 +364,13 @@ class DocumentReader {
   }
 
   private element(element: SplitElement): void {
-    const { value, positions } = parseElement(element, this.file);
+    this.preparedElement(element.path, element.position, prepareDocument(element.text, element.position.line));
+  }
+
+  /** An element of a split array, made ready for JSON.parse (here, or by a reader worker). */
+  preparedElement(path: readonly string[], position: Position, prepared: PreparedDocument): void {
+    const element = { path, position };
+    const { value, positions } = parseElement(element, prepared, this.file);
     const pathKey = element.path.join('\u0000');
     const wrapped = wrap(element.path, value);
     if (this.spanPath === undefined) {
@@ -344,11 +411,11 @@ function wrap(path: readonly string[], value: unknown): unknown {
 }
 
 /** Parses an element; positions and errors are placed in the whole input. */
-function parseElement(element: SplitElement, file: string): { value: unknown; positions: Position[] } {
+function parseElement(element: Omit<SplitElement, 'text'>, prepared: PreparedDocument, file: string): { value: unknown; positions: Position[] } {
   const { line, column } = element.position;
   const place = (position: Position): Position => (position.line === line ? { line, column: position.column + column - 1 } : position);
   try {
-    const { value, spanPositions } = parseDocument(element.text, file, line);
+    const { value, spanPositions } = parsePrepared(prepared, file);
     // An element of a root array or of a `spans` array is itself a span (Zipkin, Jaeger).
     const isSpan = element.path.length === 0 || element.path[element.path.length - 1] === 'spans';
     const positions = isSpan ? [element.position] : spanPositions.map(place);

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/formats/errors.js';
 import { decodeText } from '../../src/formats/read.js';
-import { readStreamed } from '../../src/formats/stream-read.js';
+import { FormatDecider, readStreamed } from '../../src/formats/stream-read.js';
 
 const EXTERNAL = fileURLToPath(new URL('../../../shared/fixtures/external', import.meta.url));
 
@@ -73,5 +73,35 @@ describe('streamed reading gives the same model as whole-file reading', () => {
       const result = await readStreamed(chunked(Buffer.from(text), size), 'z.json');
       expect(result.spans[0]).toMatchObject({ name: 'größe-😀-名字', resource: { serviceName: 'サービス' } });
     }
+  });
+});
+
+describe('deciding JSON lines or one document from the head', () => {
+  /** Feeds the chunks until the decider decides; undefined when it never does. */
+  const decide = (chunks: string[], firstLineMax?: number): string | undefined => {
+    const decider = new FormatDecider(firstLineMax);
+    for (const chunk of chunks) {
+      const decided = decider.decide(chunk);
+      if (decided !== undefined) return decided;
+    }
+    return undefined;
+  };
+
+  it.each([
+    ['a whole object on the first line and more after it', ['{"a":1}\n{"a":2}\n'], 'lines'],
+    ['the same, cut across chunks', ['{"a"', ':1}', '\n', '  ', '{"a":2}'], 'lines'],
+    ['an object spread over lines', ['{\n  "a": 1\n}\n'], 'document'],
+    ['an array', ['  [1, 2]'], 'document'],
+    ['one object and nothing after its line yet', ['{"a":1}\n', '   \n'], undefined],
+  ])('%s -> %s', (_name, chunks, expected) => {
+    expect(decide(chunks)).toBe(expected);
+  });
+
+  it('a first line longer than the bound with no newline is one document (a minified document may exceed any string)', () => {
+    const chunk = `{"resourceSpans":[${'{"x":1},'.repeat(20)}`;
+    expect(decide([chunk, chunk], chunk.length * 3)).toBeUndefined();
+    expect(decide([chunk, chunk, chunk, chunk], chunk.length * 3)).toBe('document');
+    // Under the bound, a long first line followed by more lines is still JSON lines.
+    expect(decide([`{"a":"${'x'.repeat(200)}"}\n`, '{"a":2}'], 1000)).toBe('lines');
   });
 });
