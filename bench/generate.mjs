@@ -144,17 +144,18 @@ export function* encode(format, traces) {
     for (const spans of traces) yield `${JSON.stringify(otlpRequest(spans))}\n`;
     return;
   }
-  if (format === 'otlp-json') {
-    // One request, with one ResourceSpans entry per trace and service.
+  if (format === 'otlp-json' || format === 'otlp-json-min') {
+    // One request, with one ResourceSpans entry per trace and service; -min writes it on one line, as JSON.stringify does.
+    const newline = format === 'otlp-json' ? '\n' : '';
     yield '{"resourceSpans":[';
     let first = true;
     for (const spans of traces) {
       for (const rs of otlpRequest(spans).resourceSpans) {
-        yield `${first ? '' : ','}\n${JSON.stringify(rs)}`;
+        yield `${first ? '' : ','}${newline}${JSON.stringify(rs)}`;
         first = false;
       }
     }
-    yield '\n]}\n';
+    yield `${newline}]}\n`;
     return;
   }
   if (format === 'jaeger') {

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Scale benchmark: `tracelint check` (every rule on) against the floor (reading
 // the same bytes and native JSON.parse of them, per line for JSONL), as separate
-// processes timed the same way, with peak RSS, for growing span counts.
+// processes timed the same way, with peak RSS, for growing span counts. A second
+// reference, "keep", also keeps every value JSON.parse made: the least any reader
+// costs that holds the input as JavaScript objects, as checking every rule needs.
 //
-//   npm run build && node bench/scale.mjs                 # 10k, 100k, 1M spans, OTLP JSONL and OTLP JSON
-//   node bench/scale.mjs --sizes 10000,100000 --formats otlp-jsonl,jaeger,zipkin
+//   npm run build && node bench/scale.mjs                 # 10k, 100k, 1M spans: OTLP JSONL, OTLP JSON, OTLP JSON on one line
+//   node bench/scale.mjs --sizes 10000,100000 --formats otlp-jsonl,otlp-json-min,jaeger,zipkin
 //   node bench/scale.mjs --big 2147483648                 # also one JSONL file of at least 2 GiB
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,8 +20,8 @@ mkdirSync(out, { recursive: true });
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
 const sizes = (args.sizes ?? '10000,100000,1000000').split(',').map(Number);
-const formats = (args.formats ?? 'otlp-jsonl,otlp-json').split(',');
-const extension = { 'otlp-jsonl': 'jsonl', 'otlp-json': 'json', jaeger: 'jaeger.json', zipkin: 'zipkin.json' };
+const formats = (args.formats ?? 'otlp-jsonl,otlp-json,otlp-json-min').split(',');
+const extension = { 'otlp-jsonl': 'jsonl', 'otlp-json': 'json', 'otlp-json-min': 'min.json', jaeger: 'jaeger.json', zipkin: 'zipkin.json' };
 
 /** Wall time and peak RSS of one command; `ok` is false when it failed (the floor cannot read > 512 MB documents). */
 function timed(command, commandArgs) {
@@ -34,15 +36,21 @@ function timed(command, commandArgs) {
 }
 
 const probe = ['--import', path.join(root, 'bench', 'rss-probe.mjs')];
+
+/** The floor, the keep reference and check on one file, one after the other. */
+function measure(format, spans, file) {
+  const floor = timed(process.execPath, [...probe, path.join(root, 'bench', 'floor.mjs'), file]);
+  const keep = timed(process.execPath, [...probe, path.join(root, 'bench', 'floor.mjs'), file, '--keep']);
+  const check = timed(process.execPath, [...probe, path.join(root, 'bin', 'tracelint.js'), 'check', file, '--reporter', 'json', '--output-file', path.join(out, 'report.json')]);
+  console.error(`${format} ${spans}: floor ${floor.seconds.toFixed(2)}s, keep ${keep.seconds.toFixed(2)}s, check ${check.seconds.toFixed(2)}s`);
+  return { format, spans, mb: statSync(file).size / 1e6, floor, keep, check };
+}
 const rows = [];
 for (const format of formats) {
   for (const spans of sizes) {
     const file = path.join(out, `${spans}.${extension[format]}`);
     if (!existsSync(file)) await writeExport(file, format, spans, 1);
-    const floor = timed(process.execPath, [...probe, path.join(root, 'bench', 'floor.mjs'), file]);
-    const check = timed(process.execPath, [...probe, path.join(root, 'bin', 'tracelint.js'), 'check', file, '--reporter', 'json', '--output-file', path.join(out, 'report.json')]);
-    rows.push({ format, spans, mb: statSync(file).size / 1e6, floor, check });
-    console.error(`${format} ${spans}: floor ${floor.seconds.toFixed(2)}s, check ${check.seconds.toFixed(2)}s`);
+    rows.push(measure(format, spans, file));
   }
 }
 
@@ -50,17 +58,17 @@ if (args.big) {
   const file = path.join(out, `big.jsonl`);
   const spans = Math.ceil(Number(args.big) / 640); // ~645 bytes a span in OTLP JSON lines: at least the size asked for
   if (!existsSync(file)) await writeExport(file, 'otlp-jsonl', spans, 2);
-  const floor = timed(process.execPath, [...probe, path.join(root, 'bench', 'floor.mjs'), file]);
-  const check = timed(process.execPath, [...probe, path.join(root, 'bin', 'tracelint.js'), 'check', file, '--reporter', 'json', '--output-file', path.join(out, 'report.json')]);
-  rows.push({ format: 'otlp-jsonl (big)', spans, mb: statSync(file).size / 1e6, floor, check });
+  rows.push(measure('otlp-jsonl (big)', spans, file));
 }
 
-console.log('| format | spans | MB | floor s | check s | check/floor | floor peak RSS MB | check peak RSS MB |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+const NA = 'n/a (JSON.parse cannot hold it)';
+const seconds = (run) => (run.ok ? run.seconds.toFixed(2) : NA);
+const ratio = (run, reference) => (reference.ok ? (run.seconds / reference.seconds).toFixed(2) : 'n/a');
+const mb = (run) => (run.ok ? (run.rss / 1e6).toFixed(0) : 'n/a');
+console.log('| format | spans | MB | floor s | keep s | check s | check/floor | check/keep | floor peak RSS MB | keep peak RSS MB | check peak RSS MB |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
-  const floor = row.floor.ok ? row.floor.seconds.toFixed(2) : 'n/a (JSON.parse cannot hold it)';
-  const ratio = row.floor.ok ? (row.check.seconds / row.floor.seconds).toFixed(2) : 'n/a';
-  console.log(`| ${row.format} | ${row.spans} | ${row.mb.toFixed(0)} | ${floor} | ${row.check.seconds.toFixed(2)} | ${ratio} | ${row.floor.ok ? (row.floor.rss / 1e6).toFixed(0) : 'n/a'} | ${(row.check.rss / 1e6).toFixed(0)} |`);
+  console.log(`| ${row.format} | ${row.spans} | ${row.mb.toFixed(0)} | ${seconds(row.floor)} | ${seconds(row.keep)} | ${row.check.seconds.toFixed(2)} | ${ratio(row.check, row.floor)} | ${ratio(row.check, row.keep)} | ${mb(row.floor)} | ${mb(row.keep)} | ${mb(row.check)} |`);
 }
 for (const format of formats) {
   const at = (n) => rows.find((row) => row.format === format && row.spans === n);
