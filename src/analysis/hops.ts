@@ -1,5 +1,5 @@
 import type { Span } from '../model/span.js';
-import { serviceOf } from '../model/span.js';
+import { serviceOf, sortByStartTime } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { hintNamesService, peerHints } from './peers.js';
 
@@ -33,7 +33,7 @@ export class EntryIndex {
     for (const trace of traces.traces.values()) {
       for (const root of trace.roots) if (root.kind === 'SERVER' || root.kind === 'CONSUMER') this.entries.push(root);
     }
-    this.entries.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+    sortByStartTime(this.entries);
   }
 
   /** Entries starting in [from, to], by binary search then a scan of the window. */

@@ -1,4 +1,4 @@
-import type { Span } from './span.js';
+import { sortByStartTime, type Span } from './span.js';
 
 /**
  * One trace's spans with the indexes every analysis needs. Built once; the
@@ -57,9 +57,9 @@ export class Trace {
       }
       // else: a self-parent, reachable from no top; cycleMembers() lists it.
     }
-    for (const children of this.childrenOf.values()) children.sort(byStart);
-    this.roots = roots.sort(byStart);
-    this.orphans = orphans.sort(byStart);
+    for (const children of this.childrenOf.values()) sortByStartTime(children);
+    this.roots = sortByStartTime(roots);
+    this.orphans = sortByStartTime(orphans);
     let start = spans[0]?.startTimeUnixNano ?? 0n;
     let end = spans[0]?.endTimeUnixNano ?? 0n;
     for (const span of spans) {
@@ -134,9 +134,6 @@ function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: Re
   return only === span ? undefined : only;
 }
 
-function byStart(a: Span, b: Span): number {
-  return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
-}
 
 /** All spans read, grouped into traces by trace id, in first-seen order. */
 export class TraceSet {
@@ -171,7 +168,15 @@ export class TraceSet {
     return this.traces.get(traceId);
   }
 
-  *spans(): IterableIterator<Span> {
-    for (const trace of this.traces.values()) yield* trace.spans;
+  private allSpans: readonly Span[] | undefined;
+
+  /** Every span, trace by trace. A flat list built on first use: set rules walk it, and a generator costs more per span than the work done on it. */
+  spans(): readonly Span[] {
+    if (!this.allSpans) {
+      const all: Span[] = [];
+      for (const trace of this.traces.values()) for (const span of trace.spans) all.push(span);
+      this.allSpans = all;
+    }
+    return this.allSpans;
   }
 }

@@ -1,6 +1,6 @@
 import { defineRule } from '../lint/types.js';
 import type { Span } from '../model/span.js';
-import { serviceOf } from '../model/span.js';
+import { serviceOf, sortByStartTime } from '../model/span.js';
 import { spanLabel } from './support/describe.js';
 
 export const asyncContextLoss = defineRule({
@@ -22,7 +22,7 @@ export const asyncContextLoss = defineRule({
       list.push(span);
       byService.set(serviceOf(span), list);
     }
-    for (const list of byService.values()) list.sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+    for (const list of byService.values()) sortByStartTime(list);
     for (const trace of traces.traces.values()) {
       for (const root of trace.roots) {
         if (root.kind === 'SERVER' || root.kind === 'CONSUMER' || root.links.length > 0) continue;

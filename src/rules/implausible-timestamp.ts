@@ -1,4 +1,5 @@
 import { defineRule } from '../lint/types.js';
+import type { Span } from '../model/span.js';
 import { formatTimestamp } from '../model/time.js';
 import { spanLabel } from './support/describe.js';
 
@@ -34,17 +35,20 @@ export const implausibleTimestamp = defineRule({
   scope: 'trace',
   check({ trace, options, report }) {
     const latest = BigInt(Date.now()) * 1_000_000n + BigInt(Math.round(options.futureSlackHours)) * (DAY / 24n);
-    for (const span of trace!.spans) {
-      for (const [field, ns] of [['start', span.startTimeUnixNano], ['end', span.endTimeUnixNano]] as const) {
-        if (ns < YEAR_2000) {
-          report({ span, key: field, message: `${field} time of ${spanLabel(span)} is ${ns}ns since the epoch (${formatTimestamp(ns)}): ${likelyUnit(ns, latest)}`, data: { field, timeUnixNano: ns.toString() } });
-          break;
-        }
-        if (ns > latest) {
-          report({ span, key: field, message: `${field} time of ${spanLabel(span)} is in the future (${formatTimestamp(ns)})`, data: { field, timeUnixNano: ns.toString() } });
-          break;
-        }
+    // The first implausible time of a span is reported: its start, else its end.
+    const check = (span: Span, field: 'start' | 'end', ns: bigint): boolean => {
+      if (ns < YEAR_2000) {
+        report({ span, key: field, message: `${field} time of ${spanLabel(span)} is ${ns}ns since the epoch (${formatTimestamp(ns)}): ${likelyUnit(ns, latest)}`, data: { field, timeUnixNano: ns.toString() } });
+        return true;
       }
+      if (ns > latest) {
+        report({ span, key: field, message: `${field} time of ${spanLabel(span)} is in the future (${formatTimestamp(ns)})`, data: { field, timeUnixNano: ns.toString() } });
+        return true;
+      }
+      return false;
+    };
+    for (const span of trace!.spans) {
+      if (!check(span, 'start', span.startTimeUnixNano)) check(span, 'end', span.endTimeUnixNano);
     }
   },
 });

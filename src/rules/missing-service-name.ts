@@ -15,9 +15,13 @@ export const missingServiceName = defineRule({
   scope: 'set',
   check({ traces, report }) {
     const seen = new Set<Resource>();
+    let last: Resource | undefined;
     for (const span of traces.spans()) {
-      if (seen.has(span.resource)) continue;
-      seen.add(span.resource);
+      // Spans of one resource come in runs: the one before is compared first.
+      if (span.resource === last) continue;
+      last = span.resource;
+      if (seen.has(last)) continue;
+      seen.add(last);
       const name = span.resource.serviceName;
       if (name !== undefined && name !== '' && !name.startsWith('unknown_service')) continue;
       report({

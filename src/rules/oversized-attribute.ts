@@ -1,6 +1,7 @@
 import { defineRule } from '../lint/types.js';
 import type { Span } from '../model/span.js';
 import { clip, spanLabel } from './support/describe.js';
+import { memoByKey } from './support/key-memo.js';
 
 const QUERY_KEYS = ['db.query.text', 'db.statement'];
 /** A literal compared or listed in SQL: a quoted string or a number after =, <>, <, >, LIKE or IN (. */
@@ -24,7 +25,7 @@ export const oversizedAttribute = defineRule({
   scope: 'trace',
   check({ trace, options, report }) {
     for (const span of trace!.spans) {
-      for (const key of Object.keys(span.attributes)) {
+      for (const key in span.attributes) {
         const value = span.attributes[key];
         if (typeof value !== 'string') continue;
         const problem = problemOf(key, value, options.maxLength, options.maxBodyLength);
@@ -34,9 +35,12 @@ export const oversizedAttribute = defineRule({
   },
 });
 
+const kindOfKey = memoByKey((key) => ({ query: QUERY_KEYS.includes(key), body: BODY_KEY.test(key) }));
+
 function problemOf(key: string, value: string, maxLength: number, maxBodyLength: number): string | undefined {
-  if (QUERY_KEYS.includes(key) && SQL_LITERAL.test(value.slice(0, 10_000))) return 'holds SQL with literal values instead of placeholders';
-  if (BODY_KEY.test(key) && value.length > maxBodyLength) return `holds a body of ${value.length} characters`;
+  const kind = kindOfKey(key);
+  if (kind.query && SQL_LITERAL.test(value.slice(0, 10_000))) return 'holds SQL with literal values instead of placeholders';
+  if (kind.body && value.length > maxBodyLength) return `holds a body of ${value.length} characters`;
   if (value.length > maxLength) return `is ${value.length} characters long (more than ${maxLength})`;
   return undefined;
 }

@@ -1,3 +1,5 @@
+import { memoByKey } from './key-memo.js';
+
 /**
  * Finds personal data and secrets in strings, in linear time: every scan is a
  * bounded walk or a regular expression without nested quantifiers, and each
@@ -19,17 +21,7 @@ const AWS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
 const PHONE_KEY = /(?:^|[._-])(?:phone|mobile|msisdn|tel|telephone)(?:$|[._-])/i;
 
-/** Keys repeat across millions of spans: what each key says is worked out once. */
-const keyKinds = new Map<string, { secret: boolean; phone: boolean }>();
-
-function kindOfKey(key: string): { secret: boolean; phone: boolean } {
-  let kind = keyKinds.get(key);
-  if (!kind) {
-    kind = { secret: SECRET_NAME.test(key), phone: PHONE_KEY.test(key) };
-    if (keyKinds.size < 100_000) keyKinds.set(key, kind);
-  }
-  return kind;
-}
+const kindOfKey = memoByKey((key) => ({ secret: SECRET_NAME.test(key), phone: PHONE_KEY.test(key) }));
 
 /** Whether an attribute key names a secret (password, token, api key, authorization…). */
 export function isSecretName(key: string): boolean {
