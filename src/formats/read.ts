@@ -29,9 +29,10 @@ export interface ReadOptions {
   /** How an input is named in findings and messages (default: as given; `-` is `<stdin>`). */
   label?: (input: string) => string;
   /**
-   * Files read by a reader worker on a second thread (reading, gzip, UTF-8 and,
-   * for JSON lines, cutting and preparing lines): by default regular files of
-   * 16 MB or more; true, every regular file; false, none. The result is the same.
+   * Files read by a reader worker on a second thread (reading, gzip, UTF-8,
+   * cutting lines or span-array elements and preparing them for JSON.parse): by
+   * default regular files of 16 MB or more; true, every regular file; false,
+   * none. The result is the same.
    */
   workers?: boolean;
 }

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { readTraces as ReadTraces } from '../../src/formats/read.js';
@@ -127,5 +128,20 @@ describe('reading with the reader worker gives what one thread gives', () => {
     expect(result.problems.map((problem) => problem.message)).toEqual([expect.stringMatching(/counted\.jsonl:401:21: invalid JSON: expected a value/)]);
     expect(result.inputs[0]).toMatchObject({ format: 'otlp-jsonl', spanCount: 8000, compressed: false });
     expect(result.spans[8000 - 1]!.source).toMatchObject({ line: 400 });
+  });
+});
+
+const EXTERNAL = fileURLToPath(new URL('../../../shared/fixtures/external', import.meta.url));
+const externalFiles = readdirSync(EXTERNAL, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile() && !entry.name.endsWith('.md'))
+  .map((entry) => path.join(entry.parentPath, entry.name))
+  .sort();
+
+describe('the external fixtures read the same with the reader worker', () => {
+  it.each(externalFiles.map((fixture) => [path.relative(EXTERNAL, fixture), fixture]))('%s', async (_name, fixture) => {
+    const started = workerStats.started;
+    const inWorker = await outcome(fixture, true);
+    expect(workerStats.started).toBe(started + 1);
+    expect(comparable(inWorker)).toEqual(comparable(await outcome(fixture, false)));
   });
 });
