@@ -42,6 +42,30 @@ describe('lint engine', () => {
     expect(result.diagnostics).toHaveLength(2);
   });
 
+  it('a per-trace rule that throws keeps what it reported before, stops, and the others cover every trace; failures come in rule order', () => {
+    const failsOnSecondTrace = defineRule({
+      id: 'fails-later',
+      category: 'hygiene',
+      defaultSeverity: 'error',
+      summary: 'test rule: reports each trace, fails on the second',
+      docs: { why: 'test', fix: 'test' },
+      options: {},
+      scope: 'trace',
+      check({ trace, report }) {
+        if (trace!.traceId === tid('2')) throw new Error('second trace');
+        report({ trace: trace!, message: `trace ${trace!.traceId}` });
+      },
+    });
+    const three = [...spans(), span({ traceId: tid('3'), spanId: sid('3'), name: 'c', service: 'api', at: [3, 4] })];
+    const result = lint(new TraceSet(three), undefined, [failsOnSecondTrace, throwing, everySpan]);
+    expect(result.failures).toEqual([
+      { ruleId: 'fails-later', message: 'second trace' },
+      { ruleId: 'throws', message: 'boom' },
+    ]);
+    expect(result.diagnostics.filter((d) => d.ruleId === 'fails-later').map((d) => d.message)).toEqual([`trace ${tid('1')}`]);
+    expect(result.diagnostics.filter((d) => d.ruleId === 'every-span').map((d) => d.message).sort()).toEqual(['span a', 'span b', 'span c']);
+  });
+
   it('severities, options, per-service overrides and ignore patterns come from the config', () => {
     const rules = [everySpan];
     const config = validateConfig({ rules: { 'every-span': ['error', { skip: 'zzz' }] }, overrides: [{ services: ['legacy-*'], rules: { 'every-span': 'warn' } }], ignore: [{ span: 'a' }] }, 'cfg', rules);
