@@ -134,7 +134,6 @@ function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: Re
   return only === span ? undefined : only;
 }
 
-
 /** All spans read, grouped into traces by trace id, in first-seen order. */
 export class TraceSet {
   readonly traces: ReadonlyMap<string, Trace>;
