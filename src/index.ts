@@ -6,7 +6,7 @@ export { InputError } from './formats/errors.js';
 export { FORMAT_NAMES } from './formats/detect.js';
 export { spanStats, type SpanStats } from './analysis/stats.js';
 export { estimateClockSkew, type ServiceSkew } from './analysis/skew.js';
-export { lint, fingerprint, type LintResult, type RuleFailure } from './lint/engine.js';
+export { lint, fingerprint, type LintHooks, type LintResult, type RuleFailure } from './lint/engine.js';
 export { resolveConfig, validateConfig, loadConfig, ConfigError, type TracelintConfig, type ResolvedConfig, type IgnorePattern, type ServiceOverride } from './lint/config.js';
 export { applyBaseline, makeBaseline, type Baseline } from './lint/baseline.js';
 export { defineRule, type Rule, type RuleContext, type Diagnostic, type Finding, type Severity, type SeveritySetting, type RuleCategory } from './lint/types.js';

@@ -81,7 +81,7 @@ function parseCount(value: string): number {
 export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = NO_PROGRESS): Promise<ExitCode> {
   const config = await lintConfig(options, io);
   progress.stage(`checking ${read.traces.spanCount.toLocaleString('en-US')} spans in ${read.traces.traces.size.toLocaleString('en-US')} traces`);
-  const result = lint(read.traces, config);
+  const result = lint(read.traces, config, undefined, { onTraceChecked: (done, total) => progress.done(done, total) });
   progress.stop();
 
   if (options.updateBaseline) {

@@ -12,6 +12,8 @@ export interface Progress {
   reading(bytes: number, spans: number, input: string): void;
   /** A later stage (e.g. "checking 1,000,000 spans"), shown until stop(). */
   stage(text: string): void;
+  /** How far the stage has come, shown after its text as a percentage. */
+  done(part: number, whole: number): void;
   /** Clears the spinner; call before writing the report. */
   stop(): void;
 }
@@ -31,7 +33,7 @@ export function progressWanted(io: Pick<CliIO, 'stderr' | 'env'>, options: { qui
 }
 
 /** No progress shown. */
-export const NO_PROGRESS: Progress = { reading: () => {}, stage: () => {}, stop: () => {} };
+export const NO_PROGRESS: Progress = { reading: () => {}, stage: () => {}, done: () => {}, stop: () => {} };
 
 /** Progress on stderr after a short delay; nothing at all when not wanted. */
 export async function startProgress(io: Pick<CliIO, 'stderr' | 'env'>, wanted: boolean): Promise<Progress> {
@@ -42,7 +44,15 @@ export async function startProgress(io: Pick<CliIO, 'stderr' | 'env'>, wanted: b
   const started = performance.now();
   let spinner: Ora | undefined;
   let text = 'reading';
+  let stageText = '';
   let lastUpdate = 0;
+  /** Whether enough time has passed since the last redraw (now it has, for the next one). */
+  const due = (): boolean => {
+    const now = performance.now();
+    if (now - lastUpdate < UPDATE_EVERY_MS) return false;
+    lastUpdate = now;
+    return true;
+  };
   const show = (): void => {
     spinner ??= ora({ stream: io.stderr, isEnabled: true, discardStdin: false, text }).start();
   };
@@ -60,13 +70,17 @@ export async function startProgress(io: Pick<CliIO, 'stderr' | 'env'>, wanted: b
   };
   return {
     reading(bytes, spans, input) {
-      const now = performance.now();
-      if (now - lastUpdate < UPDATE_EVERY_MS) return;
-      lastUpdate = now;
-      const seconds = (now - started) / 1000;
+      if (!due()) return;
+      const seconds = (performance.now() - started) / 1000;
       set(`reading ${safeText(input)}: ${megabytes(bytes)}, ${spans.toLocaleString('en-US')} spans, ${megabytes(seconds > 0 ? bytes / seconds : 0)}/s`);
     },
-    stage: set,
+    stage(next) {
+      stageText = next;
+      set(next);
+    },
+    done(part, whole) {
+      if (due()) set(`${stageText}: ${Math.floor((100 * part) / Math.max(whole, 1))}%`);
+    },
     stop() {
       clearTimeout(timer);
       spinner?.stop();

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { progressWanted } from '../../src/cli/progress.js';
-import { runTracelint, runTraceview } from '../support/cli.js';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { progressWanted, startProgress } from '../../src/cli/progress.js';
+import { asTerminal, runTracelint, runTraceview } from '../support/cli.js';
 
 const BROKEN = path.join(fileURLToPath(new URL('../../fixtures', import.meta.url)), 'checkout-broken.otlp.jsonl');
 /** Show the spinner at once, so a small fixture is enough to see it. */
@@ -51,6 +53,23 @@ describe('progress spinner', () => {
   it('nothing when stderr is not a terminal', async () => {
     const run = await runTracelint(['check', BROKEN], { env: NOW });
     expect(run.stderr).not.toMatch(/reading|checking/);
+  });
+
+  it('the checking stage shows how far it has come', async () => {
+    const stderr = asTerminal(new PassThrough());
+    let shown = '';
+    stderr.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    const progress = await startProgress({ stderr: stderr as never, env: NOW }, true);
+    progress.stage('checking 10 spans in 4 traces');
+    await sleep(120); // past the redraw interval
+    progress.done(1, 4);
+    progress.done(2, 4); // too soon after the last redraw: not drawn
+    await sleep(120);
+    progress.done(3, 4);
+    progress.stop();
+    expect(shown).toContain('checking 10 spans in 4 traces: 25%');
+    expect(shown).not.toContain('50%');
+    expect(shown).toContain('checking 10 spans in 4 traces: 75%');
   });
 
   it('traceview and stats tables show it too', async () => {

@@ -66,6 +66,15 @@ describe('lint engine', () => {
     expect(result.diagnostics.filter((d) => d.ruleId === 'every-span').map((d) => d.message).sort()).toEqual(['span a', 'span b', 'span c']);
   });
 
+  it('tells how many traces are checked as it goes', () => {
+    const seen: Array<[number, number]> = [];
+    lint(new TraceSet(spans()), undefined, [throwing, everySpan], { onTraceChecked: (done, total) => seen.push([done, total]) });
+    expect(seen).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+  });
+
   it('severities, options, per-service overrides and ignore patterns come from the config', () => {
     const rules = [everySpan];
     const config = validateConfig({ rules: { 'every-span': ['error', { skip: 'zzz' }] }, overrides: [{ services: ['legacy-*'], rules: { 'every-span': 'warn' } }], ignore: [{ span: 'a' }] }, 'cfg', rules);

@@ -44,7 +44,7 @@ async function run(main: (argv: string[], io: CliIO) => Promise<number>, name: s
 }
 
 /** A stream that answers the cursor calls a tty.WriteStream has (what ora uses), with ANSI sequences. */
-function asTerminal(stream: PassThrough): PassThrough & { isTTY: true } {
+export function asTerminal(stream: PassThrough): PassThrough & { isTTY: true } {
   return Object.assign(stream, {
     isTTY: true as const,
     columns: 100,
