@@ -112,6 +112,11 @@ function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: strin
     resource,
     scope,
     source: spanSource(source.file, source.format),
+    // The optional fields are in the literal, so no span grows a property store of its own
+    // when they are set; absent, they are undefined, as an unset optional field reads.
+    traceState: undefined,
+    flags: undefined,
+    idProblems: undefined,
   };
   const traceState = read.string(pick(raw, 'traceState', 'trace_state'), path, '.traceState');
   if (traceState !== '') span.traceState = traceState;
