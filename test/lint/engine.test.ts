@@ -1,36 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, validateConfig } from '../../src/lint/config.js';
 import { lint } from '../../src/lint/engine.js';
-import { defineRule } from '../../src/lint/types.js';
+import { defineRule, type Rule, type RuleOptions } from '../../src/lint/types.js';
 import { wildcardMatch } from '../../src/lint/wildcard.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { RULES } from '../../src/rules/index.js';
 import { sid, span, tid } from '../support/spans.js';
 
-const everySpan = defineRule({
-  id: 'every-span',
-  category: 'hygiene',
-  defaultSeverity: 'warn',
-  summary: 'test rule: one finding per span',
-  docs: { why: 'test', fix: 'test' },
-  options: { skip: { type: 'string', default: '', description: 'span name to skip' } },
-  scope: 'trace',
-  check({ trace, options, report }) {
+/** A rule for these tests: only its id, scope, options and check matter. */
+function testRule<O extends RuleOptions>(id: string, scope: Rule['scope'], options: O, check: Rule<O>['check'], defaultSeverity: Rule['defaultSeverity'] = 'error'): Rule<O> {
+  return defineRule({ id, category: 'hygiene', defaultSeverity, summary: `test rule ${id}`, docs: { why: 'test', fix: 'test' }, options, scope, check });
+}
+
+/** One finding per span. */
+const everySpan = testRule(
+  'every-span',
+  'trace',
+  { skip: { type: 'string', default: '', description: 'span name to skip' } },
+  ({ trace, options, report }) => {
     for (const s of trace!.spans) if (s.name !== options.skip) report({ span: s, message: `span ${s.name}` });
   },
-});
+  'warn',
+);
 
-const throwing = defineRule({
-  id: 'throws',
-  category: 'hygiene',
-  defaultSeverity: 'error',
-  summary: 'test rule that fails',
-  docs: { why: 'test', fix: 'test' },
-  options: {},
-  scope: 'set',
-  check() {
-    throw new Error('boom');
-  },
+const throwing = testRule('throws', 'set', {}, () => {
+  throw new Error('boom');
 });
 
 const spans = () => [span({ traceId: tid('1'), spanId: sid('1'), name: 'a', service: 'api' }), span({ traceId: tid('2'), spanId: sid('2'), name: 'b', service: 'legacy-billing', at: [1, 2] })];
@@ -43,18 +37,10 @@ describe('lint engine', () => {
   });
 
   it('a per-trace rule that throws keeps what it reported before, stops, and the others cover every trace; failures come in rule order', () => {
-    const failsOnSecondTrace = defineRule({
-      id: 'fails-later',
-      category: 'hygiene',
-      defaultSeverity: 'error',
-      summary: 'test rule: reports each trace, fails on the second',
-      docs: { why: 'test', fix: 'test' },
-      options: {},
-      scope: 'trace',
-      check({ trace, report }) {
-        if (trace!.traceId === tid('2')) throw new Error('second trace');
-        report({ trace: trace!, message: `trace ${trace!.traceId}` });
-      },
+    // Reports each trace, and fails on the second.
+    const failsOnSecondTrace = testRule('fails-later', 'trace', {}, ({ trace, report }) => {
+      if (trace!.traceId === tid('2')) throw new Error('second trace');
+      report({ trace: trace!, message: `trace ${trace!.traceId}` });
     });
     const three = [...spans(), span({ traceId: tid('3'), spanId: sid('3'), name: 'c', service: 'api', at: [3, 4] })];
     const result = lint(new TraceSet(three), undefined, [failsOnSecondTrace, throwing, everySpan]);
