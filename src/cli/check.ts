@@ -12,7 +12,7 @@ import { RULES } from '../rules/index.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
 import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
-import { NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
+import { groupThousands, NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
@@ -80,7 +80,7 @@ function parseCount(value: string): number {
  */
 export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = NO_PROGRESS): Promise<ExitCode> {
   const config = await lintConfig(options, io);
-  progress.stage(`checking ${read.traces.spanCount.toLocaleString('en-US')} spans in ${read.traces.traces.size.toLocaleString('en-US')} traces`);
+  progress.stage(`checking ${groupThousands(read.traces.spanCount)} spans in ${groupThousands(read.traces.traces.size)} traces`);
   const result = lint(read.traces, config, undefined, { onTraceChecked: (done, total) => progress.done(done, total) });
   progress.stop();
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { progressWanted, startProgress } from '../../src/cli/progress.js';
+import { groupThousands, progressWanted, startProgress } from '../../src/cli/progress.js';
 import { asTerminal, runTracelint, runTraceview } from '../support/cli.js';
 
 const BROKEN = path.join(fileURLToPath(new URL('../../fixtures', import.meta.url)), 'checkout-broken.otlp.jsonl');
@@ -53,6 +53,10 @@ describe('progress spinner', () => {
   it('nothing when stderr is not a terminal', async () => {
     const run = await runTracelint(['check', BROKEN], { env: NOW });
     expect(run.stderr).not.toMatch(/reading|checking/);
+  });
+
+  it.each([0, 7, 999, 1000, 12345, 999999, 1000000, 29021, 3355444, 1234567890])('counts are grouped by thousands as en-US writes them (%i)', (count) => {
+    expect(groupThousands(count)).toBe(count.toLocaleString('en-US'));
   });
 
   it('the checking stage shows how far it has come', async () => {
