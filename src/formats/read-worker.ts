@@ -13,9 +13,8 @@ import { decodedText, FormatDecider, LineSplitter, modeFor } from './stream-read
  * JSON lines. JSON lines are cut into lines, a document into the elements
  * of its span arrays (JsonSplitter), and each is prepared for JSON.parse (long
  * integers quoted, span positions found). The main thread parses, decodes and
- * checks. A batch waits while the
- * main thread has MAX_BATCHES_IN_FLIGHT not yet taken, so the reader never
- * runs far ahead.
+ * checks. A batch waits while the main thread has MAX_BATCHES_IN_FLIGHT not
+ * yet taken, so the reader never runs far ahead.
  */
 async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData, post: (message: ReaderWorkerMessage) => void): Promise<void> {
   const inFlight = new Int32Array(flow);

@@ -24,17 +24,17 @@ export interface LintResult {
   failures: RuleFailure[];
 }
 
+export interface LintHooks {
+  /** Called after the per-trace rules have run on each trace (the set-wide rules run first), for progress display. */
+  onTraceChecked?: (tracesDone: number, tracesTotal: number) => void;
+}
+
 /**
  * Runs every enabled rule over the traces and turns their findings into
  * diagnostics: severity from the config (per service where an override says
  * so), ignore patterns applied, fingerprints added, deterministic order.
  * A rule that throws does not stop the others; it is reported as a failure.
  */
-export interface LintHooks {
-  /** Called after the per-trace rules have run on each trace (the set-wide rules run first), for progress display. */
-  onTraceChecked?: (tracesDone: number, tracesTotal: number) => void;
-}
-
 export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly Rule[] = RULES, hooks: LintHooks = {}): LintResult {
   const settings = config ?? resolveConfig({}, rules);
   const diagnostics: Diagnostic[] = [];
