@@ -1,10 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { childBeforeParent } from '../../src/rules/child-before-parent.js';
 import { clockSkew } from '../../src/rules/clock-skew.js';
 import { eventOutsideSpan } from '../../src/rules/event-outside-span.js';
 import { implausibleTimestamp } from '../../src/rules/implausible-timestamp.js';
 import { incompleteSpan } from '../../src/rules/incomplete-span.js';
 import { negativeDuration } from '../../src/rules/negative-duration.js';
 import { ruleTable } from '../support/rule-tester.js';
-import { attrs, MS, resource, sid, span, T0 } from '../support/spans.js';
+import { runRule } from '../support/run-rule.js';
+import { decodeSdk, ms as sdkMs, sdkSystem, SpanKind, toOtlpJson } from '../support/sdk.js';
+import { attrs, MS, resource, sid, span, T0, tid } from '../support/spans.js';
 
 const client = (over: Parameters<typeof span>[0] = {}) => span({ spanId: sid('c'), parentSpanId: sid('r'), kind: 'CLIENT', service: 'checkout', name: 'POST /pay', at: [10, 110], ...over });
 const root = () => span({ spanId: sid('r'), kind: 'SERVER', service: 'checkout', at: [0, 200] });
@@ -103,4 +107,43 @@ ruleTable(incompleteSpan, {
     },
     { name: 'OTLP names its fields', spans: [span({ startTimeUnixNano: undefined })], findings: [{ message: 'startTimeUnixNano absent or 0', data: { missing: 'start', format: 'otlp-json' } }] },
   ],
+});
+
+const inProcess = resource('api', { 'service.instance.id': 'api-1' });
+ruleTable(childBeforeParent, {
+  valid: [
+    { name: 'a child inside its parent', spans: [span({ spanId: sid('p'), at: [0, 10] }), span({ parentSpanId: sid('p'), at: [1, 5] })] },
+    { name: 'a child that outlives its parent (async work)', spans: [span({ spanId: sid('p'), at: [0, 10] }), span({ parentSpanId: sid('p'), at: [5, 50] })] },
+    { name: 'a child in another service starts early: clock skew, not this', spans: [span({ spanId: sid('p'), kind: 'CLIENT', at: [0, 10] }), span({ parentSpanId: sid('p'), kind: 'SERVER', service: 'other', at: [-5, 5] })] },
+    {
+      name: 'another instance of the same service (its own clock)',
+      spans: [span({ spanId: sid('p'), resource: inProcess, at: [0, 10] }), span({ parentSpanId: sid('p'), resource: resource('api', { 'service.instance.id': 'api-2' }), at: [-1, 5] })],
+    },
+  ],
+  invalid: [
+    {
+      name: 'otel-rust failed_traces: the child starts 8 µs before its parent in one resource',
+      spans: [span({ spanId: sid('p'), name: 'Sub operation...', at: [0.008, 0.014] }), span({ parentSpanId: sid('p'), name: 'operation', at: [0, 0.022] })],
+      findings: [{ message: "'operation' in svc starts 8.00µs before its parent 'Sub operation...' in the same process of svc", data: { earlyNs: '8000' } }],
+    },
+    {
+      name: 'two batches of one instance (separate resource objects, one service.instance.id), repeated on each request: one finding',
+      spans: [1, 2, 3].flatMap((n) => [
+        span({ traceId: tid(`t${n}`), spanId: sid(`p${n}`), name: 'handler', resource: inProcess, at: [10 * n, 10 * n + 5] }),
+        span({ traceId: tid(`t${n}`), parentSpanId: sid(`p${n}`), name: 'db', resource: { ...inProcess }, at: [10 * n - 1, 10 * n + 2] }),
+      ]),
+      findings: [{ count: 3 }],
+    },
+  ],
+});
+
+describe('child-before-parent on the real SDK', () => {
+  it('a child given a start time before its parent (a time passed by hand) is found', async () => {
+    const { svc, spans } = sdkSystem(['api']);
+    const parent = svc.api!.start('GET /orders', { kind: SpanKind.SERVER, at: 10 });
+    svc.api!.start('load orders', { parent, at: 9 }).end(sdkMs(12));
+    parent.end(sdkMs(20));
+    const found = runRule(childBeforeParent, decodeSdk(toOtlpJson(await spans())));
+    expect(found.map((d) => d.data.earlyNs)).toEqual(['1000000']);
+  });
 });
