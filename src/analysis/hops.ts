@@ -1,6 +1,7 @@
 import { isTimed, serviceOf, sortByStartTime, type Span, type TimedSpan } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { hintNamesService, peerHints } from './peers.js';
+import type { TimeWindow } from './windows.js';
 
 /**
  * Finds, for an outgoing call that has no child in its own trace, the span in
@@ -48,6 +49,11 @@ export class EntryIndex {
     for (let i = low; i < this.entries.length && this.entries[i]!.startTimeUnixNano <= to; i++) found.push(this.entries[i]!);
     return found;
   }
+}
+
+/** A span's place in time, for the window indexes. */
+export function spanWindow(span: TimedSpan): TimeWindow {
+  return { start: span.startTimeUnixNano, end: span.endTimeUnixNano };
 }
 
 /** An outgoing call with no child in its own trace: where lost propagation shows. */
