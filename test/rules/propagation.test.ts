@@ -58,6 +58,9 @@ const call = (over: Parameters<typeof span>[0] = {}) =>
 const frontendRoot = () => span({ traceId: A, spanId: sid('r1'), kind: 'SERVER', service: 'frontend', at: [0, 50] });
 const inventoryRoot = (over: Parameters<typeof span>[0] = {}) => span({ traceId: B, spanId: sid('s1'), kind: 'SERVER', service: 'inventory', name: 'GET /stock', at: [12, 38], ...over });
 
+/** Six public requests to inventory (other paths, browsers' ports) during the call. */
+const busyInventory = () => [0, 1, 2, 3, 4, 5].map((n) => inventoryRoot({ traceId: tid(`p${n}`), spanId: sid(`p${n}`), name: 'GET /products', at: [12 + n, 30 + n], attributes: { 'url.path': `/products/${n}`, 'client.port': 40000 + n } }));
+
 ruleTable(lostPropagation, {
   valid: [
     { name: 'the server span continues the client trace', spans: [frontendRoot(), call(), span({ traceId: A, spanId: sid('s1'), parentSpanId: sid('c1'), kind: 'SERVER', service: 'inventory', at: [12, 38] })] },
@@ -69,7 +72,22 @@ ruleTable(lostPropagation, {
     {
       name: 'the callee started a new trace during the call',
       spans: [frontendRoot(), call(), inventoryRoot()],
-      findings: [{ spanId: sid('c1'), message: `CLIENT 'GET /stock' in frontend has no child, and SERVER 'GET /stock' in inventory started a new trace ${B}`, data: { calleeTraceId: B, calleeSpanId: sid('s1'), callerService: 'frontend', calleeService: 'inventory', candidates: 1 } }],
+      findings: [{ spanId: sid('c1'), severity: 'error', message: `CLIENT 'GET /stock' in frontend has no child, and SERVER 'GET /stock' in inventory started a new trace ${B} during the call (the only new trace of that service in the call)`, data: { calleeTraceId: B, calleeSpanId: sid('s1'), callerService: 'frontend', calleeService: 'inventory', candidates: 1, evidence: 'only-fit' } }],
+    },
+    {
+      name: 'a busy callee that also serves the public: six new traces fit, none singled out — a warning that the call went unanswered',
+      spans: [frontendRoot(), call(), ...busyInventory()],
+      findings: [{ severity: 'warn', message: "6 new traces of 'inventory' started during the call, none matching its path or port", data: { candidates: 6, evidence: null } }],
+    },
+    {
+      name: 'a busy callee, and one of its new traces served the path the client called',
+      spans: [frontendRoot(), call({ attributes: { 'server.address': 'inventory', 'url.full': 'http://inventory/stock/42?fresh=1', 'http.request.method': 'GET' } }), ...busyInventory(), inventoryRoot({ spanId: sid('hit'), at: [20, 30], attributes: { 'http.request.method': 'GET', 'http.route': '/stock/:sku' } })],
+      findings: [{ severity: 'error', message: 'the only one serving the path it called', data: { calleeSpanId: sid('hit'), evidence: 'path', candidates: 7 } }],
+    },
+    {
+      name: 'a busy callee, and one saw the caller\'s port as its peer\'s',
+      spans: [frontendRoot(), call({ attributes: { 'server.address': 'inventory', 'network.local.port': 51234 } }), ...busyInventory(), inventoryRoot({ spanId: sid('hit'), at: [20, 30], attributes: { 'client.port': 51234 } })],
+      findings: [{ severity: 'error', data: { calleeSpanId: sid('hit'), evidence: 'ports' } }],
     },
     {
       name: 'without peer attributes, any other service starting a trace inside the window',
