@@ -1,3 +1,4 @@
+import type { ExpectationResults } from '../expect/evaluate.js';
 import type { SourceLocation, Span } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 
@@ -6,7 +7,7 @@ export type SeveritySetting = 'off' | 'warn' | 'error';
 /** What a finding is reported at. */
 export type Severity = 'warn' | 'error';
 
-export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | 'ids';
+export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | 'ids' | 'expectations';
 
 /** The measured facts behind a finding: plain JSON values (bigints as decimal strings). */
 export type DiagnosticData = Record<string, string | number | boolean | null | string[] | number[]>;
@@ -37,6 +38,8 @@ export interface Finding {
   key?: string;
   /** For rules with graded thresholds: a lower severity for this finding (the configured one is the most it can be). */
   severity?: Severity;
+  /** Where the finding points when that is not the span's place in the input (a failed expectation: its line in the spec file). */
+  location?: SourceLocation;
 }
 
 /** One option of a rule, with its default; the single source for docs, config checks and `init`. */
@@ -57,6 +60,8 @@ export interface RuleContext<O extends RuleOptions> {
   options: OptionValues<O>;
   /** Every trace read; rules that need more than one trace use this. */
   traces: TraceSet;
+  /** The user's specs checked against the traces (`check --expect`), when there are any. */
+  expectations?: ExpectationResults;
   report(finding: Finding): void;
 }
 

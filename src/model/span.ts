@@ -67,10 +67,11 @@ export interface InstrumentationScope {
 
 export type FormatName = 'otlp-json' | 'otlp-jsonl' | 'jaeger' | 'zipkin' | 'tempo' | 'otlp-proto';
 
-/** Where a span was read from, so a finding can point at it. */
+/** Where a span was read from, so a finding can point at it; or, for a failed expectation, the line of its spec file. */
 export interface SourceLocation {
   file: string;
-  format: FormatName;
+  /** The input's format, or `spec` for a spec file (`check --expect`). */
+  format: FormatName | 'spec';
   /** 1-based line of the span's object in the input, where the decoder knows it. */
   line?: number;
   /** 1-based column (in UTF-16 code units) of the span's object. */

@@ -1,4 +1,5 @@
 import { safeText } from '../render/safe-text.js';
+import { expectationsText } from './expectations.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 
@@ -18,7 +19,8 @@ export const githubReporter: Reporter = ({ diagnostics, summary, cwd }) => {
     const where = d.traceId ? ` [trace ${d.traceId}${d.spanId ? ` span ${d.spanId}` : ''}]` : '';
     return `::${d.severity === 'error' ? 'error' : 'warning'} ${properties.join(',')}::${escapeData(safeText(d.message) + where)}`;
   });
-  lines.push(`tracelint: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${summary.traces} trace(s)`);
+  const expectations = expectationsText(summary);
+  lines.push(`tracelint: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${summary.traces} trace(s)${expectations ? `; ${expectations}` : ''}`);
   return `${lines.join('\n')}\n`;
 };
 

@@ -8,7 +8,7 @@ import type { Reporter } from './types.js';
  */
 export const JSON_REPORT_VERSION = 1;
 
-export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion }) =>
+export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion, expectations }) =>
   `${terminalSafeJson(
     {
       version: JSON_REPORT_VERSION,
@@ -25,6 +25,8 @@ export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion }) =>
         fingerprint: d.fingerprint,
         data: d.data,
       })),
+      // Only with spec files, so reports of runs without them are unchanged.
+      ...(expectations ? { expectations: expectations.map((e) => ({ ...e, traceId: e.traceId ?? null, reason: e.reason ?? null })) } : {}),
     },
     undefined,
     2,

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Diagnostic } from '../lint/types.js';
 import { safeText } from '../render/safe-text.js';
+import { expectationsText } from './expectations.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 
@@ -36,13 +37,13 @@ export const stylishReporter: Reporter = ({ diagnostics, summary, cwd, color }) 
   const problems = summary.errors + summary.warnings;
   const scope = `${summary.traces} trace${summary.traces === 1 ? '' : 's'}, ${summary.spans} span${summary.spans === 1 ? '' : 's'}`;
   const extras = [summary.baselined ? `${summary.baselined} in baseline` : '', summary.ignored ? `${summary.ignored} ignored` : ''].filter(Boolean).join(', ');
+  const expectations = expectationsText(summary);
+  const tail = `${extras ? ` (${extras})` : ''}${expectations ? `; ${expectations}` : ''}`;
   if (problems === 0) {
-    lines.push(`${c.green('✔')} no problems in ${scope}${extras ? ` (${extras})` : ''}`);
+    lines.push(`${c.green('✔')} no problems in ${scope}${tail}`);
   } else {
     const mark = summary.errors > 0 ? c.red.bold('✖') : c.yellow.bold('⚠');
-    lines.push(
-      `${mark} ${problems} problem${problems === 1 ? '' : 's'} (${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${scope}${extras ? ` (${extras})` : ''}`,
-    );
+    lines.push(`${mark} ${problems} problem${problems === 1 ? '' : 's'} (${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${scope}${tail}`);
   }
   return `${lines.join('\n')}\n`;
 };

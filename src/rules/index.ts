@@ -8,6 +8,7 @@ import { droppedData } from './dropped-data.js';
 import { duplicateSpanId } from './duplicate-span-id.js';
 import { errorWithoutDetails } from './error-without-details.js';
 import { eventOutsideSpan } from './event-outside-span.js';
+import { expectation } from './expectation.js';
 import { highCardinalitySpanName } from './high-cardinality-span-name.js';
 import { implausibleTimestamp } from './implausible-timestamp.js';
 import { invalidId } from './invalid-id.js';
@@ -59,4 +60,6 @@ export const RULES: readonly Rule[] = [
   errorWithoutDetails,
   missingServiceName,
   deprecatedAttribute,
+  // the user's own expectations (check --expect)
+  expectation,
 ] as Rule[];
