@@ -87,7 +87,8 @@ const LEXEMES: Array<[TokenKind | 'space', RegExp]> = [
   ['attribute', /attr:[A-Za-z0-9_][A-Za-z0-9_.-]*/y],
   ['variable', /(?:env|var):[A-Za-z0-9_][A-Za-z0-9_.]*/y],
   ['string', /"(?:\\"|[^"])*"|'(?:\\'|[^'])*'/y],
-  ['word', /[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/y],
+  // Dots too, so an attribute written without attr: is one word, named whole in the hint.
+  ['word', /[A-Za-z][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*/y],
 ];
 
 function tokenize(text: string, base: number): Token[] {
@@ -168,7 +169,9 @@ class AssertionParser {
 
   end(): void {
     const token = this.peek();
-    if (token.kind !== 'end') this.fail(`expected the end of the assertion, found "${token.text}" (one comparator per assertion; write another assertion for another check)`, token);
+    if (token.kind === 'end') return;
+    if (this.base > 0) this.fail(`expected "}" after the expression in \${...}, found "${token.text}" (an expression, not a comparison)`, token);
+    this.fail(`expected the end of the assertion, found "${token.text}" (one comparator per assertion; write another assertion for another check)`, token);
   }
 
   private filter(): FilterCall {
@@ -211,15 +214,9 @@ class AssertionParser {
       case 'word':
         if (token.text === 'true' || token.text === 'false') return { kind: 'literal', text: token.text };
         if (this.peek().text === '(') this.fail(`${token.text}() is a function, which makes values for a trigger; tracelint checks recorded traces, so an assertion cannot use one`, token);
-        this.fail(`expected a value: attr:NAME, a number, a duration, a "string" or a [list], found "${token.text}"${token.text.includes('.') || /^[a-z_]+$/.test(token.text) ? ` (an attribute is written attr:${this.wordRun(token)})` : ''}`, token);
+        this.fail(`expected a value: attr:NAME, a number, a duration, a "string" or a [list], found "${token.text}" (an attribute is written attr:${token.text})`, token);
     }
     this.fail(`expected a value: attr:NAME, a number, a duration, a "string" or a [list]${token.kind === 'end' ? ' at the end' : `, found "${token.text}"`}`, token);
-  }
-
-  /** `myapp.input` written without attr: lexes as words and dots; shown whole in the hint. */
-  private wordRun(token: Token): string {
-    const relative = token.offset - this.base;
-    return /[A-Za-z0-9_.-]+/y.exec(this.text.slice(relative))?.[0] ?? token.text;
   }
 
   private attribute(token: Token): Term {
