@@ -52,7 +52,7 @@ export function parseSpecText(text: string, file: string, options: LoadOptions =
   const root = document.contents;
   if (!isMap(root)) throw source.error(root?.range?.[0] ?? 0, 'expected a Tracetest test (type: Test, spec: {specs: [...]}) or a mapping with specs: [...]');
   const type = root.get('type', true);
-  if (type !== undefined) return tracetestTest(root, type, source, options);
+  if (type !== undefined || root.has('spec')) return tracetestTest(root, type, source, options);
   for (const pair of root.items) {
     const key = keyOf(pair, source);
     if (!BARE_KEYS.includes(key.value)) throw source.error(key.offset, `unknown key "${key.value}"${didYouMean(key.value, [...BARE_KEYS, 'spec', 'type'])} (a bare spec file has specs, traces and name; a Tracetest test has type: Test and spec)`);
@@ -62,7 +62,7 @@ export function parseSpecText(text: string, file: string, options: LoadOptions =
 
 function tracetestTest(root: YAMLMap, type: unknown, source: SourceText, options: LoadOptions): SpecFile {
   const typeValue = isScalar(type) ? String(type.value) : '';
-  if (typeValue !== 'Test') {
+  if (type !== undefined && typeValue !== 'Test') {
     const why = ['TestSuite', 'Transaction'].includes(typeValue) ? `a ${typeValue} lists tests; give tracelint the test files themselves` : 'tracelint reads Tracetest tests';
     throw source.error(nodeOffset(type as Node), `expected type: Test, found ${JSON.stringify(typeValue)} (${why})`);
   }

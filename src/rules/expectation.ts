@@ -48,7 +48,7 @@ function reportFailure(result: SpecResult, failure: AssertionFailure, report: Re
   const found = failure.checks.map((check) => check.found ?? check.problem ?? '');
   report({
     ...(spans[0] ? { span: spans[0] } : result.trace ? { trace: result.trace } : {}),
-    message: `${spec.name ? `spec "${clip(spec.name)}"` : 'spec'} ${clip(spec.selector.text || '(every span)')}: ${clip(failure.assertion.assertion.text)}: ${detail(failure)}`,
+    message: `${spec.name ? `spec "${clip(spec.name)}"` : 'spec'} ${clip(spec.selector.text || '(every span)', 160)}: ${clip(failure.assertion.assertion.text)}: ${detail(failure)}`,
     location: { file: file.file, format: 'spec', line: failure.assertion.at.line, column: failure.assertion.at.column },
     key: `${specKey(file, spec)}#${failure.assertion.index}`,
     data: {
