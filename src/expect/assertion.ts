@@ -238,14 +238,16 @@ class AssertionParser {
     const inner = token.text.slice(1, -1);
     const parts: Array<string | Expr> = [];
     let last = 0;
-    for (const match of inner.matchAll(/\$\{([^}]+)\}/g)) {
-      if (match.index > last) parts.push(unescape(inner.slice(last, match.index), quote));
-      const offset = token.offset + 1 + match.index + 2;
-      const parser = new AssertionParser(match[1]!, offset, this.options, this.attributes);
+    // ${expr} as Tracetest finds it: up to the first "}" (scanned by hand; a regex would backtrack on "${${${").
+    for (let open = inner.indexOf('${'); open !== -1; open = inner.indexOf('${', last)) {
+      const close = inner.indexOf('}', open + 2);
+      if (close === -1 || close === open + 2) break;
+      if (open > last) parts.push(unescape(inner.slice(last, open), quote));
+      const parser = new AssertionParser(inner.slice(open + 2, close), token.offset + 1 + open + 2, this.options, this.attributes);
       const expr = parser.expr();
       parser.end();
       parts.push(expr);
-      last = match.index + match[0].length;
+      last = close + 1;
     }
     if (last < inner.length || parts.length === 0) parts.push(unescape(inner.slice(last), quote));
     return parts.length === 1 && typeof parts[0] === 'string' ? { kind: 'literal', text: parts[0] } : { kind: 'string', parts };

@@ -49,6 +49,26 @@ export interface Condition {
 
 export type Pseudo = { kind: 'first' } | { kind: 'last' } | { kind: 'nth_child'; n: number };
 
+/**
+ * Where a number or duration written at `start` ends (`-12`, `1.5`, `200ms`), or `start` when
+ * there is none. Scanned by hand: a regex with a lookahead after `\d+` backtracks over long digit runs.
+ */
+function numberEnd(text: string, start: number): number {
+  const digits = (from: number): number => {
+    let i = from;
+    while (i < text.length && text[i]! >= '0' && text[i]! <= '9') i++;
+    return i;
+  };
+  let at = text[start] === '-' ? start + 1 : start;
+  const whole = digits(at);
+  if (whole === at) return start;
+  at = whole;
+  if (text[at] === '.' && digits(at + 1) > at + 1) at = digits(at + 1);
+  const unit = ['ns', 'us', 'ms', 's', 'm', 'h'].find((candidate) => text.startsWith(candidate, at));
+  if (unit) at += unit.length;
+  return /[A-Za-z0-9_]/.test(text[at] ?? '') ? start : at;
+}
+
 /** A selector that does not parse; `offset` is where, in its text. */
 export class SelectorSyntaxError extends Error {
   override name = 'SelectorSyntaxError';
@@ -61,7 +81,6 @@ export class SelectorSyntaxError extends Error {
 }
 
 const WORD = /[A-Za-z0-9_][A-Za-z0-9_-]*/y;
-const NUMBER_OR_DURATION = /-?\d+(?:\.\d+)?(?:ns|us|ms|s|m|h)?(?![A-Za-z0-9_])/y;
 const PSEUDO_CLASSES = [':first', ':last', ':nth_child'];
 
 export function parseSelector(text: string): Selector {
@@ -167,11 +186,11 @@ class SelectorParser {
   private value(): string {
     const quote = this.peek();
     if (quote === '"' || quote === "'") return this.quoted(quote);
-    NUMBER_OR_DURATION.lastIndex = this.at;
-    const number = NUMBER_OR_DURATION.exec(this.text);
-    if (number) {
-      this.at += number[0].length;
-      return number[0];
+    const end = numberEnd(this.text, this.at);
+    if (end > this.at) {
+      const number = this.text.slice(this.at, end);
+      this.at = end;
+      return number;
     }
     for (const word of ['true', 'false']) {
       if (this.text.startsWith(word, this.at) && !/[A-Za-z0-9_]/.test(this.text[this.at + word.length] ?? '')) {
