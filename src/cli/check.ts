@@ -7,14 +7,14 @@ import { evaluateSpecs } from '../expect/evaluate.js';
 import type { SpecFile } from '../expect/types.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
-import { lint } from '../lint/engine.js';
+import { lint, type RuleFailure } from '../lint/engine.js';
 import type { SeveritySetting } from '../lint/types.js';
-import { REPORTERS, type ReporterName } from '../report/index.js';
+import { REPORTERS, type ReporterName, type RunNotice } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
 import { expectationCases, loadExpectations } from './expect.js';
-import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
+import { formatOption, maxBytesOption, printNotices, readInputs, readNotices, type InputOptions } from './inputs.js';
 import { groupThousands, NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
@@ -93,10 +93,11 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   const result = lint(read.traces, config, undefined, { onTraceChecked: (done, total) => progress.done(done, total), ...(expectations ? { expectations } : {}) });
   progress.stop();
 
+  const notices = [...readNotices(read), ...result.failures.map(failureNotice)];
   if (options.updateBaseline) {
     await writeFileAtomic(path.resolve(io.cwd, options.baseline!), `${JSON.stringify(makeBaseline(result.diagnostics), null, 2)}\n`);
     io.stderr.write(`tracelint: wrote ${result.diagnostics.length} finding(s) to the baseline ${safeText(options.baseline!)}\n`);
-    return Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io)) as ExitCode;
+    return printNotices(notices, io, options.quiet);
   }
   let diagnostics = result.diagnostics;
   let baselined = 0;
@@ -105,6 +106,9 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warn').length;
+  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
+  // Decided before the report is written, so machine reports say how the run ended and why.
+  const exitCode: ExitCode = notices.some((notice) => notice.level === 'error') ? 2 : errors > 0 || tooManyWarnings ? 1 : 0;
   const reporterName = options.reporter ?? 'stylish';
   const toFile = options.outputFile !== undefined;
   const cases = expectations ? expectationCases(expectations, diagnostics) : undefined;
@@ -114,6 +118,7 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
     ...(cases ? { expectations: cases.cases } : {}),
     summary: {
       inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })),
+      exitCode,
       traces: read.traces.traces.size,
       spans: read.traces.spanCount,
       errors,
@@ -125,15 +130,14 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
     cwd: io.cwd,
     color: reporterName === 'stylish' && !toFile && useColor(io.stdout, io.env, options.color),
     toolVersion: VERSION,
+    notices,
   });
   if (toFile) await writeFileAtomic(path.resolve(io.cwd, options.outputFile!), text);
   else io.stdout.write(text);
 
-  const incomplete = Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io));
-  if (incomplete) return 2;
-  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
-  if (tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
-  return errors > 0 || tooManyWarnings ? 1 : 0;
+  printNotices(notices, io, options.quiet);
+  if (tooManyWarnings && exitCode !== 2) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+  return exitCode;
 }
 
 /** What a check needs before it reads traces: the rule settings and the spec files, both checked. */
@@ -181,7 +185,6 @@ async function readBaseline(file: string, shown: string): Promise<ReturnType<typ
   return baseline;
 }
 
-function reportFailures(failures: ReadonlyArray<{ ruleId: string; message: string }>, io: CliIO): ExitCode {
-  for (const failure of failures) io.stderr.write(`tracelint: rule ${failure.ruleId} failed: ${safeText(failure.message)}; its findings are incomplete\n`);
-  return failures.length > 0 ? 2 : 0;
+function failureNotice(failure: RuleFailure): RunNotice {
+  return { level: 'error', message: `rule ${failure.ruleId} failed: ${failure.message}; its findings are incomplete` };
 }

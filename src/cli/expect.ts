@@ -12,7 +12,7 @@ import { displayPath } from '../report/paths.js';
 import type { ExpectationCase, RunSummary } from '../report/types.js';
 import { safeText } from '../render/safe-text.js';
 import { UsageError } from './errors.js';
-import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
+import { formatOption, maxBytesOption, printNotices, readInputs, readNotices, type InputOptions } from './inputs.js';
 import { NO_PROGRESS } from './progress.js';
 import type { CliIO, CommandRegistrar } from './run.js';
 
@@ -133,5 +133,5 @@ async function writeStarter(input: string, options: ExpectCommandOptions, io: Cl
     `tracelint: ${output === '-' ? 'printed' : `wrote ${safeText(output)} with`} ${starter.specs} specs from trace ${trace.traceId} (${trace.spans.length} spans, ${starter.services.length} services${others > 0 ? `; ${others} other trace${others === 1 ? '' : 's'} in the input, --trace <id> picks one` : ''})\n`,
   );
   if (output !== '-') io.stderr.write(`tracelint: check with: tracelint check --expect ${safeText(output)} ${safeText(input)}\n`);
-  return reportReadProblems(read.problems, io) === 0 ? 0 : 2;
+  return printNotices(readNotices(read), io) === 0 ? 0 : 2;
 }

@@ -46,11 +46,7 @@ export function isTriggerAttribute(key: string): boolean {
 
 /** The span's duration, undefined when the producer gave no start or end time (never taken as 0). */
 export function knownDuration(span: Span): bigint | undefined {
-  return durationNano(span) as bigint | undefined;
-}
-
-function knownTime(time: bigint | undefined): bigint | undefined {
-  return time;
+  return durationNano(span);
 }
 
 const UNKNOWN_TIME = 'unknown duration (the producer gave no start or end time)';
@@ -68,9 +64,9 @@ export function attributeValue(span: Span, key: string): Value | undefined {
     case 'tracetest.span.duration':
       return textValue(String(required(knownDuration(span), UNKNOWN_TIME)));
     case 'tracetest.span.start_time':
-      return textValue(String(required(knownTime(span.startTimeUnixNano), 'unknown start time (the producer did not give it)')));
+      return textValue(String(required(span.startTimeUnixNano, 'unknown start time (the producer did not give it)')));
     case 'tracetest.span.end_time':
-      return textValue(String(required(knownTime(span.endTimeUnixNano), 'unknown end time (the producer did not give it)')));
+      return textValue(String(required(span.endTimeUnixNano, 'unknown end time (the producer did not give it)')));
     case 'tracetest.span.parent_id':
       return textValue(span.parentSpanId ?? '0000000000000000');
     case 'tracetest.span.status_code':

@@ -10,6 +10,8 @@ export interface ReportInput {
   /** Colour for the human reporter (decided by the CLI: TTY, NO_COLOR, FORCE_COLOR, flags). */
   color: boolean;
   toolVersion: string;
+  /** What happened beside the findings: why the run was incomplete (errors: exit 2), and notes on how inputs were read. */
+  notices: readonly RunNotice[];
   /** The spec files' test cases (`check --expect`): one per spec and trace, passed, failed or skipped. */
   expectations?: readonly ExpectationCase[];
 }
@@ -31,8 +33,25 @@ export interface ExpectationCase {
   key: string;
 }
 
+/**
+ * Something about the run that is not a finding. An error made it incomplete
+ * (an unreadable input or line, a rule that failed): the run exits 2, and
+ * machine reports say why. A note says how an input was read (lines of other
+ * signals skipped, Zipkin span parts merged).
+ */
+export interface RunNotice {
+  level: 'error' | 'note';
+  /** Without the location, which is in the fields below. */
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 export interface RunSummary {
   inputs: Array<{ name: string; format: string; spans: number }>;
+  /** The run's exit code: 0 nothing at error level, 1 findings at error level or too many warnings, 2 incomplete (see notices). */
+  exitCode: 0 | 1 | 2;
   traces: number;
   spans: number;
   errors: number;

@@ -60,6 +60,8 @@ function reportFailure(result: SpecResult, failure: AssertionFailure, report: Re
       found,
       spans: spans.map((span) => span.spanId),
       case: specKey(file, spec),
+      // The location is the spec file's: reporters show the trace id as its input's tools do from this.
+      inputFormat: (spans[0] ?? result.trace?.spans[0])?.source.format ?? null,
     },
   });
 }

@@ -11,6 +11,7 @@ import { eventOutsideSpan } from './event-outside-span.js';
 import { expectation } from './expectation.js';
 import { highCardinalitySpanName } from './high-cardinality-span-name.js';
 import { implausibleTimestamp } from './implausible-timestamp.js';
+import { incompleteSpan } from './incomplete-span.js';
 import { invalidId } from './invalid-id.js';
 import { lostPropagation } from './lost-propagation.js';
 import { missingRoot } from './missing-root.js';
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   clockSkew,
   negativeDuration,
   implausibleTimestamp,
+  incompleteSpan,
   eventOutsideSpan,
   // sampling and loss
   samplingFlagMismatch,

@@ -118,6 +118,19 @@ describe('tracelint check --expect', () => {
     }
   });
 
+  it('a span the producer left without an end time: an assertion on its duration fails as unknown, not as 0', async () => {
+    const otlp = JSON.parse(healthy) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+    const request = otlp.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)).find((s) => s.name === 'POST /pokemon/import')!;
+    delete request.endTimeUnixNano;
+    const cwd = workspace({ 'import.yaml': 'specs:\n  - selector: span[name = "POST /pokemon/import"]\n    assertions: [attr:tracetest.span.duration <= 500ms]\n', 'traces.json': JSON.stringify(otlp) });
+    const { code, stdout } = await runTracelint(['check', 'traces.json', '--expect', 'import.yaml', '--reporter', 'json'], { cwd });
+    const found = (JSON.parse(stdout) as { diagnostics: Array<{ ruleId: string; message: string }> }).diagnostics.filter((d) => d.ruleId === 'expectation');
+    expect(found.map((d) => d.message)).toEqual([
+      "spec span[name = \"POST /pokemon/import\"]: attr:tracetest.span.duration <= 500ms: unknown duration (the producer gave no start or end time) on SERVER 'POST /pokemon/import' in pokeshop-api",
+    ]);
+    expect(code).toBe(1);
+  });
+
   it('no trace to check: the file fails, pointing at its traces selector', async () => {
     const cwd = workspace({ 'import.yaml': SPECS, 'traces.json': JSON.stringify({ resourceSpans: [] }) });
     const { code, stdout } = await runTracelint(['check', '--expect', 'import.yaml', 'traces.json'], { cwd });

@@ -121,16 +121,35 @@ describe('durations: units and conversions', () => {
     ['attr:tracetest.span.duration <= 1ms', typed, false, '1.50ms'],
     ['attr:tracetest.span.duration < 1 s', typed, true, '1.50ms'],
     ['attr:tracetest.span.duration < 0.002s', typed, true, '1.50ms'],
-    ['attr:tracetest.span.duration > 1h', long, true, '90.0min'],
-    ['attr:tracetest.span.duration = 90m', long, true, '90.0min'],
-    ['attr:tracetest.span.duration = 1.5h', long, true, '90.0min'],
-    ['attr:tracetest.span.duration < 5400s', long, false, '90.0min'],
+    ['attr:tracetest.span.duration > 1h', long, true, '1.50h'],
+    ['attr:tracetest.span.duration = 90m', long, true, '1.50h'],
+    ['attr:tracetest.span.duration = 1.5h', long, true, '1.50h'],
+    ['attr:tracetest.span.duration < 5400s', long, false, '1.50h'],
     // an attribute written as a duration is one
     ['attr:app.timeout = 2000ms', typed, true, '2.00s'],
     ['attr:app.timeout > 1s', typed, true, '2.00s'],
     ['attr:app.timeout contains "2"', typed, true, '2s'],
   ])('%s', (text, on, holds, found) => {
     expect(check(text, on)).toEqual({ holds, found });
+  });
+});
+
+describe('unknown times are unknown, never 0', () => {
+  const noEnd = span({ name: 'GET /stream', kind: 'SERVER', endTimeUnixNano: undefined });
+  const noStart = span({ name: 'GET /stream', kind: 'SERVER', startTimeUnixNano: undefined });
+  it.each([
+    ['attr:tracetest.span.duration < 1s', noEnd, 'unknown duration (the producer gave no start or end time)'],
+    ['attr:tracetest.span.duration >= 0ns', noStart, 'unknown duration (the producer gave no start or end time)'],
+    ['attr:tracetest.span.duration = 0', noEnd, 'unknown duration (the producer gave no start or end time)'],
+    ['attr:tracetest.span.end_time > 0', noEnd, 'unknown end time (the producer did not give it)'],
+    ['attr:tracetest.span.start_time > 0', noStart, 'unknown start time (the producer did not give it)'],
+  ])('%s fails: %s', (text, on, why) => {
+    expect(() => check(text, on)).toThrow(new EvalFailure(why));
+  });
+
+  it('what does not read the times still holds', () => {
+    expect(check('attr:tracetest.span.name = "GET /stream"', noEnd).holds).toBe(true);
+    expect(check('attr:tracetest.span.start_time > 0', noEnd).holds).toBe(true);
   });
 });
 

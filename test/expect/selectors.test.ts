@@ -111,6 +111,18 @@ describe('selector language on a hand-made trace', () => {
   });
 });
 
+describe('a span with an unknown time', () => {
+  it('is selected by what does not read its times, and never by a condition on its duration', () => {
+    const spans = [span({ spanId: sid('a'), name: 'GET /stream', at: [0, 10] }), span({ spanId: sid('b'), parentSpanId: sid('a'), name: 'chunk', endTimeUnixNano: undefined })];
+    const trace = [...new TraceSet(spans).traces.values()][0]!;
+    const names = (selector: string): string[] => selectSpans(trace, selector).map((s) => s.name);
+    expect(names('')).toEqual(['GET /stream', 'chunk']);
+    expect(names('span[tracetest.span.duration >= 0ns]')).toEqual(['GET /stream']);
+    expect(names('span[tracetest.span.duration < 1h]')).toEqual(['GET /stream']);
+    expect(names('span[name = "chunk"]')).toEqual(['chunk']);
+  });
+});
+
 describe('selectors that do not parse: where, and what was expected', () => {
   it.each([
     ['span', 4, 'expected "[" after span (span[] selects every span, as does an empty selector) at the end'],

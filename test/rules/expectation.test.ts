@@ -72,6 +72,12 @@ ruleTable(expectation, {
       findings: [{ spanId: sid('a'), message: "attr:tracetest.span.duration < 100ms: found 120ms on SERVER 'POST /checkout' in checkout" }],
     },
     {
+      name: 'a span without an end time: its duration is unknown, not 0, so a limit on it fails',
+      spans: [checkout(200, { endTimeUnixNano: undefined })],
+      context: specs('specs:\n  - selector: span[name="POST /checkout"]\n    assertions: [attr:tracetest.span.duration < 100ms]\n'),
+      findings: [{ spanId: sid('a'), message: "attr:tracetest.span.duration < 100ms: unknown duration (the producer gave no start or end time) on SERVER 'POST /checkout' in checkout", data: { found: ['unknown duration (the producer gave no start or end time)'] } }],
+    },
+    {
       name: 'a traces selector that matches no trace fails the file',
       spans: [checkout(200)],
       context: specs('traces: span[name="POST /orders"]\nspecs:\n  - selector: span[service.name="payment"]\n    assertions: [attr:tracetest.selected_spans.count = 1]\n'),

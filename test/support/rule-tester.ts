@@ -5,7 +5,8 @@ import { runRule, type RuleExtras } from './run-rule.js';
 
 /**
  * ESLint-style rule tables: valid traces must produce no finding; each invalid
- * trace must produce exactly the findings listed, in order.
+ * trace must produce exactly the findings listed, in the engine's order (by
+ * position in the input, then rule, span and fingerprint).
  */
 export interface ValidCase<O extends RuleOptions> {
   name: string;
@@ -23,6 +24,8 @@ export interface ExpectedFinding {
   data?: Record<string, unknown>;
   /** `line:column` the finding points at (a spec file's, for expectations). */
   at?: string;
+  /** Spans a grouped finding was seen on (default: not checked). */
+  count?: number;
 }
 
 export interface InvalidCase<O extends RuleOptions> extends ValidCase<O> {
@@ -48,6 +51,7 @@ export function ruleTable<O extends RuleOptions>(rule: Rule<O>, cases: { valid: 
           if (expected.severity !== undefined) expect(actual.severity).toBe(expected.severity);
           if (expected.data !== undefined) expect(actual.data).toMatchObject(expected.data);
           if (expected.at !== undefined) expect(`${actual.location?.line}:${actual.location?.column}`).toBe(expected.at);
+          if (expected.count !== undefined) expect(actual.count).toBe(expected.count);
         });
       });
     });
