@@ -4,6 +4,7 @@ import { checkAssertion } from '../../src/expect/check-assertion.js';
 import { EvalFailure } from '../../src/expect/values.js';
 import type { Span } from '../../src/model/span.js';
 import { MS, span, T0 } from '../support/spans.js';
+import { thrown } from '../support/thrown.js';
 
 /** A span with typed attributes of every kind OTLP has, as the decoders give them. */
 const typed = span({
@@ -280,12 +281,7 @@ describe('assertions that do not parse: where, and what was expected', () => {
     ['attr:a = var:NOT_SET', 9, 'var:NOT_SET is not set: tracelint reads var: and env: names from its environment (export NOT_SET=...)'],
     ['attr:a = "${attr:b ==}"', 19, 'expected "}" after the expression in ${...}, found "=="'],
   ])('%s: at %i, %s', (text, offset, message) => {
-    let error: unknown;
-    try {
-      parseAssertion(text, { variables: {} });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrown(() => parseAssertion(text, { variables: {} }));
     expect(error).toBeInstanceOf(AssertionSyntaxError);
     expect((error as AssertionSyntaxError).message).toContain(message);
     expect((error as AssertionSyntaxError).offset).toBe(offset);

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpecText, SpecError } from '../../src/expect/load.js';
+import { thrown } from '../support/thrown.js';
 
-function error(text: string, variables: Record<string, string> = {}): string {
-  try {
-    parseSpecText(text, 'specs.yaml', { variables });
-  } catch (caught) {
-    if (caught instanceof SpecError) return caught.message;
-    throw caught;
-  }
-  throw new Error('parsed without error');
+/** The SpecError's message for a spec file's text. */
+function error(text: string): string {
+  const caught = thrown(() => parseSpecText(text, 'specs.yaml', { variables: {} }));
+  if (caught instanceof SpecError) return caught.message;
+  throw caught ?? new Error('parsed without error');
 }
 
 describe('spec files: the shapes accepted', () => {

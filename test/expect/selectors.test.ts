@@ -4,6 +4,7 @@ import { selectSpans } from '../../src/expect/select.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { shopTrace } from '../support/shop-trace.js';
 import { sid, span } from '../support/spans.js';
+import { thrown } from '../support/thrown.js';
 
 const shop = await shopTrace();
 const letters = (selector: string): string => selectSpans(shop.trace, selector).map((span) => shop.letters.get(span.spanId)).join(' ');
@@ -141,12 +142,7 @@ describe('selectors that do not parse: where, and what was expected', () => {
     ['span[a=1]span[b=2]', 9, 'expected a space before the next span[...]'],
     ['span[a=1],', 10, 'expected span[...] at the end'],
   ])('%j: at %i, %s', (text, offset, message) => {
-    let error: unknown;
-    try {
-      parseSelector(text);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrown(() => parseSelector(text));
     expect(error).toBeInstanceOf(SelectorSyntaxError);
     expect((error as SelectorSyntaxError).message).toContain(message);
     expect((error as SelectorSyntaxError).offset).toBe(offset);
