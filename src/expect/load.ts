@@ -66,6 +66,10 @@ function tracetestTest(root: YAMLMap, type: unknown, source: SourceText, options
     const why = ['TestSuite', 'Transaction'].includes(typeValue) ? `a ${typeValue} lists tests; give tracelint the test files themselves` : 'tracelint reads Tracetest tests';
     throw source.error(nodeOffset(type as Node), `expected type: Test, found ${JSON.stringify(typeValue)} (${why})`);
   }
+  for (const pair of root.items) {
+    const key = keyOf(pair, source);
+    if (key.value !== 'type' && key.value !== 'spec') throw source.error(key.offset, `unknown key "${key.value}" beside type and spec${['specs', 'traces', 'name'].includes(key.value) ? `; in a Tracetest test, ${key.value} goes inside spec:` : ''}`);
+  }
   const spec = root.get('spec', true);
   if (!isMap(spec)) throw source.error(spec ? nodeOffset(spec) : nodeOffset(root), 'expected spec: a mapping with specs: [...]');
   // Tracetest's own keys (trigger, outputs, ...) are not needed here; only near-misses of ours are mistakes.

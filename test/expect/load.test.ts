@@ -45,6 +45,7 @@ describe('spec files that cannot be used', () => {
     ['- selector: span[name="a"]\n', 'specs.yaml:1:1: expected a Tracetest test (type: Test, spec: {specs: [...]}) or a mapping with specs: [...]'],
     ['spces:\n  - selector: span[]\n', 'specs.yaml:1:1: unknown key "spces"; did you mean "specs"? (a bare spec file has specs, traces and name; a Tracetest test has type: Test and spec)'],
     ['type: TestSuite\nspec: {}\n', 'specs.yaml:1:7: expected type: Test, found "TestSuite" (a TestSuite lists tests; give tracelint the test files themselves)'],
+    ['type: Test\ntraces: span[name="a"]\nspec:\n  specs: []\n', 'specs.yaml:2:1: unknown key "traces" beside type and spec; in a Tracetest test, traces goes inside spec:'],
     ['type: Test\nspec:\n  name: x\n  spcs: []\n', 'specs.yaml:4:3: unknown key "spcs"; did you mean "specs"?'],
     ['type: Test\nspec:\n  name: x\n', 'specs.yaml:3:3: expected specs: a list of {selector, assertions}, with at least one'],
     ['specs: []\n', 'specs.yaml:1:8: expected specs: a list of {selector, assertions}, with at least one'],
