@@ -145,6 +145,27 @@ export function isSampled(span: Span): boolean | undefined {
   return span.sampled;
 }
 
+/**
+ * Whether two spans were made by one process, so on one clock: the same
+ * resource, or resources naming the same service instance (service.instance.id),
+ * the same process on the same host (process.pid with host.id or host.name), or
+ * (Zipkin, whose local endpoint is the process) the same service at the same address.
+ */
+export function sameProcess(a: Span, b: Span): boolean {
+  if (a.resource === b.resource) return true;
+  const x = a.resource.attributes;
+  const y = b.resource.attributes;
+  if (a.resource.serviceName !== b.resource.serviceName) return false;
+  if (x['service.instance.id'] !== undefined) return x['service.instance.id'] === y['service.instance.id'];
+  const pid = x['process.pid'];
+  if (pid !== undefined && pid === y['process.pid']) {
+    const host = x['host.id'] ?? x['host.name'];
+    return host !== undefined && host === (y['host.id'] ?? y['host.name']);
+  }
+  const ip = x['host.ip'];
+  return ip !== undefined && y['host.ip'] !== undefined && String(ip) === String(y['host.ip']);
+}
+
 /** A span whose start and end are both known. */
 export type TimedSpan = Span & { startTimeUnixNano: bigint; endTimeUnixNano: bigint };
 

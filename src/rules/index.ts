@@ -1,6 +1,7 @@
 import type { Rule } from '../lint/types.js';
 import { asyncContextLoss } from './async-context-loss.js';
 import { attributeCount } from './attribute-count.js';
+import { childBeforeParent } from './child-before-parent.js';
 import { clockSkew } from './clock-skew.js';
 import { deprecatedAttribute } from './deprecated-attribute.js';
 import { droppedBatch } from './dropped-batch.js';
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   parentCycle,
   // timing
   clockSkew,
+  childBeforeParent,
   negativeDuration,
   implausibleTimestamp,
   incompleteSpan,
