@@ -77,6 +77,14 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** Where a finding points: a span's place in its input, or (format `spec`) a line of a spec file (`check --expect`). */
+export interface FindingLocation {
+  file: string;
+  format: FormatName | 'spec';
+  line?: number;
+  column?: number;
+}
+
 /** Something about a span's ids that did not conform, noted by the decoder. */
 export interface IdProblem {
   field: 'traceId' | 'spanId' | 'parentSpanId' | 'link.traceId' | 'link.spanId';

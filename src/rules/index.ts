@@ -9,6 +9,7 @@ import { droppedData } from './dropped-data.js';
 import { duplicateSpanId } from './duplicate-span-id.js';
 import { errorWithoutDetails } from './error-without-details.js';
 import { eventOutsideSpan } from './event-outside-span.js';
+import { expectation } from './expectation.js';
 import { highCardinalitySpanName } from './high-cardinality-span-name.js';
 import { implausibleTimestamp } from './implausible-timestamp.js';
 import { incompleteSpan } from './incomplete-span.js';
@@ -63,4 +64,6 @@ export const RULES: readonly Rule[] = [
   errorWithoutDetails,
   missingServiceName,
   deprecatedAttribute,
+  // the user's own expectations (check --expect)
+  expectation,
 ] as Rule[];
