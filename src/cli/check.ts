@@ -59,7 +59,7 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
 /** The options of checkTraces (rules, config, baseline, reporter, output), shared by `check` and `receive`. */
 export function addLintOptions(command: Command): Command {
   return command
-    .option('--rule <id=severity...>', 'set a rule to off, warn or error (repeatable)', collect, [])
+    .option('--rule <id=severity>', 'set a rule to off, warn or error (repeatable; a comma list too)', collect, [])
     .option('--expect <file>', 'check the traces against a spec file: Tracetest test specs, YAML or JSON (repeatable; a directory or glob names several; replaces the config\'s "expect")', collect, [])
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
     .option('--quiet', 'report errors only')
