@@ -46,10 +46,10 @@ interface Node {
  * - spans of unknown time take no part, nor do their subtrees, and neither
  *   does a span that ends before it starts.
  *
- * The walk is a loop, not a recursion, so a trace 100k spans deep is fine. It
- * takes time in proportion to the spans (bench/critical-path.mjs): each span's
- * children are sorted once by end, and a cursor per span only moves forward,
- * since the walk's point in a span only moves back.
+ * The walk is a loop, not a recursion, so a trace 100k spans deep is fine. Its
+ * cost grows with the spans, not their square (bench/critical-path.mjs): each
+ * span's children are sorted once by end, and a cursor per span only moves
+ * forward, since the walk's point in a span only moves back.
  *
  * Returns the path of each top of the trace (roots and orphans, in start
  * order), or only of the tree under `top` when given. Sections run backwards in
@@ -91,9 +91,9 @@ function walk(top: Node, sections: CriticalSection[]): void {
  * The child that finished last by `before`. One ending exactly at `before`
  * counts if it started earlier: of back-to-back children (one starting as the
  * other ends) both are on the path, where Jaeger gives the first one's time to
- * the parent. The test is never true again for a child it is false for (the
- * walk's point only moves back), so the cursor skips such children for good; a
- * child returned is false once the walk comes back from it (at its start).
+ * the parent. A child that fails this never passes it later (the walk's point
+ * only moves back), so the cursor skips it for good; a child returned fails it
+ * once the walk comes back from it, at its start.
  */
 function nextOnPath(node: Node, before: bigint): Node | undefined {
   const { children } = node;
