@@ -9,6 +9,18 @@ export interface JsonSyntaxError {
   found: string;
 }
 
+/**
+ * Whitespace that followed a text on its line but was not kept (a reader drops
+ * long runs of it): how long it was, and where its first character other than a
+ * space is (a tab or CR, which inside a string is an error), -1 if none. Errors
+ * at the end of the text are placed as if the whitespace were there.
+ */
+export interface BlankTail {
+  length: number;
+  control: number;
+  controlChar: string;
+}
+
 type State = 'value' | 'value-or-close' | 'key' | 'key-or-close' | 'colon' | 'after';
 
 /** What a JSON value may be, as error messages say it (shared with the streaming splitter). */
@@ -16,7 +28,7 @@ export const VALUE = 'a value (object, array, string, number, true, false or nul
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const LITERAL = /true|false|null/y;
 
-export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
+export function findJsonSyntaxError(text: string, tail?: BlankTail): JsonSyntaxError | undefined {
   const stack: Array<'object' | 'array'> = [];
   let state: State = 'value';
   let i = 0;
@@ -26,7 +38,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     const top = stack[stack.length - 1];
     if (i >= text.length) {
       if (state === 'after' && top === undefined) return undefined;
-      return fail(expectation(state, top));
+      return { offset: text.length + (tail?.length ?? 0), expected: expectation(state, top), found: 'end of input' };
     }
     const c = text[i]!;
     switch (state) {
@@ -45,7 +57,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
           i++;
           state = 'value-or-close';
         } else if (c === '"') {
-          const error = skipString(text, i);
+          const error = skipString(text, i, tail);
           if (typeof error !== 'number') return error;
           i = error;
           state = 'after';
@@ -63,7 +75,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
           i++;
           state = 'after';
         } else if (c === '"') {
-          const error = skipString(text, i);
+          const error = skipString(text, i, tail);
           if (typeof error !== 'number') return error;
           i = error;
           state = 'colon';
@@ -105,13 +117,15 @@ function expectation(state: State, top: 'object' | 'array' | undefined): string 
   }
 }
 
+const CONTROL_IN_STRING = 'a closing \'"\' (control characters must be escaped in strings)';
+
 /** Returns the offset after the closing quote, or the error inside the string. */
-function skipString(text: string, start: number): number | JsonSyntaxError {
+function skipString(text: string, start: number, tail: BlankTail | undefined): number | JsonSyntaxError {
   let i = start + 1;
   while (i < text.length) {
     const code = text.charCodeAt(i);
     if (code === 0x22) return i + 1;
-    if (code < 0x20) return { offset: i, expected: 'a closing \'"\' (control characters must be escaped in strings)', found: describe(text, i) };
+    if (code < 0x20) return { offset: i, expected: CONTROL_IN_STRING, found: describe(text, i) };
     if (code === 0x5c) {
       const next = text[i + 1];
       if (next === 'u') {
@@ -125,7 +139,9 @@ function skipString(text: string, start: number): number | JsonSyntaxError {
     }
     i++;
   }
-  return { offset: text.length, expected: 'a closing \'"\'', found: 'end of input' };
+  // The string runs on into the whitespace not kept: its first control character is the error.
+  if (tail && tail.control !== -1) return { offset: text.length + tail.control, expected: CONTROL_IN_STRING, found: describe(tail.controlChar, 0) };
+  return { offset: text.length + (tail?.length ?? 0), expected: 'a closing \'"\'', found: 'end of input' };
 }
 
 function matchAt(pattern: RegExp, text: string, at: number): number | undefined {

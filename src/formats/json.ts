@@ -1,5 +1,5 @@
 import { InputError } from './errors.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { findJsonSyntaxError, type BlankTail } from './json-syntax.js';
 import { quoteLongIntegers, scanJson } from './scan.js';
 
 export interface Position {
@@ -25,16 +25,21 @@ export interface PreparedDocument {
   /** The text as read (BOM made a space), when it differs from `json`: syntax errors are placed in it. */
   source: string | undefined;
   firstLine: number;
+  /** Column of the text's first character on its first line (a JSON line's leading whitespace is not kept). */
+  firstColumn: number;
+  /** Whitespace after the text on its line that was not kept, for placing an error at the end. */
+  tail: BlankTail | undefined;
   spanPositions: Position[];
   rootPosition: Position | undefined;
 }
 
-export function prepareDocument(text: string, firstLine = 1): PreparedDocument {
-  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+export function prepareDocument(text: string, firstLine = 1, firstColumn = 1, tail?: BlankTail): PreparedDocument {
+  // A byte order mark is one only where a line starts.
+  const source = firstColumn === 1 && text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const scan = scanJson(source);
   const json = quoteLongIntegers(source, scan.longIntegers);
-  const rootPosition = scan.rootOffset === -1 ? undefined : positionsOf(source, [scan.rootOffset], firstLine)[0];
-  return { json, source: json === source ? undefined : source, firstLine, spanPositions: positionsOf(source, scan.spanOffsets, firstLine), rootPosition };
+  const rootPosition = scan.rootOffset === -1 ? undefined : positionsOf(source, [scan.rootOffset], firstLine, firstColumn)[0];
+  return { json, source: json === source ? undefined : source, firstLine, firstColumn, tail, spanPositions: positionsOf(source, scan.spanOffsets, firstLine, firstColumn), rootPosition };
 }
 
 /** Malformed JSON throws an InputError naming file, line, column and what was expected. */
@@ -43,7 +48,7 @@ export function parsePrepared(prepared: PreparedDocument, file: string): ParsedD
   try {
     value = JSON.parse(prepared.json);
   } catch {
-    throw syntaxError(prepared.source ?? prepared.json, file, prepared.firstLine);
+    throw syntaxError(prepared, file);
   }
   return { value, spanPositions: prepared.spanPositions, rootPosition: prepared.rootPosition };
 }
@@ -57,14 +62,15 @@ export function parseDocument(text: string, file: string, firstLine = 1): Parsed
   return parsePrepared(prepareDocument(text, firstLine), file);
 }
 
-function syntaxError(text: string, file: string, firstLine: number): InputError {
-  const error = findJsonSyntaxError(text) ?? { offset: 0, expected: 'valid JSON', found: 'something else' };
-  const [position] = positionsOf(text, [error.offset], firstLine);
+function syntaxError(prepared: PreparedDocument, file: string): InputError {
+  const text = prepared.source ?? prepared.json;
+  const error = findJsonSyntaxError(text, prepared.tail) ?? { offset: 0, expected: 'valid JSON', found: 'something else' };
+  const [position] = positionsOf(text, [error.offset], prepared.firstLine, prepared.firstColumn);
   return new InputError(file, `invalid JSON: expected ${error.expected}, found ${error.found}`, position!.line, position!.column);
 }
 
-/** 1-based line and column (UTF-16 units) for increasing offsets, in one forward pass. */
-export function positionsOf(text: string, offsets: readonly number[], firstLine = 1): Position[] {
+/** 1-based line and column (UTF-16 units) for increasing offsets, in one forward pass; the text starts at firstLine, firstColumn. */
+export function positionsOf(text: string, offsets: readonly number[], firstLine = 1, firstColumn = 1): Position[] {
   const positions: Position[] = [];
   let line = firstLine;
   let lineStart = 0;
@@ -77,7 +83,7 @@ export function positionsOf(text: string, offsets: readonly number[], firstLine 
       lineStart = nextNewline + 1;
       nextNewline = text.indexOf('\n', lineStart);
     }
-    positions.push({ line, column: offset - lineStart + 1 });
+    positions.push({ line, column: offset - lineStart + (line === firstLine ? firstColumn : 1) });
   }
   return positions;
 }

@@ -32,6 +32,11 @@ export class JsonLines {
       this.problems.push(error);
     }
   }
+
+  /** A line too long to hold as one string: a problem, and the other lines are still read. */
+  lineTooLong(lineNumber: number, maxLine: number): void {
+    this.problems.push(new InputError(this.file, `expected a line of at most ${maxLine} characters (the longest string JavaScript holds), found a longer one; it was skipped`, lineNumber, 1));
+  }
 }
 
 /**

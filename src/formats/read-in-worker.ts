@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { FormatName, Span } from '../model/span.js';
 import { InputError } from './errors.js';
 import type { Position, PreparedDocument } from './json.js';
+import type { BlankTail } from './json-syntax.js';
 import { JsonLines } from './otlp-jsonl.js';
 import { DocumentReader, type StreamedInput, type StreamReadOptions } from './stream-read.js';
 
@@ -27,12 +28,23 @@ export interface ReaderWorkerData {
   flow: SharedArrayBuffer;
 }
 
-/** A prepared line as sent: span positions flattened to (line, column) pairs, which copy far faster than objects. */
+/**
+ * A prepared line as sent: span positions flattened to (line, column) pairs, which copy far faster
+ * than objects (as doubles: a line's leading whitespace is not bounded by any string's length).
+ */
 export interface PreparedLine {
   json: string;
   source: string | undefined;
   firstLine: number;
-  positions: Int32Array;
+  firstColumn: number;
+  tail: BlankTail | undefined;
+  positions: Float64Array;
+}
+
+/** A JSON line too long to hold, in its place among the lines. */
+export interface TooLongLine {
+  tooLong: number;
+  maxLine: number;
 }
 
 /** An element of a document's span array, prepared: where it sits and where it starts. */
@@ -44,7 +56,7 @@ export interface PreparedElement {
 }
 
 export type ReaderWorkerMessage =
-  | { kind: 'lines'; lines: PreparedLine[]; rawBytes: number }
+  | { kind: 'lines'; lines: Array<PreparedLine | TooLongLine>; rawBytes: number }
   | { kind: 'elements'; elements: PreparedElement[]; rawBytes: number }
   | { kind: 'end'; mode: 'lines'; rawBytes: number; compressed: boolean }
   | { kind: 'end'; mode: 'document'; rawBytes: number; compressed: boolean; envelope: unknown; root: Position | undefined }
@@ -55,19 +67,19 @@ export type ReaderWorkerMessage =
 export const MAX_BATCHES_IN_FLIGHT = 4;
 export const BATCH_CHARACTERS = 1 << 20;
 
-export function toPreparedLine({ json, source, firstLine, spanPositions }: PreparedDocument): PreparedLine {
-  const positions = new Int32Array(spanPositions.length * 2);
+export function toPreparedLine({ json, source, firstLine, firstColumn, tail, spanPositions }: PreparedDocument): PreparedLine {
+  const positions = new Float64Array(spanPositions.length * 2);
   spanPositions.forEach((position, i) => {
     positions[2 * i] = position.line;
     positions[2 * i + 1] = position.column;
   });
-  return { json, source, firstLine, positions };
+  return { json, source, firstLine, firstColumn, tail, positions };
 }
 
-export function fromPreparedLine({ json, source, firstLine, positions }: PreparedLine): PreparedDocument {
+export function fromPreparedLine({ json, source, firstLine, firstColumn, tail, positions }: PreparedLine): PreparedDocument {
   const spanPositions = [];
   for (let i = 0; i < positions.length; i += 2) spanPositions.push({ line: positions[i]!, column: positions[i + 1]! });
-  return { json, source, firstLine, spanPositions, rootPosition: undefined };
+  return { json, source, firstLine, firstColumn, tail, spanPositions, rootPosition: undefined };
 }
 
 /** The worker's script, built beside this one; absent when running from TypeScript sources (then files are read on this thread). */
@@ -100,7 +112,9 @@ export async function readInWorker(path: string, file: string, options: StreamRe
     arrived();
   });
   worker.once('error', (error) => {
-    failure ??= error;
+    // The reader holds little but the text in flight; a heap too small even for that is said as the main thread's heap watch says it.
+    const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    failure ??= outOfMemory ? new InputError(file, 'the reader ran out of JavaScript heap: give it more with NODE_OPTIONS=--max-old-space-size=<MB>') : error;
     arrived();
   });
   worker.once('exit', (code) => {
@@ -119,7 +133,12 @@ export async function readInWorker(path: string, file: string, options: StreamRe
       switch (message.kind) {
         case 'lines':
         case 'elements': {
-          if (message.kind === 'lines') for (const line of message.lines) lines.line(fromPreparedLine(line));
+          if (message.kind === 'lines') {
+            for (const line of message.lines) {
+              if ('tooLong' in line) lines.lineTooLong(line.tooLong, line.maxLine);
+              else lines.line(fromPreparedLine(line));
+            }
+          }
           else for (const { path: keys, line, column, prepared } of message.elements) document.preparedElement(keys, { line, column }, fromPreparedLine(prepared));
           Atomics.sub(inFlight, 0, 1);
           Atomics.notify(inFlight, 0);

@@ -1,10 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from './errors.js';
 import { prepareDocument } from './json.js';
-import { BATCH_CHARACTERS, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedElement, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
+import { FormatDecider } from './format-decider.js';
+import { LineSplitter } from './line-splitter.js';
+import { BATCH_CHARACTERS, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedElement, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage, type TooLongLine } from './read-in-worker.js';
 import { JsonSplitter } from './split.js';
 import { openFile } from './open-file.js';
-import { decodedText, FormatDecider, LineSplitter, modeFor } from './stream-read.js';
+import { decodedText, modeFor } from './stream-read.js';
 
 /**
  * The reader worker's entry (started by read-in-worker.ts, imported by
@@ -19,7 +21,7 @@ import { decodedText, FormatDecider, LineSplitter, modeFor } from './stream-read
 async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData, post: (message: ReaderWorkerMessage) => void): Promise<void> {
   const inFlight = new Int32Array(flow);
   const state = { rawBytes: 0, compressed: false };
-  let lines: PreparedLine[] = [];
+  let lines: Array<PreparedLine | TooLongLine> = [];
   let elements: PreparedElement[] = [];
   let characters = 0;
   const send = (): void => {
@@ -35,10 +37,13 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
     characters += size;
     if (characters >= BATCH_CHARACTERS) send();
   };
-  const lineSplitter = new LineSplitter((text, lineNumber) => {
-    lines.push(toPreparedLine(prepareDocument(text, lineNumber)));
-    counted(text.length);
-  });
+  const lineSplitter = new LineSplitter(
+    ({ text, lineNumber, firstColumn, tail }) => {
+      lines.push(toPreparedLine(prepareDocument(text, lineNumber, firstColumn, tail)));
+      counted(text.length);
+    },
+    (lineNumber, maxLine) => lines.push({ tooLong: lineNumber, maxLine }),
+  );
   const documentSplitter = new JsonSplitter(file, ({ path: keys, text, position }) => {
     elements.push({ path: keys, line: position.line, column: position.column, prepared: toPreparedLine(prepareDocument(text, position.line)) });
     counted(text.length);
@@ -46,28 +51,35 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
   const decider = new FormatDecider();
   let mode = modeFor(forced);
   const take = (text: string): void => (mode === 'lines' ? lineSplitter : documentSplitter).push(text);
-  for await (let text of decodedText(await openFile(path, file), file, maxBytes, state)) {
-    if (mode === 'undecided') {
+  try {
+    for await (const text of decodedText(await openFile(path, file), file, maxBytes, state)) {
+      if (mode !== 'undecided') {
+        take(text);
+        continue;
+      }
       const decided = decider.decide(text);
       if (decided === undefined) continue;
       mode = decided;
-      text = decider.takeHead();
+      decider.handOver(take);
     }
-    take(text);
-  }
-  if (mode === 'undecided') {
-    mode = 'document';
-    take(decider.takeHead());
-  }
-  if (mode === 'lines') {
-    lineSplitter.end();
+    if (mode === 'undecided') {
+      mode = 'document';
+      decider.handOver(take);
+    }
+    if (mode === 'lines') {
+      lineSplitter.end();
+      send();
+      post({ kind: 'end', mode, rawBytes: state.rawBytes, compressed: state.compressed });
+      return;
+    }
+    const envelope = documentSplitter.end();
     send();
-    post({ kind: 'end', mode, rawBytes: state.rawBytes, compressed: state.compressed });
-    return;
+    post({ kind: 'end', mode, rawBytes: state.rawBytes, compressed: state.compressed, envelope, root: documentSplitter.rootPosition });
+  } catch (error) {
+    // What was cut before the error is decoded first, as on one thread, where a bad element there is the error.
+    if (error instanceof InputError) send();
+    throw error;
   }
-  const envelope = documentSplitter.end();
-  send();
-  post({ kind: 'end', mode, rawBytes: state.rawBytes, compressed: state.compressed, envelope, root: documentSplitter.rootPosition });
 }
 
 if (parentPort) {

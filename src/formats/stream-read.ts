@@ -9,6 +9,8 @@ import { JsonLines } from './otlp-jsonl.js';
 import type { SkippedSignals } from './signals.js';
 import { JsonSplitter, type SplitElement } from './split.js';
 import { finishDocument } from './zipkin-merge.js';
+import { FormatDecider } from './format-decider.js';
+import { LineSplitter } from './line-splitter.js';
 
 /**
  * Reads one input as a stream: gzip is detected by its magic bytes and inflated
@@ -148,19 +150,19 @@ class SpanSink {
   }
 
   push(text: string): void {
-    if (this.mode === 'undecided') {
-      const decided = this.decider.decide(text);
-      if (decided === undefined) return;
-      this.mode = decided;
-      text = this.decider.takeHead();
-    }
-    this.reader().push(text);
+    if (this.mode !== 'undecided') return this.reader().push(text);
+    const decided = this.decider.decide(text);
+    if (decided === undefined) return;
+    this.mode = decided;
+    const reader = this.reader();
+    this.decider.handOver((head) => reader.push(head));
   }
 
   end(): void {
     if (this.mode === 'undecided') {
       this.mode = 'document';
-      this.reader().push(this.decider.takeHead());
+      const reader = this.reader();
+      this.decider.handOver((head) => reader.push(head));
     }
     this.reader().end();
   }
@@ -195,111 +197,13 @@ export function modeFor(forced: FormatName | undefined): ReadingMode {
   return forced === 'otlp-jsonl' ? 'lines' : 'document';
 }
 
-/**
- * A first line longer than this with no newline yet is read as one document:
- * a JSON-lines record is one export batch (megabytes), while a minified
- * document can be larger than a string may be, so it must not wait for a
- * newline that never comes.
- */
-export const FIRST_LINE_MAX_CHARACTERS = 64 * 1024 * 1024;
-
-/**
- * Decides from the head of an input whether it is JSON lines or one document,
- * keeping the text it has seen until then.
- */
-export class FormatDecider {
-  constructor(private readonly firstLineMax = FIRST_LINE_MAX_CHARACTERS) {}
-
-  private head: string[] = [];
-  /** Offsets in the text seen so far: where the chunk being scanned starts, the first non-blank, the newline after it. */
-  private seen = 0;
-  private start = -1;
-  private newline = -1;
-
-  /** The text seen so far, handed over once. */
-  takeHead(): string {
-    const head = this.head.join('');
-    this.head = [];
-    return head;
-  }
-
-  /**
-   * JSON lines when the first non-blank line is a whole JSON object by itself
-   * and more non-blank text follows; undefined while the text seen cannot tell.
-   * Each chunk is scanned once on its own (never the growing whole), so
-   * megabytes of leading whitespace cost one pass.
-   */
-  decide(chunk: string): 'lines' | 'document' | undefined {
-    this.head.push(chunk);
-    const base = this.seen;
-    this.seen += chunk.length;
-    let from = 0;
-    if (this.start === -1) {
-      const at = firstNonBlank(chunk, 0);
-      if (at === -1) return undefined;
-      this.start = base + at;
-      if (chunk[at] !== '{') return 'document';
-      from = at;
-    }
-    if (this.newline === -1) {
-      const at = chunk.indexOf('\n', from);
-      if (at === -1) return this.seen - this.start > this.firstLineMax ? 'document' : undefined;
-      this.newline = base + at;
-      from = at;
-    }
-    if (firstNonBlank(chunk, from) === -1) return undefined;
-    try {
-      JSON.parse(this.head.join('').slice(this.start, this.newline));
-      return 'lines';
-    } catch {
-      return 'document';
-    }
-  }
-}
-
-function firstNonBlank(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
-  }
-  return -1;
-}
-
-/** Text cut into lines as it arrives; each non-blank line is handed over with its number. */
-export class LineSplitter {
-  private partial = '';
-  private lineNumber = 0;
-
-  constructor(private readonly onLine: (text: string, lineNumber: number) => void) {}
-
-  push(text: string): void {
-    let start = 0;
-    let newline = text.indexOf('\n');
-    while (newline !== -1) {
-      const line = start === 0 && this.partial !== '' ? this.partial + text.slice(0, newline) : text.slice(start, newline);
-      this.partial = '';
-      this.line(line);
-      start = newline + 1;
-      newline = text.indexOf('\n', start);
-    }
-    this.partial += text.slice(start);
-  }
-
-  end(): void {
-    if (this.partial !== '') this.line(this.partial);
-    this.partial = '';
-  }
-
-  private line(text: string): void {
-    this.lineNumber++;
-    if (text.trim() !== '') this.onLine(text, this.lineNumber);
-  }
-}
-
 /** OTLP JSON lines: each complete line decoded on its own; a bad line is a problem, not the end. */
 class LineReader {
   readonly lines: JsonLines;
-  private readonly splitter = new LineSplitter((text, lineNumber) => this.lines.line(prepareDocument(text, lineNumber)));
+  private readonly splitter = new LineSplitter(
+    ({ text, lineNumber, firstColumn, tail }) => this.lines.line(prepareDocument(text, lineNumber, firstColumn, tail)),
+    (lineNumber, maxLine) => this.lines.lineTooLong(lineNumber, maxLine),
+  );
 
   constructor(file: string, spans: Span[]) {
     this.lines = new JsonLines(file, spans);

@@ -54,6 +54,10 @@ function comparable(result: Outcome): unknown {
   return { spans: result.spans, problems: result.problems.map((problem) => problem.message), inputs: result.inputs };
 }
 
+/** Longer than a reader keeps of a run of whitespace (64 KiB). */
+const PAD = 300_000;
+const pad = ' '.repeat(PAD);
+
 const many = Array.from({ length: 400 }, (_, line) => request(20, line + 1)).join('\n');
 
 const jaeger = JSON.stringify({
@@ -90,6 +94,13 @@ describe('reading with the reader worker gives what one thread gives', () => {
     ['a single JSON line (one document, or one record)', () => file('one.jsonl', `${request(3, 1)}\n`)],
     ['an empty file', () => file('empty.json', '')],
     ['only whitespace', () => file('blank.json', ' \n\n  \n')],
+    // Padding, counted instead of kept on either thread (test/scale/padding.test.ts has them all).
+    ['JSON lines padded before, between and after records', () => file('padded.jsonl', `${pad}${request(2, 1)}${pad}\n${'\n'.repeat(PAD)}\t${pad}${request(2, 2).replace('"kind":', `"kind":${pad}`)}\n`)],
+    ['a padded line cut inside a string, among good ones', () => file('padded-bad.jsonl', `${request(2, 1)}\n{"resourceSpans": "x${pad}\t\n${request(2, 3)}\n`)],
+    ['a document padded between elements and in the envelope', () => file('padded.json', `{"resourceSpans": [${pad}${documentOfMany.slice(18, -2)}${'\n'.repeat(PAD)}]${pad}}`)],
+    // The element before the mistake is decoded first on one thread, and is wrong itself.
+    ['an element that is not a resource, then a syntax error', () => file('bad-element.json', '{"resourceSpans": ["resource":{}]}')],
+    ['a document with a mistake after padding', () => file('padded-bad.json', `{"resourceSpans": []${'\n'.repeat(PAD)}  x}`)],
     ['JSON lines forced on a document', () => file('forced.json', documentOfMany), 'otlp-jsonl'],
     ['Jaeger forced on JSON lines', () => file('forced-jaeger.jsonl', `${many}\n`), 'jaeger'],
   ])('%s', async (_name, make, format?: string) => {

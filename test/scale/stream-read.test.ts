@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/formats/errors.js';
 import { decodeText } from '../../src/formats/read.js';
-import { FormatDecider, readStreamed } from '../../src/formats/stream-read.js';
+import { FormatDecider } from '../../src/formats/format-decider.js';
+import { readStreamed } from '../../src/formats/stream-read.js';
 
 const EXTERNAL = fileURLToPath(new URL('../../../shared/fixtures/external', import.meta.url));
 
