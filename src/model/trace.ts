@@ -1,5 +1,5 @@
 import { displayTraceIdOf } from './ids.js';
-import { sameProcess, sortByStartTime, type Span } from './span.js';
+import { sameProcess, sortByStartTime, type Resource, type Span } from './span.js';
 
 /**
  * One trace's spans with the indexes every analysis needs. Built once; the
@@ -45,8 +45,9 @@ export class Trace {
     this.childrenOf = new Map();
     const roots: Span[] = [];
     const orphans: Span[] = [];
+    const choices = new Map<string, ReusedId>();
     for (const span of spans) {
-      const parent = treeParent(span, firstById, reused);
+      const parent = treeParent(span, firstById, reused, choices);
       if (parent) {
         this.parentOf.set(span, parent);
         const siblings = this.childrenOf.get(parent);
@@ -136,23 +137,51 @@ export function traceDuration(trace: Trace): bigint | undefined {
   return trace.startTimeUnixNano === undefined || trace.endTimeUnixNano === undefined ? undefined : trace.endTimeUnixNano - trace.startTimeUnixNano;
 }
 
+/** What picking a tree parent among the spans of one reused id needs, worked out once for all their children. */
+interface ReusedId {
+  spans: readonly Span[];
+  /** Its `shared` spans (server halves), in trace order. */
+  halves: Span[];
+  firstUnshared: Span | undefined;
+  /** The first half in a child's process, by the child's resource (sameProcess reads only the resources). */
+  halfIn: Map<Resource, Span | undefined>;
+}
+
+function reusedId(spanId: string, reused: ReadonlyMap<string, readonly Span[]>, choices: Map<string, ReusedId>): ReusedId | undefined {
+  let choice = choices.get(spanId);
+  if (choice === undefined) {
+    const spans = reused.get(spanId);
+    if (spans === undefined) return undefined;
+    choice = { spans, halves: spans.filter((other) => other.shared), firstUnshared: spans.find((other) => !other.shared), halfIn: new Map() };
+    choices.set(spanId, choice);
+  }
+  return choice;
+}
+
 /**
  * The span a span hangs under in the tree. Zipkin's shared server half has its
  * client's id: it hangs under the client, and spans naming that id as parent hang
  * under the server half, which created them. A self-parent has no tree parent.
+ * What a reused id offers is worked out once per id, not per child: a trace of
+ * many spans on one id (a broken id generator) was quadratic.
  */
-function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: ReadonlyMap<string, readonly Span[]>): Span | undefined {
+function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: ReadonlyMap<string, readonly Span[]>, choices: Map<string, ReusedId>): Span | undefined {
   if (span.shared) {
-    const client = reused.get(span.spanId)?.find((other) => other !== span && !other.shared);
+    const client = reusedId(span.spanId, reused, choices)?.firstUnshared;
     if (client) return client;
   }
   const parentId = span.parentSpanId;
   if (parentId === undefined) return undefined;
-  const candidates = reused.get(parentId);
-  if (candidates) {
+  const choice = reusedId(parentId, reused, choices);
+  if (choice) {
     // Of several server halves of one id (a message delivered to several hosts), the one in the child's own process.
-    const halves = candidates.filter((other) => other.shared && other !== span);
-    return halves.find((half) => sameProcess(half, span)) ?? halves[0] ?? candidates.find((other) => other !== span);
+    if (span.shared && span.spanId === parentId) {
+      // The child is itself a half of the id it names (rare): the halves less itself.
+      const halves = choice.halves.filter((other) => other !== span);
+      return halves.find((half) => sameProcess(half, span)) ?? halves[0] ?? choice.spans.find((other) => other !== span);
+    }
+    if (!choice.halfIn.has(span.resource)) choice.halfIn.set(span.resource, choice.halves.find((half) => sameProcess(half, span)));
+    return choice.halfIn.get(span.resource) ?? choice.halves[0] ?? (choice.spans[0] === span ? choice.spans[1] : choice.spans[0]);
   }
   const only = firstById.get(parentId);
   return only === span ? undefined : only;

@@ -16,11 +16,14 @@ export const multipleRoots = defineRule({
   check({ trace, report }) {
     const roots = trace!.roots;
     if (roots.length < 2) return;
+    // Once per trace, not once per extra root: a trace of many roots made this quadratic.
+    const services = [...new Set(roots.map(serviceOf))].sort();
+    const first = spanLabel(roots[0]!);
     for (const extra of roots.slice(1)) {
       report({
         span: extra,
-        message: `${spanLabel(extra)} is a second root in this trace (the first is ${spanLabel(roots[0]!)}); ${roots.length} roots in all`,
-        data: { roots: roots.length, firstRootSpanId: roots[0]!.spanId, services: [...new Set(roots.map(serviceOf))].sort() },
+        message: `${spanLabel(extra)} is a second root in this trace (the first is ${first}); ${roots.length} roots in all`,
+        data: { roots: roots.length, firstRootSpanId: roots[0]!.spanId, services: [...services] },
       });
     }
   },

@@ -16,18 +16,22 @@ export const parentCycle = defineRule({
   check({ trace, report }) {
     const members = new Set(trace!.cycleMembers());
     const reported = new Set<Span>();
+    // Spans an earlier walk passed (the reported ones too): their cycle has been dealt with. Without this, each span of a
+    // subtree hanging under a cycle walked all the way up to it (quadratic in the subtree's depth).
+    const walked = new Set<Span>();
     for (const span of members) {
-      if (reported.has(span)) continue;
+      if (walked.has(span)) continue;
       // Walk parents until a span repeats: that span starts the cycle.
       const path: Span[] = [];
       const onPath = new Set<Span>();
       let current: Span | undefined = span;
-      while (current && !onPath.has(current)) {
+      while (current && !onPath.has(current) && !walked.has(current)) {
         path.push(current);
         onPath.add(current);
         current = current.parentSpanId === current.spanId ? current : trace!.parent(current);
       }
-      if (!current) continue;
+      for (const passed of path) walked.add(passed);
+      if (!current || !onPath.has(current)) continue;
       const cycle = path.slice(path.indexOf(current));
       if (cycle.some((member) => reported.has(member))) continue;
       cycle.forEach((member) => reported.add(member));

@@ -2,7 +2,7 @@ import { CallGraph } from '../analysis/callers.js';
 import { spanWindow } from '../analysis/hops.js';
 import { httpServed } from '../analysis/http-evidence.js';
 import { adviceForLanguage, callerOf } from '../analysis/user-agent.js';
-import { countEnclosing, type TimeWindow } from '../analysis/windows.js';
+import { countEnclosing, StabbingIndex, type TimeWindow } from '../analysis/windows.js';
 import { defineRule } from '../lint/types.js';
 import { displayTraceIdOf } from '../model/ids.js';
 import { isTimed, serviceOf, type Span, type TimedSpan } from '../model/span.js';
@@ -44,6 +44,7 @@ export const uninstrumentedClient = defineRule({
       }
     });
     const running = roots.map(() => ({ count: 0, request: undefined as TimedSpan | undefined }));
+    const calls = new CallsIndex();
     for (const [service, indexes] of asked) {
       const windows = work.get(service);
       if (!windows) continue;
@@ -58,7 +59,7 @@ export const uninstrumentedClient = defineRule({
       if (count !== 1 || !request || request.traceId === root.traceId) return;
       const trace = traces.get(request.traceId)!;
       // A CLIENT span of the caller at that moment: the call was traced, and lost-propagation speaks of it.
-      if (madeACall(trace, serviceOf(request), root)) return;
+      if (calls.of(trace, serviceOf(request)).count(root.startTimeUnixNano) > 0) return;
       const addressed = sameAddress(root, request);
       const advice = caller.kind === 'program' ? `the user agent says ${caller.client}: ${caller.advice}` : adviceForLanguage(request.resource.attributes['telemetry.sdk.language']);
       report({
@@ -114,12 +115,33 @@ function localRoots(traces: TraceSet): Map<string, TimedSpan[]> {
   return byService;
 }
 
-/** Whether the service made a CLIENT span in this trace while the root was starting. */
-function madeACall(trace: Trace, service: string, root: TimedSpan): boolean {
-  return trace.spans.some(
-    (span) => span.kind === 'CLIENT' && serviceOf(span) === service && isTimed(span) && span.startTimeUnixNano <= root.startTimeUnixNano && span.endTimeUnixNano >= root.startTimeUnixNano,
-  );
+/**
+ * The CLIENT spans of a trace's services, by time, made on first use: asked
+ * whether the caller made a call while a root was starting, once per root.
+ * A scan of the whole trace each time was quadratic where a big trace (a batch
+ * job) calls a service many times.
+ */
+class CallsIndex {
+  private readonly byTrace = new Map<Trace, Map<string, StabbingIndex<TimedSpan>>>();
+
+  of(trace: Trace, service: string): StabbingIndex<TimedSpan> {
+    let byService = this.byTrace.get(trace);
+    if (!byService) {
+      const lists = new Map<string, TimedSpan[]>();
+      for (const span of trace.spans) {
+        if (span.kind !== 'CLIENT' || !isTimed(span)) continue;
+        const list = lists.get(serviceOf(span));
+        if (list) list.push(span);
+        else lists.set(serviceOf(span), [span]);
+      }
+      byService = new Map([...lists].map(([name, list]) => [name, new StabbingIndex(list, spanWindow)]));
+      this.byTrace.set(trace, byService);
+    }
+    return byService.get(service) ?? NO_CALLS;
+  }
 }
+
+const NO_CALLS = new StabbingIndex<TimedSpan>([], spanWindow);
 
 /** Whether the server saw the request come from an address of the caller's resource. */
 function sameAddress(root: Span, request: Span): boolean {

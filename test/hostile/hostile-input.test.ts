@@ -73,6 +73,20 @@ describe('structure', () => {
     expect((await runTracelint(['check', file('fan.json', otlp(fan)), '--quiet'])).code).toBe(1);
   }, 60_000);
 
+  // Each was quadratic before (a second per 20k spans, minutes at 100k): the trace's index walked
+  // a reused id's spans for each child, parent-cycle walked each span under a cycle up to it, and
+  // multiple-roots listed every root's service for each root.
+  it.each([
+    ['100k spans on one span id, each naming it as parent', (i: number) => ({ spanId: 'a'.padStart(16, '0'), ...(i > 0 ? { parentSpanId: 'a'.padStart(16, '0') } : {}) }), ['duplicate-span-id']],
+    ['a chain of 100k spans under a parent cycle', (i: number) => ({ spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: (i === 0 ? 2 : i).toString(16).padStart(16, '0') }), ['parent-cycle']],
+    ['100k roots in one trace', (i: number) => ({ spanId: (i + 1).toString(16).padStart(16, '0') }), ['multiple-roots']],
+  ])('%s are checked', (_name, over, rules) => {
+    const spans = decodeText(otlp(Array.from({ length: 100_000 }, (_, i) => otlpSpan(over(i)))), 'x.json').spans;
+    const result = lint(new TraceSet(spans));
+    expect(result.failures).toEqual([]);
+    expect(result.diagnostics.map((d) => d.ruleId)).toEqual(expect.arrayContaining(rules));
+  });
+
   it('parent cycles and duplicate ids are findings, not crashes', () => {
     const spans = decodeText(otlp([otlpSpan({ spanId: 'a'.padStart(16, '0'), parentSpanId: 'b'.padStart(16, '0') }), otlpSpan({ spanId: 'b'.padStart(16, '0'), parentSpanId: 'a'.padStart(16, '0') }), otlpSpan({ spanId: 'b'.padStart(16, '0'), parentSpanId: 'a'.padStart(16, '0') })]), 'x.json').spans;
     const result = lint(new TraceSet(spans));

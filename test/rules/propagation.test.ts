@@ -27,6 +27,12 @@ ruleTable(orphanSpan, {
       findings: [{ spanId: sid('2'), message: `has parent ${sid('dead')}, which was not exported; 3 spans hang under the missing parent`, data: { missingParentId: sid('dead'), orphans: 2, subtreeSize: 3, services: ['inventory'] } }],
     },
     {
+      // A batch job span with a child per item: counted one child at a time (a spread of its children overflowed the stack).
+      name: 'a detached subtree 200k spans wide',
+      spans: [span({ spanId: sid('1') }), span({ spanId: sid('2'), parentSpanId: sid('dead') }), ...Array.from({ length: 200_000 }, (_, i) => span({ spanId: (0x100000 + i).toString(16).padStart(16, '0'), parentSpanId: sid('2') }))],
+      findings: [{ spanId: sid('2'), data: { orphans: 1, subtreeSize: 200_001 } }],
+    },
+    {
       name: 'two different missing parents are two findings',
       spans: [span({ spanId: sid('2'), parentSpanId: sid('x1') }), span({ spanId: sid('3'), parentSpanId: sid('x2'), at: [1, 2] })],
       findings: [{ data: { missingParentId: sid('x1') } }, { data: { missingParentId: sid('x2') } }],

@@ -37,11 +37,39 @@ ruleTable(uninstrumentedClient, {
       name: 'the caller made a CLIENT span at that moment: a traced call, lost-propagation speaks of it',
       spans: [...tracedHop(), checkout(), span({ traceId: tid('a'), spanId: sid('a2'), parentSpanId: sid('a1'), kind: 'CLIENT', service: 'frontend', at: [115, 160] }), stock()],
     },
+    {
+      name: 'a CLIENT span of the caller ending as the root starts: at that moment too',
+      spans: [...tracedHop(), checkout(), span({ traceId: tid('a'), spanId: sid('a2'), parentSpanId: sid('a1'), kind: 'CLIENT', service: 'frontend', at: [115, 120] }), stock()],
+    },
+    {
+      name: 'a CLIENT span of the caller starting as the root starts',
+      spans: [...tracedHop(), checkout(), span({ traceId: tid('a'), spanId: sid('a2'), parentSpanId: sid('a1'), kind: 'CLIENT', service: 'frontend', at: [120, 140] }), stock()],
+    },
   ],
   invalid: [
     {
       name: "the only request of inventory's caller running, and Node's fetch for user agent",
       spans: [...tracedHop(), checkout(), stock()],
+      findings: [
+        {
+          spanId: sid('a1'),
+          severity: 'warn',
+          message: "SERVER 'POST /checkout' in frontend made no CLIENT span for a call to 'inventory', whose SERVER 'GET /stock/:sku' in inventory started new trace",
+          data: { callerService: 'frontend', calleeService: 'inventory', calleeSpanId: sid('b1'), evidence: 'only-request', client: "Node.js's global fetch (undici)" },
+        },
+      ],
+    },
+    {
+      // Calls of the caller before the root started, or of another service at that moment, do not count.
+      name: 'the caller\'s CLIENT spans end before the root starts, and another service\'s runs across it',
+      spans: [
+        ...tracedHop(),
+        checkout(),
+        span({ traceId: tid('a'), spanId: sid('a2'), parentSpanId: sid('a1'), kind: 'CLIENT', service: 'frontend', at: [110, 119.999999] }),
+        span({ traceId: tid('a'), spanId: sid('a3'), parentSpanId: sid('a1'), kind: 'SERVER', service: 'payment', at: [112, 170] }),
+        span({ traceId: tid('a'), spanId: sid('a4'), parentSpanId: sid('a3'), kind: 'CLIENT', service: 'payment', at: [115, 160] }),
+        stock(),
+      ],
       findings: [
         {
           spanId: sid('a1'),
