@@ -5,11 +5,13 @@
 // clocks, PII, deprecated attributes, errors without details).
 //
 //   node bench/generate.mjs --spans 100000 --format otlp-jsonl --seed 1 --out /tmp/t.jsonl
+//   node bench/generate.mjs --spans 1000000 --shape one-trace --format otlp-jsonl   # other shapes: bench/shapes.mjs
 //
 // Writes in chunks to a temporary name and renames, so multi-GB outputs never sit in one string.
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { once } from 'node:events';
+import { SHAPES } from './shapes.mjs';
 
 export function mulberry32(seed) {
   let a = seed >>> 0;
@@ -184,11 +186,18 @@ export function* encode(format, traces) {
   throw new Error(`unknown format ${format}`);
 }
 
-export async function writeExport(path, format, spans, seed = 1) {
+/** The span batches of a shape: `default` is generateTraces' many small traces, the others are in shapes.mjs. */
+export function generateShape(shape, spans, seed = 1) {
+  if (shape === 'default') return generateTraces(spans, seed);
+  if (!SHAPES[shape]) throw new Error(`unknown shape ${shape} (default, ${Object.keys(SHAPES).join(', ')})`);
+  return SHAPES[shape](spans, seed);
+}
+
+export async function writeExport(path, format, spans, seed = 1, shape = 'default') {
   const temp = `${path}.tmp-${process.pid}`;
   const out = createWriteStream(temp);
   let bytes = 0;
-  for (const chunk of encode(format, generateTraces(spans, seed))) {
+  for (const chunk of encode(format, generateShape(shape, spans, seed))) {
     bytes += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await once(out, 'drain');
   }
@@ -202,7 +211,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
   const spans = Number(args.spans ?? 10000);
   const format = args.format ?? 'otlp-json';
-  const out = args.out ?? `/tmp/tracelint-${format}-${spans}.json`;
-  const bytes = await writeExport(out, format, spans, Number(args.seed ?? 1));
-  console.log(`${out}: ${spans} spans, ${(bytes / 1e6).toFixed(1)} MB, ${format}`);
+  const shape = args.shape ?? 'default';
+  const out = args.out ?? `/tmp/tracelint-${format}-${shape}-${spans}.json`;
+  const bytes = await writeExport(out, format, spans, Number(args.seed ?? 1), shape);
+  console.log(`${out}: ${spans} spans, ${(bytes / 1e6).toFixed(1)} MB, ${format}, ${shape}`);
 }
