@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { EntryIndex, findLostHop, isChildlessCall } from '../analysis/hops.js';
+import { lostPropagationCalls } from '../analysis/marks.js';
 import { serviceSummary } from '../analysis/service-summary.js';
 import type { FormatName } from '../model/span.js';
 import type { Span } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import type { Trace } from '../model/trace.js';
 import { safeText } from '../render/safe-text.js';
 import { serviceSummaryTable, spanDetails, traceListTable } from '../render/tables.js';
 import { makeTheme } from '../render/theme.js';
@@ -73,24 +73,13 @@ const registerView: CommandRegistrar = (program, io, exit) => {
         io.stdout.write(`${traceListTable(traces)}\n${traces.length} traces: pick one with --trace <id>, or use --slowest, --errors or --all\n`);
       } else {
         const width = options.width ?? (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 120);
-        const lostCalls = lostPropagation(read.traces);
+        const lostCalls = lostPropagationCalls(read.traces);
         const blocks = chosen.map((trace) => render(trace, options, width, theme, lostCalls));
         io.stdout.write(`${blocks.join('\n\n')}\n`);
       }
       exit(reportReadProblems(read.problems, io));
     });
 };
-
-/** Calls whose callee started a new trace during them, anywhere in what was read. */
-function lostPropagation(traces: TraceSet): Set<Span> {
-  const index = new EntryIndex(traces);
-  const windows = { toleranceNano: 5_000_000n, messagingWindowNano: 300_000_000_000n };
-  const lost = new Set<Span>();
-  for (const trace of traces.traces.values()) {
-    for (const span of trace.spans) if (isChildlessCall(span, trace) && findLostHop(span, index, windows)) lost.add(span);
-  }
-  return lost;
-}
 
 function render(trace: Trace, options: ViewOptions, width: number, theme: ReturnType<typeof makeTheme>, lostCalls: ReadonlySet<Span>): string {
   if (options.span) {

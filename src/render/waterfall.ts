@@ -1,11 +1,10 @@
-import { criticalPath, criticalSpans } from '../analysis/critical-path.js';
-import { looksSkewed } from '../analysis/skew.js';
+import { MARK_MEANING, TraceMarks, type Mark } from '../analysis/marks.js';
 import type { Span } from '../model/span.js';
 import { durationNano, serviceOf } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
 import type { Trace } from '../model/trace.js';
 import { safeText } from './safe-text.js';
-import { MARK_MEANING, type Mark, type Theme } from './theme.js';
+import type { Theme } from './theme.js';
 
 /**
  * The waterfall: first a layout (rows of plain data: which span, how deep,
@@ -40,22 +39,18 @@ export interface Row {
 }
 
 const MAX_INDENT = 16;
-const SKEW_TOLERANCE = 1_000_000n;
 
-export function layoutWaterfall(trace: Trace, options: WaterfallOptions): Row[] {
-  const critical = criticalSpans(criticalPath(trace));
-  const cycle = new Set(trace.cycleMembers());
-  const orphans = new Set(trace.orphans);
+export function layoutWaterfall(trace: Trace, options: WaterfallOptions, traceMarks: TraceMarks = new TraceMarks(trace, options.lostCalls)): Row[] {
   const rows: Row[] = [];
   // Members of a parent cycle hang under no root: they are drawn after the rest.
-  const tops = [...trace.tops, ...cycle];
+  const tops = [...trace.tops, ...traceMarks.cycleMembers];
   const stack: Array<{ span: Span; depth: number; lastFlags: boolean[] }> = tops.map((span, i) => ({ span, depth: 0, lastFlags: [i === tops.length - 1] })).reverse();
   const seen = new Set<Span>();
   while (stack.length > 0) {
     const { span, depth, lastFlags } = stack.pop()!;
     if (seen.has(span)) continue;
     seen.add(span);
-    const marks = marksOf(span, trace, { critical, cycle, orphans, lost: options.lostCalls ?? new Set() });
+    const marks = traceMarks.of(span);
     if (visible(span, depth, marks, options)) {
       const previous = rows[rows.length - 1];
       if (options.collapse && previous && previous.depth === depth && trace.parent(previous.span) === trace.parent(span) && previous.span.name === span.name && serviceOf(previous.span) === serviceOf(span) && marks.length === 0 && previous.marks.length === 0) {
@@ -75,19 +70,6 @@ function visible(span: Span, depth: number, marks: Mark[], options: WaterfallOpt
   if (options.services && !options.services.includes(serviceOf(span))) return false;
   if (options.minDurationNano !== undefined && durationNano(span) < options.minDurationNano && !marks.includes('critical') && !marks.includes('error')) return false;
   return true;
-}
-
-function marksOf(span: Span, trace: Trace, sets: { critical: Set<Span>; cycle: Set<Span>; orphans: Set<Span>; lost: ReadonlySet<Span> }): Mark[] {
-  const marks: Mark[] = [];
-  if (sets.critical.has(span)) marks.push('critical');
-  if (span.status.code === 'ERROR') marks.push('error');
-  if (sets.orphans.has(span)) marks.push('orphan');
-  const parent = trace.parent(span);
-  if (parent && looksSkewed(parent, span, SKEW_TOLERANCE)) marks.push('skew');
-  if (sets.lost.has(span)) marks.push('lost');
-  if (span.links.length > 0) marks.push('link');
-  if (sets.cycle.has(span)) marks.push('cycle');
-  return marks;
 }
 
 /** Lines of the picture: header, axis, one line per row (plus one for an error message), legend. */
