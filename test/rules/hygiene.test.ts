@@ -7,7 +7,10 @@ import { highCardinalitySpanName } from '../../src/rules/high-cardinality-span-n
 import { missingServiceName } from '../../src/rules/missing-service-name.js';
 import { oversizedAttribute } from '../../src/rules/oversized-attribute.js';
 import { pii } from '../../src/rules/pii.js';
-import { detectPii, luhn } from '../../src/rules/support/pii-detectors.js';
+import { detectPii, luhn, maskPii } from '../../src/rules/support/pii-detectors.js';
+import { RULES } from '../../src/rules/index.js';
+import { lint } from '../../src/lint/engine.js';
+import { TraceSet } from '../../src/model/trace.js';
 import { runRule } from '../support/run-rule.js';
 import { ruleTable } from '../support/rule-tester.js';
 import { attrs, resource, span, T0 } from '../support/spans.js';
@@ -43,6 +46,25 @@ describe('pii never shows the secret', () => {
     expect(JSON.stringify(found)).not.toContain(secret.replace('Bearer ', ''));
   });
 
+  it('the phone-number finding in a span name does not repeat the number in the message', () => {
+    const found = runRule(pii, [span({ name: 'call +44 20 7946 0958' })]);
+    expect(found[0]!.message).toBe("phone number in span name of 'call +**********58' in svc: +**********58");
+  });
+
+  it("no rule's message or data repeats personal data from a span name (every message names spans)", () => {
+    const spans = [
+      span({ name: 'GET /users/jane.doe@example.com', kind: 'SERVER', status: { code: 'ERROR' }, attributes: { 'http.route': '/users/{id}' } }),
+      span({ name: `token ${JWT}`, parentSpanId: '00000000000000ff' }),
+    ];
+    const { diagnostics } = lint(new TraceSet(spans));
+    expect(diagnostics.map((d) => d.ruleId)).toEqual(expect.arrayContaining(['pii', 'high-cardinality-span-name', 'error-without-details', 'orphan-span']));
+    expect(RULES.length).toBeGreaterThan(20);
+    const text = JSON.stringify(diagnostics);
+    expect(text).not.toContain('jane.doe@example.com');
+    expect(text).not.toContain(JWT);
+    expect(text).toContain('GET /users/j***@e***.com');
+  });
+
   it('a value remembered as clean is still judged by its key', () => {
     // '5551234567' is no phone number under an ordinary key, but is under a phone-like one.
     expect(detectPii('5551234567', 'order.ref')).toEqual([]);
@@ -64,6 +86,37 @@ describe('pii never shows the secret', () => {
       // A quadratic scan of 1 MB takes minutes; linear ones take milliseconds.
       expect(performance.now() - started).toBeLessThan(2000);
     }
+  });
+});
+
+describe('maskPii: a value as a report may show it, masked as the pii rule masks it', () => {
+  const CASES: Array<[string, string, string | undefined, string]> = [
+    ['nothing to mask', 'GET /cart', undefined, 'GET /cart'],
+    ['an address inside a path', 'GET /users/jane.doe@example.com/orders', undefined, 'GET /users/j***@e***.com/orders'],
+    ['two different addresses', 'from a.b@example.com to c.d@example.org', undefined, 'from a***@e***.com to c***@e***.org'],
+    ['the same address twice', 'x@example.com, x@example.com', undefined, 'x***@e***.com, x***@e***.com'],
+    ['a card number with spaces', 'paid with 4111 1111 1111 1111 today', undefined, 'paid with ****1111 today'],
+    ['a JWT in a query string', `/cb?token=${JWT}&x=1`, undefined, `/cb?token=**** (${JWT.length} chars)&x=1`],
+    ['a bearer token', 'auth: Bearer abcdefghijklmnop123', undefined, 'auth: Bearer **** (19 chars)'],
+    ['credentials in a URL', 'https://admin:s3cret@db.internal/x', undefined, 'https://****:****@db.internal/x'],
+    ['an AWS key', 'key AKIAIOSFODNN7EXAMPLE here', undefined, 'key AKIA************MPLE here'],
+    ['a value named like a secret: whole', 'hunter2!', 'db.password', '**** (8 chars)'],
+    ['a redacted value under a secret name: kept', 'REDACTED', 'db.password', 'REDACTED'],
+    ['a phone number under a phone key', '(555) 010-2233', 'customer.phone', '********33'],
+    ['a private key: whole', '-----BEGIN RSA PRIVATE KEY-----\nMIIB', 'note', '-----BEGIN … PRIVATE KEY----- (redacted)'],
+  ];
+  it.each(CASES)('%s', (_name, value, key, shown) => {
+    expect(maskPii(value, key)).toBe(shown);
+  });
+
+  it('what it returns has nothing left to find', () => {
+    for (const [, value, key] of CASES) expect(detectPii(maskPii(value, key), key).filter((m) => m.kind !== 'secret-by-name')).toEqual([]);
+  });
+
+  it('many addresses in one value are all masked; past 64 rounds, the whole value', () => {
+    const addresses = (n: number) => Array.from({ length: n }, (_, i) => `u${i}@example.com`).join(' ');
+    expect(maskPii(addresses(40))).toBe(Array.from({ length: 40 }, () => 'u***@e***.com').join(' '));
+    expect(maskPii(addresses(100))).toBe('(masked: email)');
   });
 });
 

@@ -12,6 +12,8 @@ export interface PiiMatch {
   kind: PiiKind;
   /** The value masked: enough to find it, never enough to use it. */
   masked: string;
+  /** The part of the value that was found, as it is there (for maskPii; never to be shown). */
+  text: string;
 }
 
 const SECRET_NAME = /(?:^|[._-])(?:password|passwd|pwd|secret|token|api[._-]?key|apikey|access[._-]?key|private[._-]?key|client[._-]?secret|authorization|cookie|set-cookie|session[._-]?id|credentials?)(?:$|[._-])/i;
@@ -38,10 +40,33 @@ const CLEAN_CACHE_LIMIT = 20_000;
 const CLEAN_VALUE_MAX_LENGTH = 256;
 const cleanValues = { plain: new Set<string>(), phoneKey: new Set<string>() };
 
+/**
+ * The value as a report may show it: every part that looks like personal data
+ * or a secret replaced by its mask, the same mask the pii rule's findings show
+ * (a value named like a secret, or holding a private key, is masked whole).
+ * Detectors find the first match of each kind, so it looks again until nothing
+ * is found; a value that still holds something after many rounds is masked whole.
+ */
+export function maskPii(value: string, key?: string): string {
+  let shown = value;
+  for (let round = 0; round < MASK_ROUNDS; round++) {
+    const found = detectPii(shown, key);
+    if (found.length === 0) return shown;
+    const whole = found.find((match) => match.kind === 'secret-by-name' || match.kind === 'private-key');
+    if (whole) return whole.masked;
+    for (const match of found) shown = shown.split(match.text).join(match.masked);
+  }
+  const left = detectPii(shown, key);
+  return left.length === 0 ? shown : `(masked: ${left.map((match) => match.kind).join(', ')})`;
+}
+
+/** Each round is one scan of the value: bounded, so a value made of thousands of addresses costs 64 scans, then is masked whole. */
+const MASK_ROUNDS = 64;
+
 /** Everything that looks like personal data or a secret in one value, with the attribute key as context. */
 export function detectPii(value: string, key?: string): PiiMatch[] {
   const found: PiiMatch[] = [];
-  if (key !== undefined && isSecretName(key) && !NOT_A_SECRET.test(value.trim())) found.push({ kind: 'secret-by-name', masked: maskSecret(value) });
+  if (key !== undefined && isSecretName(key) && !NOT_A_SECRET.test(value.trim())) found.push({ kind: 'secret-by-name', masked: maskSecret(value), text: value });
   const clean = key !== undefined && kindOfKey(key).phone ? cleanValues.phoneKey : cleanValues.plain;
   const cacheable = value.length <= CLEAN_VALUE_MAX_LENGTH;
   if (cacheable && clean.has(value)) return found;
@@ -57,21 +82,21 @@ export function detectPii(value: string, key?: string): PiiMatch[] {
 /** The detectors that look at the value itself. */
 function detectInValue(value: string, key: string | undefined, found: PiiMatch[]): void {
   const jwt = findJwt(value);
-  if (jwt) found.push({ kind: 'jwt', masked: maskSecret(jwt) });
+  if (jwt) found.push({ kind: 'jwt', masked: maskSecret(jwt), text: jwt });
   const bearer = BEARER.exec(value);
-  if (bearer && !jwt) found.push({ kind: 'bearer-token', masked: `Bearer ${maskSecret(bearer[0].slice(7).trim())}` });
+  if (bearer && !jwt) found.push({ kind: 'bearer-token', masked: `Bearer ${maskSecret(bearer[0].slice(7).trim())}`, text: bearer[0] });
   const aws = AWS_KEY.exec(value);
-  if (aws) found.push({ kind: 'aws-access-key', masked: `${aws[0].slice(0, 4)}${'*'.repeat(12)}${aws[0].slice(-4)}` });
-  if (PRIVATE_KEY.test(value)) found.push({ kind: 'private-key', masked: '-----BEGIN … PRIVATE KEY----- (redacted)' });
-  const urlCredentials = hasUrlCredentials(value);
-  if (urlCredentials) found.push({ kind: 'url-credentials', masked: '://****:****@' });
+  if (aws) found.push({ kind: 'aws-access-key', masked: `${aws[0].slice(0, 4)}${'*'.repeat(12)}${aws[0].slice(-4)}`, text: aws[0] });
+  if (PRIVATE_KEY.test(value)) found.push({ kind: 'private-key', masked: '-----BEGIN … PRIVATE KEY----- (redacted)', text: value });
+  const urlCredentials = findUrlCredentials(value);
+  if (urlCredentials) found.push({ kind: 'url-credentials', masked: URL_CREDENTIALS_MASK, text: urlCredentials });
   // `user:password@host` also looks like an address; the credentials finding already covers it.
   const email = urlCredentials ? undefined : findEmail(value);
-  if (email) found.push({ kind: 'email', masked: maskEmail(email) });
+  if (email) found.push({ kind: 'email', masked: maskEmail(email), text: email });
   const card = findCardNumber(value);
-  if (card) found.push({ kind: 'card-number', masked: `****${card.slice(-4)}` });
+  if (card) found.push({ kind: 'card-number', masked: `****${card.digits.slice(-4)}`, text: card.text });
   const phone = findPhoneNumber(value, key);
-  if (phone) found.push({ kind: 'phone-number', masked: `${phone.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, phone.replace(/\D/g, '').length - 2))}${phone.replace(/\D/g, '').slice(-2)}` });
+  if (phone) found.push({ kind: 'phone-number', masked: `${phone.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, phone.replace(/\D/g, '').length - 2))}${phone.replace(/\D/g, '').slice(-2)}`, text: phone });
 }
 
 function maskSecret(secret: string): string {
@@ -106,7 +131,7 @@ function findEmail(value: string): string | undefined {
 }
 
 /** 13–19 digits (single spaces or dashes between groups allowed) with a card prefix and a valid Luhn check digit. */
-function findCardNumber(value: string): string | undefined {
+function findCardNumber(value: string): { digits: string; text: string } | undefined {
   let i = 0;
   while (i < value.length) {
     if (!isDigit(value, i) || (i > 0 && /[A-Za-z0-9]/.test(value[i - 1]!))) {
@@ -121,7 +146,7 @@ function findCardNumber(value: string): string | undefined {
       else break;
     }
     const followedByWord = j < value.length && /[A-Za-z0-9]/.test(value[j]!);
-    if (!followedByWord && digits.length >= 13 && digits.length <= 19 && /^(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5))/.test(digits) && luhn(digits)) return digits;
+    if (!followedByWord && digits.length >= 13 && digits.length <= 19 && /^(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5))/.test(digits) && luhn(digits)) return { digits, text: value.slice(i, j) };
     i = j + 1;
   }
   return undefined;
@@ -171,15 +196,19 @@ function findJwt(value: string): string | undefined {
   return undefined;
 }
 
-/** `scheme://user:password@` — a bounded look after each `://`. */
-function hasUrlCredentials(value: string): boolean {
+const URL_CREDENTIALS_MASK = '://****:****@';
+
+/** `scheme://user:password@` — a bounded look after each `://`; returns `://user:password@`. */
+function findUrlCredentials(value: string): string | undefined {
   let at = value.indexOf('://');
   while (at !== -1) {
     let colon = -1;
     for (let i = at + 3; i < value.length && i < at + 260; i++) {
       const c = value[i]!;
       if (c === '@') {
-        if (colon > at + 3 && i > colon + 1) return true;
+        const text = value.slice(at, i + 1);
+        // Already masked (maskPii looks again after masking): not a new finding.
+        if (colon > at + 3 && i > colon + 1 && text !== URL_CREDENTIALS_MASK) return text;
         break;
       }
       if (c === '/' || c === ' ' || c === '\t' || c === '\n') break;
@@ -187,7 +216,7 @@ function hasUrlCredentials(value: string): boolean {
     }
     at = value.indexOf('://', at + 3);
   }
-  return false;
+  return undefined;
 }
 
 function isDigit(value: string, i: number): boolean {
