@@ -7,12 +7,13 @@ import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js'
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
 import { lint } from '../lint/engine.js';
 import type { SeveritySetting } from '../lint/types.js';
-import { REPORTERS, type ReporterName } from '../report/index.js';
+import { REPORTERS, type ReporterName, type RunOutcome } from '../report/index.js';
 import { RULES } from '../rules/index.js';
+import { groupThousands } from '../render/numbers.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
 import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
-import { groupThousands, NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
+import { NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
@@ -96,6 +97,8 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warn').length;
+  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
+  const outcome = runOutcome(read, result.failures, errors, tooManyWarnings ? options.maxWarnings : undefined);
   const reporterName = options.reporter ?? 'stylish';
   const toFile = options.outputFile !== undefined;
   const text = REPORTERS[reporterName]({
@@ -113,15 +116,27 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
     cwd: io.cwd,
     color: reporterName === 'stylish' && !toFile && useColor(io.stdout, io.env, options.color),
     toolVersion: VERSION,
+    traces: read.traces,
+    outcome,
   });
   if (toFile) await writeFileAtomic(path.resolve(io.cwd, options.outputFile!), text);
   else io.stdout.write(text);
 
-  const incomplete = Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io));
-  if (incomplete) return 2;
-  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
-  if (tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
-  return errors > 0 || tooManyWarnings ? 1 : 0;
+  reportReadProblems(read.problems, io);
+  reportFailures(result.failures, io);
+  if (outcome.exitCode !== 2 && tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+  return outcome.exitCode;
+}
+
+/** The exit code and its reasons, known before the report is written so that reports can show them. */
+function runOutcome(read: ReadResult, failures: ReadonlyArray<{ ruleId: string }>, errors: number, maxWarningsPassed: number | undefined): RunOutcome {
+  const incomplete = [
+    ...(read.problems.length > 0 ? [`${read.problems.length} input problem${read.problems.length === 1 ? '' : 's'}: some spans could not be read`] : []),
+    ...failures.map((failure) => `rule ${failure.ruleId} failed: its findings are incomplete`),
+  ];
+  if (incomplete.length > 0) return { exitCode: 2, reasons: incomplete };
+  const reasons = [...(errors > 0 ? [`${errors} finding${errors === 1 ? '' : 's'} at error level`] : []), ...(maxWarningsPassed !== undefined ? [`more warnings than --max-warnings ${maxWarningsPassed}`] : [])];
+  return { exitCode: reasons.length > 0 ? 1 : 0, reasons };
 }
 
 /**

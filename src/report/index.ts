@@ -1,6 +1,7 @@
 import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
 import { sarifReporter } from './sarif.js';
 import { stylishReporter } from './stylish.js';
 import type { Reporter } from './types.js';
@@ -11,8 +12,9 @@ export const REPORTERS = {
   sarif: sarifReporter,
   junit: junitReporter,
   github: githubReporter,
+  markdown: markdownReporter,
 } as const satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
 
-export type { ReportInput, Reporter, RunSummary } from './types.js';
+export type { ReportInput, Reporter, RunOutcome, RunSummary } from './types.js';
