@@ -1,4 +1,5 @@
 import { githubReporter } from './github.js';
+import { htmlReporter } from './html/reporter.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
@@ -13,6 +14,7 @@ export const REPORTERS = {
   junit: junitReporter,
   github: githubReporter,
   markdown: markdownReporter,
+  html: htmlReporter,
 } as const satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
