@@ -535,9 +535,6 @@ export class Waterfall {
 
     this.viewport.addEventListener('scroll', () => this.queueRender());
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
-    this.viewport.addEventListener('focus', () => {
-      if (this.selected < 0 && this.visible.length > 0) this.select(this.visible[0]!, false);
-    });
     this.dragToZoom(frame);
     this.layout();
   }
@@ -577,8 +574,13 @@ export class Waterfall {
     this.collapsed.clear();
     for (const i of indexes) this.collapsed.add(i);
     this.layout();
-    if (this.selected >= 0 && !this.visible.includes(this.selected)) this.selected = this.visible[0] ?? -1;
+    this.keepSelectionVisible();
     this.render();
+  }
+
+  /** A selected span hidden by collapsing hands the selection to the ancestor that hides it. */
+  private keepSelectionVisible(): void {
+    while (this.selected >= 0 && !this.visible.includes(this.selected)) this.selected = this.parentIndex(this.selected);
   }
 
   private toggle(i: number, open?: boolean): void {
@@ -587,6 +589,7 @@ export class Waterfall {
     if (isOpen) this.collapsed.add(i);
     else this.collapsed.delete(i);
     this.layout();
+    this.keepSelectionVisible();
     this.render();
   }
 
@@ -761,6 +764,9 @@ export class Waterfall {
   }
 
   private onKey(event: KeyboardEvent): void {
+    // The first key in a waterfall with nothing selected starts at its first row (selecting on focus
+    // would redraw the rows between a mouse press and its click).
+    if (this.selected < 0 && this.visible.length > 0) this.select(this.visible[0]!, false);
     const v = this.visible.indexOf(this.selected);
     const go = (to: number): void => {
       const next = this.visible[Math.max(0, Math.min(this.visible.length - 1, to))];
