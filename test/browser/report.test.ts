@@ -87,8 +87,9 @@ describe('the report of the bundled example in Chromium', () => {
     await expect(page.locator('.status').textContent()).resolves.toBe('✖ exit 1: 6 findings at error level');
     expect(await count(page, 'li.finding')).toBe(11);
     await expect(page.locator('li.finding').first().textContent()).resolves.toContain("CLIENT 'POST' in checkout has no child");
-    // Four traces with findings, drawn; their rows are in the document.
+    // Four traces with findings, drawn as they come into view; their rows are then in the document.
     expect(await count(page, 'section.trace')).toBe(4);
+    await page.locator('section.trace').first().scrollIntoViewIfNeeded();
     expect(await page.locator('section.trace').first().locator('.row').count()).toBe(10);
     await expect(page.locator('section.trace').first().locator('.row').first().textContent()).resolves.toContain('POST /api/checkout');
   });

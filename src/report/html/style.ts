@@ -113,14 +113,16 @@ section.trace { border: 1px solid ${c.border}; border-radius: 6px; padding: 4px 
 .wf-head, .row { display: grid; grid-template-columns: 3.6em minmax(10em, 30%) 8.5em minmax(0, 1fr) 5.2em; column-gap: 6px; align-items: start; }
 .wf-head { border-bottom: 1px solid ${c.border}; color: ${c.muted}; font-size: 12.5px; height: 28px; align-items: end; padding-bottom: 2px; }
 .axis { position: relative; height: 100%; cursor: col-resize; border-left: 1px solid ${c.border}; }
-.tick { position: absolute; bottom: 0; padding-left: 3px; border-left: 1px solid ${c.muted}; white-space: nowrap; line-height: 1.2; }
-.tick-4 { transform: translateX(-100%); border-left: none; border-right: 1px solid ${c.muted}; padding: 0 3px 0 0; }
-.tick-3 { transform: translateX(-50%); }
+.tick { position: absolute; bottom: 4px; white-space: nowrap; line-height: 1.2; transform: translateX(-50%); }
+.tick::after { content: ''; position: absolute; left: 50%; bottom: -4px; height: 4px; border-left: 1px solid ${c.muted}; }
+.tick-0 { transform: none; }
+.tick-0::after { left: 0; }
+.tick-4 { transform: translateX(-100%); }
+.tick-4::after { left: auto; right: 0; }
 .wf-viewport { position: relative; overflow-y: auto; overflow-x: hidden; border-bottom: 1px solid ${c.border}; }
 .wf-spacer { position: relative; }
 .row { position: absolute; left: 0; right: 0; height: 24px; padding-top: 3px; cursor: pointer; border-bottom: 1px solid #eceef1; }
-.row.is-error { height: 42px; }
-.row:not(.is-error) { height: 24px; }
+.row.tall { height: 42px; }
 .row:hover { background: ${c.panel}; }
 .row.selected { background: ${c.selected}; }
 .row.highlight { background: ${c.highlight}; box-shadow: inset 0 0 0 2px ${c.highlightBorder}; }
@@ -146,11 +148,12 @@ section.trace { border: 1px solid ${c.border}; border-radius: 6px; padding: 4px 
 .notime { color: ${c.muted}; font-size: 12px; font-style: italic; }
 .c-dur { text-align: right; white-space: nowrap; }
 .zoom-selection { position: absolute; top: 0; bottom: 0; background: rgba(11, 87, 208, 0.15); border: 1px solid ${c.focus}; pointer-events: none; }
+.wf-placeholder { display: flex; align-items: center; justify-content: center; border: 1px dashed ${c.border}; border-radius: 4px; margin: 6px 0; }
 .legend { color: ${c.muted}; font-size: 12.5px; margin-top: 6px; }
-aside.details { background: ${c.panel}; border: 1px solid ${c.border}; border-radius: 6px; padding: 10px 12px; max-height: 640px; overflow: auto; position: sticky; top: 64px; }
+aside.details { background: ${c.panel}; border: 1px solid ${c.border}; border-radius: 6px; padding: 10px 12px; max-height: calc(100vh - 80px); overflow: auto; position: sticky; top: 64px; }
 aside.details ul { margin: 4px 0; padding-left: 18px; }
 .pairs { width: 100%; margin: 6px 0; }
-.pairs th { font-weight: 600; width: 38%; overflow-wrap: anywhere; }
+.pairs th { font-weight: 600; width: 38%; overflow-wrap: break-word; }
 .pairs td { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-word; }
 .pairs.event caption { font-weight: 500; }
 .span-findings li.sev-error { color: ${c.error}; }

@@ -82,6 +82,14 @@ export class Viewer {
   private findingsCount!: HTMLElement;
   private waterfallsSection!: HTMLElement;
   private traceCounter = 0;
+  /** Waterfalls draw their rows once they come near the screen: a page of a thousand traces opens at once. */
+  private readonly nearScreen = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) if (entry.isIntersecting) this.byElement.get(entry.target)?.activate();
+    },
+    { rootMargin: '600px 0px' },
+  );
+  private readonly byElement = new Map<Element, Waterfall>();
 
   constructor(
     readonly data: ViewerData,
@@ -337,7 +345,8 @@ export class Viewer {
       this.waterfalls.set(trace.id, waterfall);
       this.waterfallsSection.querySelector(':scope > p.muted')?.remove();
       this.waterfallsSection.append(waterfall.section);
-      waterfall.render();
+      this.byElement.set(waterfall.section, waterfall);
+      this.nearScreen.observe(waterfall.section);
       const draw = document.getElementById(`draw-${trace.id}`);
       if (draw) draw.textContent = 'go to';
     }
@@ -354,6 +363,7 @@ export class Viewer {
       document.getElementById(`list-${traceId}`)?.scrollIntoView({ block: 'center' });
       return;
     }
+    waterfall.activate();
     waterfall.section.scrollIntoView({ block: 'start' });
     if (spanId !== undefined) waterfall.highlight(spanId);
     else waterfall.focus();
@@ -452,19 +462,21 @@ export class Waterfall {
   /** Indexes of the spans not hidden under a collapsed one, and each row's top. */
   private visible: number[] = [];
   private tops: number[] = [];
-  private total = 0;
   private selected = -1;
   private highlighted = -1;
   private window: [number, number];
   private readonly full: [number, number];
-  private readonly viewport: HTMLElement;
-  private readonly spacer: HTMLElement;
-  private readonly axis: HTMLElement;
-  private readonly details: HTMLElement;
-  private readonly zoomLabel: HTMLElement;
-  private readonly selection: HTMLElement;
+  // Built when the waterfall is first needed (activate), not for every trace on the page.
+  private viewport!: HTMLElement;
+  private spacer!: HTMLElement;
+  private axis!: HTMLElement;
+  private details!: HTMLElement;
+  private zoomLabel!: HTMLElement;
+  private selection!: HTMLElement;
+  private readonly placeholder: HTMLElement;
   private readonly byId = new Map<string, number>();
   private renderQueued = false;
+  private active = false;
 
   constructor(
     private readonly viewer: Viewer,
@@ -490,7 +502,15 @@ export class Waterfall {
     const findings = viewer.data.findings.filter((finding) => finding.traceId === trace.id);
     const about = [trace.root, trace.duration, plural(trace.spanCount, 'span'), plural(trace.services.length, 'service'), trace.errors ? plural(trace.errors, 'ERROR span') : '', findings.length ? plural(findings.length, 'finding') : ''].filter(Boolean);
     this.section.append(el('h3', '', 'Trace ', el('code', '', trace.id)), el('p', 'muted', about.join(' · ')));
+    // About the height the waterfall will take, so that the page does not jump as waterfalls are drawn.
+    this.placeholder = el('div', 'wf-placeholder muted', 'drawing…');
+    this.placeholder.style.height = `${Math.min(this.spans.length * 24, 600) + 90}px`;
+    this.section.append(this.placeholder);
+  }
 
+  /** The toolbar, the waterfall frame, the details panel and the legend. */
+  private build(): void {
+    const { viewer, trace } = this;
     const toolbar = el('div', 'toolbar');
     toolbar.append(
       button('Expand all', 'small', () => this.setCollapsed([])),
@@ -508,8 +528,6 @@ export class Waterfall {
       legend.append(el('span', 'service-key', undefined, swatch, service));
     }
     toolbar.append(legend);
-    this.section.append(toolbar);
-
     const head = el('div', 'wf-head');
     this.axis = el('div', 'c-time axis');
     this.axis.title = 'drag to zoom into a time range';
@@ -525,13 +543,14 @@ export class Waterfall {
     this.details = el('aside', 'details', undefined, el('p', 'muted', 'Select a span to see its fields, attributes, events, links and resource.'));
     this.details.setAttribute('aria-live', 'polite');
     this.details.setAttribute('aria-label', 'span details');
-    this.section.append(el('div', 'wf-body', undefined, frame, this.details));
+    const parts: HTMLElement[] = [toolbar, el('div', 'wf-body', undefined, frame, this.details)];
 
     const used = new Set(this.spans.flatMap((span) => span.marks));
     const marks = viewer.data.marks.filter((mark) => used.has(mark.id)).map((mark) => `${mark.symbol} ${mark.meaning}`);
     if (this.spans.some((span) => span.events.length > 0)) marks.push('◆ event');
     if (this.spans.some((span) => viewer.findingsOfSpan.has(`${trace.id}/${span.id}`))) marks.push('● ▲ findings on the span (error, warning)');
-    if (marks.length > 0) this.section.append(el('p', 'legend', marks.join('   ')));
+    if (marks.length > 0) parts.push(el('p', 'legend', marks.join('   ')));
+    this.placeholder.replaceWith(...parts);
 
     this.viewport.addEventListener('scroll', () => this.queueRender());
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
@@ -565,7 +584,6 @@ export class Waterfall {
         i = j - 1;
       }
     }
-    this.total = top;
     this.spacer.style.height = `${top}px`;
     this.viewport.style.height = `${Math.min(top + 2, 600)}px`;
   }
@@ -593,8 +611,16 @@ export class Waterfall {
     this.render();
   }
 
+  /** Draws the rows the first time the waterfall is needed (near the screen, or revealed). */
+  activate(): void {
+    if (this.active) return;
+    this.active = true;
+    this.build();
+    this.render();
+  }
+
   private queueRender(): void {
-    if (this.renderQueued) return;
+    if (!this.active || this.renderQueued) return;
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
@@ -604,6 +630,7 @@ export class Waterfall {
 
   /** Draws the axis and the rows in view (plus a few either side). */
   render(): void {
+    if (!this.active) return;
     this.drawAxis();
     const scroll = this.viewport.scrollTop;
     const height = this.viewport.clientHeight || 600;
@@ -645,6 +672,7 @@ export class Waterfall {
     if (this.hasChildren(i)) row.setAttribute('aria-expanded', String(!this.collapsed.has(i)));
     row.style.top = `${this.tops[v]}px`;
     if (span.status === 'ERROR') row.classList.add('is-error');
+    if (span.status === 'ERROR' && span.message) row.classList.add('tall');
     if (span.marks.includes('critical')) row.classList.add('is-critical');
     if (i === this.selected) row.classList.add('selected');
     if (i === this.highlighted) row.classList.add('highlight');
@@ -733,6 +761,7 @@ export class Waterfall {
 
   /** Selects a span: its row is marked, scrolled into view, and its details shown. */
   select(i: number, focus: boolean): void {
+    this.activate();
     this.selected = i;
     this.scrollTo(i);
     this.render();
@@ -742,6 +771,7 @@ export class Waterfall {
   }
 
   focus(): void {
+    this.activate();
     this.viewport.focus({ preventScroll: true });
   }
 
@@ -749,6 +779,7 @@ export class Waterfall {
   highlight(spanId: string): void {
     const i = this.byId.get(spanId);
     if (i === undefined) return;
+    this.activate();
     for (let up = this.parentIndex(i); up >= 0; up = this.parentIndex(up)) this.collapsed.delete(up);
     this.layout();
     this.highlighted = i;
@@ -932,8 +963,13 @@ export function pairsTable(caption: string, rows: Array<[string, string]>, class
   node.append(el('caption', '', caption));
   const body = el('tbody');
   for (const [key, value] of rows) {
-    const th = el('th', '', key);
+    const th = el('th');
     th.scope = 'row';
+    // Long dotted keys (deployment.environment.name) wrap after a dot rather than mid-word.
+    key.split(/(?<=\.)/).forEach((part, i) => {
+      if (i > 0) th.append(el('wbr'));
+      th.append(part);
+    });
     body.append(el('tr', '', undefined, th, el('td', '', value)));
   }
   if (rows.length === 0) body.append(el('tr', '', undefined, el('td', 'muted', 'none')));
