@@ -1,4 +1,4 @@
-import type { Span } from '../model/span.js';
+import { isTimed, type Span, type TimedSpan } from '../model/span.js';
 import type { Trace } from '../model/trace.js';
 
 /**
@@ -28,7 +28,8 @@ interface Window {
 }
 
 export function criticalPath(trace: Trace, root: Span | undefined = trace.roots[0] ?? trace.tops[0]): CriticalSection[] {
-  if (!root) return [];
+  // Spans with an unknown time take no part: they have no stretch of time to own.
+  if (!root || !isTimed(root)) return [];
   const windows = clippedWindows(trace, root);
   const sections: CriticalSection[] = [];
   let current: Span | undefined = root;
@@ -60,14 +61,14 @@ export function criticalSpans(sections: readonly CriticalSection[]): Set<Span> {
 }
 
 /** Each span's window clipped to its parent's (clipped) window; spans outside it are left out. */
-function clippedWindows(trace: Trace, root: Span): Map<Span, Window> {
+function clippedWindows(trace: Trace, root: TimedSpan): Map<Span, Window> {
   const windows = new Map<Span, Window>([[root, { start: root.startTimeUnixNano, end: root.endTimeUnixNano }]]);
   const stack: Span[] = [root];
   while (stack.length > 0) {
     const parent = stack.pop()!;
     const bounds = windows.get(parent)!;
     for (const child of trace.children(parent)) {
-      if (windows.has(child)) continue;
+      if (windows.has(child) || !isTimed(child)) continue;
       const start = child.startTimeUnixNano < bounds.start ? bounds.start : child.startTimeUnixNano;
       const end = child.endTimeUnixNano > bounds.end ? bounds.end : child.endTimeUnixNano;
       if (start > end || child.startTimeUnixNano >= bounds.end) continue;

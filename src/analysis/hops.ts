@@ -1,5 +1,4 @@
-import type { Span } from '../model/span.js';
-import { serviceOf, sortByStartTime } from '../model/span.js';
+import { isTimed, serviceOf, sortByStartTime, type Span, type TimedSpan } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { hintNamesService, peerHints } from './peers.js';
 
@@ -25,19 +24,19 @@ export interface HopWindows {
 }
 
 export class EntryIndex {
-  private readonly entries: Span[];
+  private readonly entries: TimedSpan[];
 
-  /** Root SERVER and CONSUMER spans of every trace, by start time. */
+  /** Root SERVER and CONSUMER spans of every trace, by start time (those whose times are known). */
   constructor(traces: TraceSet) {
     this.entries = [];
     for (const trace of traces.traces.values()) {
-      for (const root of trace.roots) if (root.kind === 'SERVER' || root.kind === 'CONSUMER') this.entries.push(root);
+      for (const root of trace.roots) if ((root.kind === 'SERVER' || root.kind === 'CONSUMER') && isTimed(root)) this.entries.push(root);
     }
     sortByStartTime(this.entries);
   }
 
   /** Entries starting in [from, to], by binary search then a scan of the window. */
-  startingBetween(from: bigint, to: bigint): Span[] {
+  startingBetween(from: bigint, to: bigint): TimedSpan[] {
     let low = 0;
     let high = this.entries.length;
     while (low < high) {
@@ -45,7 +44,7 @@ export class EntryIndex {
       if (this.entries[mid]!.startTimeUnixNano < from) low = mid + 1;
       else high = mid;
     }
-    const found: Span[] = [];
+    const found: TimedSpan[] = [];
     for (let i = low; i < this.entries.length && this.entries[i]!.startTimeUnixNano <= to; i++) found.push(this.entries[i]!);
     return found;
   }
@@ -57,9 +56,11 @@ export function isChildlessCall(span: Span, trace: Trace): boolean {
 }
 
 export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows): LostHop | undefined {
+  // A call whose time is unknown has no window to search.
+  if (!isTimed(caller)) return undefined;
   const candidates = caller.kind === 'PRODUCER' ? consumerCandidates(caller, index, windows) : serverCandidates(caller, index, windows);
   if (candidates.length === 0) return undefined;
-  const distance = (span: Span): bigint => {
+  const distance = (span: TimedSpan): bigint => {
     const d = span.startTimeUnixNano - caller.startTimeUnixNano;
     return d < 0n ? -d : d;
   };
@@ -72,7 +73,7 @@ export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows
  * the match rests on timing alone, so it asks more: no slack, another service,
  * and not a database call (databases are rarely traced services).
  */
-function serverCandidates(caller: Span, index: EntryIndex, windows: HopWindows): Span[] {
+function serverCandidates(caller: TimedSpan, index: EntryIndex, windows: HopWindows): TimedSpan[] {
   const hints = peerHints(caller);
   if (hints.length === 0 && isDatabaseCall(caller)) return [];
   const callerService = serviceOf(caller);
@@ -89,7 +90,7 @@ function isDatabaseCall(span: Span): boolean {
   return span.attributes['db.system.name'] !== undefined || span.attributes['db.system'] !== undefined;
 }
 
-function consumerCandidates(producer: Span, index: EntryIndex, windows: HopWindows): Span[] {
+function consumerCandidates(producer: TimedSpan, index: EntryIndex, windows: HopWindows): TimedSpan[] {
   const destination = destinationOf(producer);
   if (destination === undefined) return [];
   return index

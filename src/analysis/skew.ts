@@ -1,5 +1,4 @@
-import type { Span } from '../model/span.js';
-import { serviceOf } from '../model/span.js';
+import { isTimed, serviceOf, type Span, type TimedSpan } from '../model/span.js';
 import type { Trace } from '../model/trace.js';
 
 /**
@@ -23,8 +22,8 @@ export interface ServiceSkew {
   /** Add to the service's times to put them on the parent service's clock (ns). */
   offsetNano: bigint;
   /** The pair with the largest offset. */
-  child: Span;
-  parent: Span;
+  child: TimedSpan;
+  parent: TimedSpan;
   /** Calls between the two services measured, and how many did not fit. */
   calls: number;
   skewedCalls: number;
@@ -34,7 +33,7 @@ export function estimateClockSkew(trace: Trace, toleranceNano: bigint): ServiceS
   const pairs = new Map<string, ServiceSkew>();
   for (const child of trace.spans) {
     const parent = trace.parent(child);
-    if (!parent || !measurable(parent, child)) continue;
+    if (!parent || !isTimed(parent) || !isTimed(child) || !measurable(parent, child)) continue;
     const key = `${serviceOf(child)}\u0000${serviceOf(parent)}`;
     const skew = skewOf(parent, child, toleranceNano);
     const pair = pairs.get(key) ?? { service: serviceOf(child), parentService: serviceOf(parent), offsetNano: 0n, child, parent, calls: 0, skewedCalls: 0 };
@@ -52,7 +51,7 @@ function abs(n: bigint): bigint {
   return n < 0n ? -n : n;
 }
 
-function measurable(parent: Span, child: Span): boolean {
+function measurable(parent: TimedSpan, child: TimedSpan): boolean {
   if (serviceOf(parent) === serviceOf(child)) return false;
   if (child.parentRefType === 'FOLLOWS_FROM' || parent.kind === 'PRODUCER' || child.kind === 'CONSUMER') return false;
   const rpc = parent.kind === 'CLIENT' && child.kind === 'SERVER';
@@ -60,7 +59,7 @@ function measurable(parent: Span, child: Span): boolean {
 }
 
 /** The child's offset against its parent's recorded times; 0n when it fits within the tolerance. */
-function skewOf(parent: Span, child: Span, toleranceNano: bigint): bigint {
+function skewOf(parent: TimedSpan, child: TimedSpan, toleranceNano: bigint): bigint {
   const parentStart = parent.startTimeUnixNano;
   const parentEnd = parent.endTimeUnixNano;
   const parentDuration = parentEnd - parentStart;
@@ -76,5 +75,5 @@ function skewOf(parent: Span, child: Span, toleranceNano: bigint): bigint {
 
 /** Whether this child, on its own, does not fit its parent the way clock skew would show. */
 export function looksSkewed(parent: Span, child: Span, toleranceNano: bigint): boolean {
-  return measurable(parent, child) && skewOf(parent, child, toleranceNano) !== 0n;
+  return isTimed(parent) && isTimed(child) && measurable(parent, child) && skewOf(parent, child, toleranceNano) !== 0n;
 }

@@ -5,14 +5,14 @@ import type { ReadResult } from '../formats/read.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
-import { lint } from '../lint/engine.js';
+import { lint, type RuleFailure } from '../lint/engine.js';
 import type { SeveritySetting } from '../lint/types.js';
-import { REPORTERS, type ReporterName, type RunOutcome } from '../report/index.js';
+import { REPORTERS, type ReporterName, type RunNotice } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { groupThousands } from '../render/numbers.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
-import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
+import { formatOption, maxBytesOption, printNotices, readInputs, readNotices, type InputOptions } from './inputs.js';
 import { NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
@@ -85,10 +85,11 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   const result = lint(read.traces, config, undefined, { onTraceChecked: (done, total) => progress.done(done, total) });
   progress.stop();
 
+  const notices = [...readNotices(read), ...result.failures.map(failureNotice)];
   if (options.updateBaseline) {
     await writeFileAtomic(path.resolve(io.cwd, options.baseline!), `${JSON.stringify(makeBaseline(result.diagnostics), null, 2)}\n`);
     io.stderr.write(`tracelint: wrote ${result.diagnostics.length} finding(s) to the baseline ${safeText(options.baseline!)}\n`);
-    return Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io)) as ExitCode;
+    return printNotices(notices, io, options.quiet);
   }
   let diagnostics = result.diagnostics;
   let baselined = 0;
@@ -98,7 +99,8 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warn').length;
   const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
-  const outcome = runOutcome(read, result.failures, errors, tooManyWarnings ? options.maxWarnings : undefined);
+  // Decided before the report is written, so machine reports say how the run ended and why.
+  const exitCode: ExitCode = notices.some((notice) => notice.level === 'error') ? 2 : errors > 0 || tooManyWarnings ? 1 : 0;
   const reporterName = options.reporter ?? 'stylish';
   const toFile = options.outputFile !== undefined;
   const text = REPORTERS[reporterName]({
@@ -106,6 +108,7 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
     rules: RULES,
     summary: {
       inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })),
+      exitCode,
       traces: read.traces.traces.size,
       spans: read.traces.spanCount,
       errors,
@@ -117,26 +120,14 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
     color: reporterName === 'stylish' && !toFile && useColor(io.stdout, io.env, options.color),
     toolVersion: VERSION,
     traces: read.traces,
-    outcome,
+    notices,
   });
   if (toFile) await writeFileAtomic(path.resolve(io.cwd, options.outputFile!), text);
   else io.stdout.write(text);
 
-  reportReadProblems(read.problems, io);
-  reportFailures(result.failures, io);
-  if (outcome.exitCode !== 2 && tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
-  return outcome.exitCode;
-}
-
-/** The exit code and its reasons, known before the report is written so that reports can show them. */
-function runOutcome(read: ReadResult, failures: ReadonlyArray<{ ruleId: string }>, errors: number, maxWarningsPassed: number | undefined): RunOutcome {
-  const incomplete = [
-    ...(read.problems.length > 0 ? [`${read.problems.length} input problem${read.problems.length === 1 ? '' : 's'}: some spans could not be read`] : []),
-    ...failures.map((failure) => `rule ${failure.ruleId} failed: its findings are incomplete`),
-  ];
-  if (incomplete.length > 0) return { exitCode: 2, reasons: incomplete };
-  const reasons = [...(errors > 0 ? [`${errors} finding${errors === 1 ? '' : 's'} at error level`] : []), ...(maxWarningsPassed !== undefined ? [`more warnings than --max-warnings ${maxWarningsPassed}`] : [])];
-  return { exitCode: reasons.length > 0 ? 1 : 0, reasons };
+  printNotices(notices, io, options.quiet);
+  if (tooManyWarnings && exitCode !== 2) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+  return exitCode;
 }
 
 /**
@@ -169,7 +160,6 @@ async function readBaseline(file: string, shown: string): Promise<ReturnType<typ
   return baseline;
 }
 
-function reportFailures(failures: ReadonlyArray<{ ruleId: string; message: string }>, io: CliIO): ExitCode {
-  for (const failure of failures) io.stderr.write(`tracelint: rule ${failure.ruleId} failed: ${safeText(failure.message)}; its findings are incomplete\n`);
-  return failures.length > 0 ? 2 : 0;
+function failureNotice(failure: RuleFailure): RunNotice {
+  return { level: 'error', message: `rule ${failure.ruleId} failed: ${failure.message}; its findings are incomplete` };
 }

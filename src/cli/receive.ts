@@ -175,7 +175,7 @@ function countLines(stats: ReceiverStats, store: JsonlStore, out: string | undef
 /** What was stored, read back as `check` reads files; without --out it is named `<received>`. */
 async function readStored(store: JsonlStore, out: string | undefined, io: CliIO): Promise<ReadResult> {
   const label = out ?? '<received>';
-  if (store.lines === 0) return { spans: [], traces: new TraceSet([]), inputs: [{ name: label, format: 'otlp-jsonl', bytes: 0, compressed: false, spanCount: 0 }], problems: [] };
+  if (store.lines === 0) return { spans: [], traces: new TraceSet([]), inputs: [{ name: label, format: 'otlp-jsonl', bytes: 0, compressed: false, spanCount: 0, skipped: {}, mergedParts: 0 }], problems: [] };
   return readTraces([store.path], { cwd: io.cwd, format: 'otlp-jsonl', label: () => label });
 }
 

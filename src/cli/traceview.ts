@@ -4,7 +4,7 @@ import { lostPropagationCalls } from '../analysis/marks.js';
 import { serviceSummary } from '../analysis/service-summary.js';
 import type { FormatName } from '../model/span.js';
 import type { Span } from '../model/span.js';
-import type { Trace } from '../model/trace.js';
+import { displayTraceId, traceDuration, type Trace } from '../model/trace.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { safeText } from '../render/safe-text.js';
 import { traceViewPage } from '../report/html/reporter.js';
@@ -13,7 +13,7 @@ import { makeTheme } from '../render/theme.js';
 import { layoutWaterfall, paintWaterfall } from '../render/waterfall.js';
 import { useColor } from './color.js';
 import { UsageError } from './errors.js';
-import { formatOption, maxBytesOption, readInputs, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, printNotices, readInputs, readNotices } from './inputs.js';
 import { progressWanted, startProgress } from './progress.js';
 import { processIO, runCli, type CliIO, type CommandRegistrar, type ExitCode } from './run.js';
 import { VERSION } from './version.js';
@@ -75,10 +75,11 @@ const registerView: CommandRegistrar = (program, io, exit) => {
       if (options.html) {
         const chosen = choose(traces, options) ?? traces;
         const inputs = read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount }));
-        const page = traceViewPage(read.traces, chosen, inputs, io.cwd, VERSION);
+        const notices = readNotices(read);
+        const page = traceViewPage(read.traces, chosen, inputs, notices, io.cwd, VERSION);
         await writeFileAtomic(path.resolve(io.cwd, options.html), page);
         io.stderr.write(`traceview: wrote ${chosen.length === 1 ? 'the trace' : `${chosen.length} traces`} to ${safeText(options.html)} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)\n`);
-        exit(reportReadProblems(read.problems, io));
+        exit(printNotices(notices, io));
         return;
       }
       const theme = makeTheme(useColor(io.stdout, io.env, options.color), !options.ascii);
@@ -91,17 +92,17 @@ const registerView: CommandRegistrar = (program, io, exit) => {
         const blocks = chosen.map((trace) => render(trace, options, width, theme, lostCalls));
         io.stdout.write(`${blocks.join('\n\n')}\n`);
       }
-      exit(reportReadProblems(read.problems, io));
+      exit(printNotices(readNotices(read), io));
     });
 };
 
 function render(trace: Trace, options: ViewOptions, width: number, theme: ReturnType<typeof makeTheme>, lostCalls: ReadonlySet<Span>): string {
   if (options.span) {
     const matches = trace.spans.filter((span) => span.spanId.startsWith(options.span!.toLowerCase()));
-    if (matches.length === 0) throw new UsageError(`no span ${safeText(options.span)} in trace ${trace.traceId}`);
+    if (matches.length === 0) throw new UsageError(`no span ${safeText(options.span)} in trace ${displayTraceId(trace)}`);
     return matches.map(spanDetails).join('\n\n');
   }
-  if (options.summary) return `trace ${trace.traceId}\n${serviceSummaryTable(serviceSummary(trace))}`;
+  if (options.summary) return `trace ${displayTraceId(trace)}\n${serviceSummaryTable(serviceSummary(trace))}`;
   const viewOptions = {
     width,
     ...(options.depth !== undefined ? { maxDepth: options.depth } : {}),
@@ -118,13 +119,14 @@ function render(trace: Trace, options: ViewOptions, width: number, theme: Return
 function choose(traces: Trace[], options: ViewOptions): Trace[] | undefined {
   if (options.trace) {
     const wanted = options.trace.toLowerCase();
-    const matches = traces.filter((trace) => trace.traceId.startsWith(wanted));
+    // Either form: as stored (32 digits) or as the input and its UI show it (a 64-bit id in 16).
+    const matches = traces.filter((trace) => trace.traceId.startsWith(wanted) || displayTraceId(trace).startsWith(wanted));
     if (matches.length === 0) throw new UsageError(`no trace id starts with ${safeText(options.trace)}`);
     if (matches.length > 1) throw new UsageError(`${matches.length} traces start with ${safeText(options.trace)}; give more of the id`);
     return matches;
   }
   if (options.all) return traces;
-  if (options.slowest) return [traces.reduce((a, b) => (b.endTimeUnixNano - b.startTimeUnixNano > a.endTimeUnixNano - a.startTimeUnixNano ? b : a))];
+  if (options.slowest) return [traces.reduce((a, b) => ((traceDuration(b) ?? -1n) > (traceDuration(a) ?? -1n) ? b : a))];
   if (options.errors) {
     const failing = traces.filter((trace) => trace.spans.some((span) => span.status.code === 'ERROR'));
     if (failing.length === 0) throw new UsageError('no trace has ERROR spans');

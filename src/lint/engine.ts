@@ -5,7 +5,10 @@ import type { Trace, TraceSet } from '../model/trace.js';
 import { RULES } from '../rules/index.js';
 import type { IgnorePattern, ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
-import type { Diagnostic, Finding, OptionValues, Rule, RuleOptions, Severity, SeveritySetting } from './types.js';
+import type { Diagnostic, Finding, Occurrence, OptionValues, Rule, RuleOptions, Severity, SeveritySetting } from './types.js';
+
+/** How many occurrences a grouped finding lists (its count has them all). */
+export const MAX_OCCURRENCES = 10;
 import { wildcardMatch } from './wildcard.js';
 
 export interface RuleFailure {
@@ -14,7 +17,7 @@ export interface RuleFailure {
 }
 
 export interface LintResult {
-  /** Sorted by file, line, column, trace, rule and span. */
+  /** Sorted by file, line, column, trace, rule, span and message. */
   diagnostics: Diagnostic[];
   errorCount: number;
   warningCount: number;
@@ -38,6 +41,7 @@ export interface LintHooks {
 export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly Rule[] = RULES, hooks: LintHooks = {}): LintResult {
   const settings = config ?? resolveConfig({}, rules);
   const diagnostics: Diagnostic[] = [];
+  const groups = new Map<string, Diagnostic>();
   const failures: RuleFailure[] = [];
   let ignoredCount = 0;
   const running: Array<{ rule: Rule; options: OptionValues<RuleOptions>; report: (finding: Finding) => void; failure?: RuleFailure }> = [];
@@ -51,7 +55,8 @@ export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly 
       const diagnostic = toDiagnostic(rule, finding, configured !== 'off' && finding.severity === 'warn' ? 'warn' : configured);
       if (!diagnostic) return;
       if (settings.ignore.some((pattern) => ignores(pattern, diagnostic, finding.span))) ignoredCount++;
-      else diagnostics.push(diagnostic);
+      else if (finding.group === undefined) diagnostics.push(diagnostic);
+      else addToGroup(groups, diagnostics, diagnostic, finding.group);
     };
     running.push({ rule, options: setting.options as OptionValues<RuleOptions>, report });
   }
@@ -93,6 +98,33 @@ export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly 
   };
 }
 
+/**
+ * A grouped finding: the first becomes the diagnostic (its fingerprint made of
+ * rule, service and group, not of the span), later ones count and add their place.
+ */
+function addToGroup(groups: Map<string, Diagnostic>, diagnostics: Diagnostic[], diagnostic: Diagnostic, group: string): void {
+  const key = [diagnostic.ruleId, diagnostic.severity, diagnostic.service ?? '', group].join('\u0000');
+  const first = groups.get(key);
+  const occurrence = occurrenceOf(diagnostic);
+  if (first === undefined) {
+    diagnostic.fingerprint = fingerprint(diagnostic.ruleId, undefined, undefined, `group\u0000${diagnostic.service ?? ''}\u0000${group}`);
+    diagnostic.occurrences = [occurrence];
+    groups.set(key, diagnostic);
+    diagnostics.push(diagnostic);
+    return;
+  }
+  first.count++;
+  if (first.occurrences!.length < MAX_OCCURRENCES) first.occurrences!.push(occurrence);
+}
+
+function occurrenceOf(diagnostic: Diagnostic): Occurrence {
+  const occurrence: Occurrence = {};
+  if (diagnostic.traceId !== undefined) occurrence.traceId = diagnostic.traceId;
+  if (diagnostic.spanId !== undefined) occurrence.spanId = diagnostic.spanId;
+  if (diagnostic.location !== undefined) occurrence.location = diagnostic.location;
+  return occurrence;
+}
+
 function defaultOptions(rule: Rule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.options).map(([name, option]) => [name, option.default]));
 }
@@ -118,6 +150,7 @@ function toDiagnostic(rule: Rule, finding: Finding, severity: SeveritySetting): 
     message: finding.message,
     data: finding.data ?? {},
     fingerprint: fingerprint(rule.id, traceId, span?.spanId, finding.key),
+    count: 1,
   };
   if (traceId !== undefined) diagnostic.traceId = traceId;
   if (span) {
@@ -162,6 +195,7 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
     compare(a.traceId ?? '', b.traceId ?? '') ||
     compare(a.ruleId, b.ruleId) ||
     compare(a.spanId ?? '', b.spanId ?? '') ||
+    compare(a.message, b.message) ||
     compare(a.fingerprint, b.fingerprint)
   );
 }

@@ -21,8 +21,22 @@ export interface Diagnostic {
   service?: string;
   location?: SourceLocation;
   data: DiagnosticData;
-  /** Stable across runs and span order: rule, trace, span and the finding's key. */
+  /**
+   * Stable across runs and span order: rule, trace, span and the finding's key;
+   * for a grouped finding, rule, service and group, so it stays the same as the count grows.
+   */
   fingerprint: string;
+  /** How many spans the finding was seen on: 1, or more for a grouped finding (see Finding.group). */
+  count: number;
+  /** For a grouped finding: where it was seen, the first MAX_OCCURRENCES in input order (the first is the diagnostic's own trace, span and location). */
+  occurrences?: Occurrence[];
+}
+
+/** One span a grouped finding was seen on. */
+export interface Occurrence {
+  traceId?: string;
+  spanId?: string;
+  location?: SourceLocation;
 }
 
 /** What a check hands to `report`; the engine adds rule id, severity, service and location. */
@@ -35,6 +49,13 @@ export interface Finding {
   data?: DiagnosticData;
   /** Tells apart several findings of one rule on one span (e.g. the attribute key); part of the fingerprint. */
   key?: string;
+  /**
+   * One problem repeated on many spans is one finding: findings of a rule with
+   * the same group, service and severity become one diagnostic with a count
+   * and the first occurrences. The group names what repeats (an attribute key
+   * and the kind of value, say); the message should read true of every span in it.
+   */
+  group?: string;
   /** For rules with graded thresholds: a lower severity for this finding (the configured one is the most it can be). */
   severity?: Severity;
 }

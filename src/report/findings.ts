@@ -1,15 +1,13 @@
 import type { Diagnostic, Severity } from '../lint/types.js';
 import { groupThousands } from '../render/numbers.js';
-import type { RunOutcome } from './types.js';
+import { displayPath } from './paths.js';
+import type { RunNotice, RunSummary } from './types.js';
 
 /**
  * Counting and grouping findings the way the summary reports (markdown, html)
  * show them. A grouped finding stands for `count` spans (1 when the engine did
  * not group it), so "findings" and "spans" are both counted.
  */
-export function spansOf(d: Diagnostic): number {
-  return (d as Diagnostic & { count?: number }).count ?? 1;
-}
 
 export interface RuleGroup {
   ruleId: string;
@@ -26,7 +24,7 @@ export function groupByRule(diagnostics: readonly Diagnostic[]): RuleGroup[] {
     const group = groups.get(d.ruleId) ?? { ruleId: d.ruleId, severity: d.severity, findings: [], spans: 0 };
     groups.set(d.ruleId, group);
     group.findings.push(d);
-    group.spans += spansOf(d);
+    group.spans += d.count;
     if (d.severity === 'error') group.severity = 'error';
   }
   return [...groups.values()].sort(
@@ -54,7 +52,22 @@ export function plural(n: number, noun: string): string {
   return `${groupThousands(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** Why the run exits as it does, in a few words each: the errors that made it incomplete, or what failed it. */
+export function exitReasons(summary: RunSummary, notices: readonly RunNotice[], cwd: string): string[] {
+  if (summary.exitCode === 2) return notices.filter((notice) => notice.level === 'error').map((notice) => noticeText(notice, cwd));
+  if (summary.exitCode === 1) return summary.errors > 0 ? [`${plural(summary.errors, 'finding')} at error level`] : ['more warnings than --max-warnings allows'];
+  return [];
+}
+
 /** "exit 1: 6 findings at error level", "exit 0: passed". */
-export function outcomeText(outcome: RunOutcome): string {
-  return `exit ${outcome.exitCode}: ${outcome.reasons.length > 0 ? outcome.reasons.join('; ') : 'passed'}`;
+export function outcomeText(summary: RunSummary, notices: readonly RunNotice[], cwd: string): string {
+  const reasons = exitReasons(summary, notices, cwd);
+  return `exit ${summary.exitCode}: ${reasons.length > 0 ? reasons.join('; ') : 'passed'}`;
+}
+
+/** A notice with where it happened first: `file:line:column: message`. */
+export function noticeText(notice: RunNotice, cwd: string): string {
+  if (notice.file === undefined) return notice.message;
+  const at = `${displayPath(notice.file, cwd)}${notice.line !== undefined ? `:${notice.line}${notice.column !== undefined ? `:${notice.column}` : ''}` : ''}`;
+  return `${at}: ${notice.message}`;
 }

@@ -1,11 +1,11 @@
 import { lostPropagationCalls, TraceMarks } from '../analysis/marks.js';
 import type { Diagnostic } from '../lint/types.js';
 import { serviceOf, type Span } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import { displayTraceId, type Trace, type TraceSet } from '../model/trace.js';
 import { safeText } from '../render/safe-text.js';
 import { makeTheme } from '../render/theme.js';
 import { layoutWaterfall, paintWaterfall, type Row } from '../render/waterfall.js';
-import { groupByRule, groupByTrace, outcomeText, plural, spansOf, type RuleGroup } from './findings.js';
+import { groupByRule, groupByTrace, noticeText, outcomeText, plural, type RuleGroup } from './findings.js';
 import { MaskedTraces } from './masked.js';
 import { displayPath } from './paths.js';
 import { ruleDocsUrl } from './rule-docs.js';
@@ -45,7 +45,11 @@ export const markdownReporter: Reporter = (input) => {
   const blocks: Block[] = [{ text: head(input), priority: 0 }];
   if (groups.length > 0) {
     blocks.push({ text: rulesTable(groups, input), priority: 0 });
-    groups.forEach((group, g) => blocks.push(...occurrenceBlocks(group, g)));
+    const shownId = (traceId: string): string => {
+      const trace = input.traces?.get(traceId);
+      return trace ? displayTraceId(trace) : traceId;
+    };
+    groups.forEach((group, g) => blocks.push(...occurrenceBlocks(group, g, shownId)));
   }
   if (input.traces) blocks.push(...traceBlocks(input.traces, input.diagnostics));
   return fitToLimit(blocks);
@@ -59,7 +63,11 @@ function head(input: ReportInput): string {
       ? '✔ no problems'
       : `${summary.errors > 0 ? '✖' : '⚠'} ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
   const lines = [`## tracelint: ${verdict}`, ''];
-  if (input.outcome) lines.push(`**${markdownText(outcomeText(input.outcome))}**`, '');
+  lines.push(`**${markdownText(outcomeText(summary, input.notices, input.cwd))}**`, '');
+  const notes = input.notices.filter((notice) => notice.level === 'note');
+  for (const note of notes.slice(0, INPUTS_LISTED)) lines.push(`- note: ${markdownText(clip(noticeText(note, input.cwd), MESSAGE_CHARS))}`);
+  if (notes.length > INPUTS_LISTED) lines.push(`- … and ${plural(notes.length - INPUTS_LISTED, 'more note')}`);
+  if (notes.length > 0) lines.push('');
   const services = input.traces ? new Set(input.traces.spans().map(serviceOf)).size : undefined;
   lines.push(
     '| traces | spans | services | errors | warnings | in baseline | ignored |',
@@ -86,11 +94,11 @@ function rulesTable(groups: readonly RuleGroup[], input: ReportInput): string {
 }
 
 /** One block per occurrence: the first carries the rule's heading and table head. */
-function occurrenceBlocks(group: RuleGroup, index: number): Block[] {
+function occurrenceBlocks(group: RuleGroup, index: number, shownId: (traceId: string) => string): Block[] {
   const shown = group.findings.slice(0, OCCURRENCES_PER_RULE);
   const more = group.findings.length - shown.length;
   return shown.map((d, i) => {
-    const row = `| ${d.traceId ? code(d.traceId) : '(across traces)'} | ${d.spanId ? code(d.spanId) : ''} | ${d.service ? markdownText(d.service) : ''} | ${markdownText(clip(d.message, MESSAGE_CHARS))}${spansOf(d) > 1 ? ` (×${spansOf(d)} spans)` : ''} |`;
+    const row = `| ${d.traceId ? code(shownId(d.traceId)) : '(across traces)'} | ${d.spanId ? code(d.spanId) : ''} | ${d.service ? markdownText(d.service) : ''} | ${markdownText(clip(d.message, MESSAGE_CHARS))}${d.count > 1 ? ` (×${d.count} spans)` : ''} |`;
     const first = i === 0;
     const heading = first ? `\n#### ${markdownText(group.ruleId)} (${group.severity}): ${plural(group.findings.length, 'finding')}\n\n| trace | span | service | message |\n| --- | --- | --- | --- |\n` : '';
     const tail = i === shown.length - 1 && more > 0 ? `\n… and ${plural(more, 'more finding')}\n` : '';
@@ -109,7 +117,7 @@ function traceBlocks(traces: TraceSet, diagnostics: readonly Diagnostic[]): Bloc
   failing.slice(0, TRACE_SECTIONS).forEach(([traceId, found], i) => {
     const { trace, lost } = masked.mask(traces.get(traceId)!, lostInSet);
     const root = trace.roots[0] ?? trace.tops[0];
-    const title = `#### ${code(trace.traceId)}${root ? ` ${markdownText(clip(`${serviceOf(root)}: ${root.name}`, 120))}` : ''}`;
+    const title = `#### ${code(displayTraceId(trace))}${root ? ` ${markdownText(clip(`${serviceOf(root)}: ${root.name}`, 120))}` : ''}`;
     const list = found.slice(0, 10).map((d) => `- **${markdownText(d.ruleId)}**: ${markdownText(clip(d.message, MESSAGE_CHARS))}`);
     if (found.length > 10) list.push(`- … and ${plural(found.length - 10, 'more error')}`);
     blocks.push({ text: `\n${title}\n\n${list.join('\n')}\n\n${codeBlock(compactWaterfall(trace, lost, found))}\n`, priority: 3 + i / 1e6, kind: 'waterfall' });

@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import type { Diagnostic } from '../lint/types.js';
+import { displayTraceIdOf } from '../model/ids.js';
 import { safeText } from '../render/safe-text.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
@@ -23,12 +24,15 @@ export const stylishReporter: Reporter = ({ diagnostics, summary, cwd, color }) 
   for (const [file, traces] of groups) {
     lines.push(c.underline(safeText(file)));
     for (const [traceId, found] of traces) {
-      lines.push(`  ${c.dim('trace')} ${traceId ? c.cyan(safeText(traceId)) : c.dim('(across traces)')}`);
+      // As the input's own tools show it (a 64-bit Zipkin or Jaeger id in 16 digits).
+      const shown = traceId ? displayTraceIdOf(traceId, found[0]!.location?.format) : '';
+      lines.push(`  ${c.dim('trace')} ${shown ? c.cyan(safeText(shown)) : c.dim('(across traces)')}`);
       const positions = found.map((d) => (d.location?.line !== undefined ? `${d.location.line}:${d.location.column ?? 1}` : ''));
       const width = Math.max(...positions.map((p) => p.length));
       found.forEach((d, i) => {
         const severity = d.severity === 'error' ? c.red('error') : c.yellow('warn ');
-        lines.push(`    ${c.dim(positions[i]!.padEnd(width))}  ${severity}  ${safeText(d.message)}  ${c.dim(d.ruleId)}`);
+        const count = d.count > 1 ? `  ${c.bold(`×${d.count} spans`)}` : '';
+        lines.push(`    ${c.dim(positions[i]!.padEnd(width))}  ${severity}  ${safeText(d.message)}${count}  ${c.dim(d.ruleId)}`);
       });
     }
     lines.push('');

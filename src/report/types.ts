@@ -15,21 +15,31 @@ export interface ReportInput {
   /** Colour for the human reporter (decided by the CLI: TTY, NO_COLOR, FORCE_COLOR, flags). */
   color: boolean;
   toolVersion: string;
-  /** The traces the findings are about, for reporters that draw waterfalls. */
+  /** The traces the findings are about, for reporters that draw waterfalls (html, markdown); the others ignore it. */
   traces?: TraceSet;
-  /** How the run ends: its exit code and why, for reports that show it. */
-  outcome?: RunOutcome;
+  /** What happened beside the findings: why the run was incomplete (errors: exit 2), and notes on how inputs were read. */
+  notices: readonly RunNotice[];
 }
 
-export interface RunOutcome {
-  /** 0 nothing at error level, 1 errors or too many warnings, 2 incomplete (unreadable input, a rule that failed). */
-  exitCode: 0 | 1 | 2;
-  /** Why, in a few words each (empty for exit 0). */
-  reasons: string[];
+/**
+ * Something about the run that is not a finding. An error made it incomplete
+ * (an unreadable input or line, a rule that failed): the run exits 2, and
+ * machine reports say why. A note says how an input was read (lines of other
+ * signals skipped, Zipkin span parts merged).
+ */
+export interface RunNotice {
+  level: 'error' | 'note';
+  /** Without the location, which is in the fields below. */
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
 }
 
 export interface RunSummary {
   inputs: Array<{ name: string; format: string; spans: number }>;
+  /** The run's exit code: 0 nothing at error level, 1 findings at error level or too many warnings, 2 incomplete (see notices). */
+  exitCode: 0 | 1 | 2;
   traces: number;
   spans: number;
   errors: number;

@@ -1,6 +1,6 @@
 import { defineRule } from '../lint/types.js';
-import type { Span } from '../model/span.js';
-import { serviceOf, sortByStartTime } from '../model/span.js';
+import { isTimed, serviceOf, sortByStartTime, type TimedSpan } from '../model/span.js';
+import { displayTraceIdOf } from '../model/ids.js';
 import { spanLabel } from './support/describe.js';
 
 export const asyncContextLoss = defineRule({
@@ -16,8 +16,9 @@ export const asyncContextLoss = defineRule({
   scope: 'set',
   check({ traces, report }) {
     // Spans by service, sorted by start, to find the innermost span of the same service that encloses a root.
-    const byService = new Map<string, Span[]>();
+    const byService = new Map<string, TimedSpan[]>();
     for (const span of traces.spans()) {
+      if (!isTimed(span)) continue;
       const list = byService.get(serviceOf(span)) ?? [];
       list.push(span);
       byService.set(serviceOf(span), list);
@@ -25,12 +26,12 @@ export const asyncContextLoss = defineRule({
     for (const list of byService.values()) sortByStartTime(list);
     for (const trace of traces.traces.values()) {
       for (const root of trace.roots) {
-        if (root.kind === 'SERVER' || root.kind === 'CONSUMER' || root.links.length > 0) continue;
+        if (root.kind === 'SERVER' || root.kind === 'CONSUMER' || root.links.length > 0 || !isTimed(root)) continue;
         const host = innermostEnclosing(byService.get(serviceOf(root)) ?? [], root);
         if (!host) continue;
         report({
           span: root,
-          message: `${spanLabel(root)} starts a new trace while ${spanLabel(host)} of trace ${host.traceId} is running: async work likely lost its context`,
+          message: `${spanLabel(root)} starts a new trace while ${spanLabel(host)} of trace ${displayTraceIdOf(host.traceId, host.source.format)} is running: async work likely lost its context`,
           data: { hostTraceId: host.traceId, hostSpanId: host.spanId, service: serviceOf(root) },
         });
       }
@@ -39,7 +40,7 @@ export const asyncContextLoss = defineRule({
 });
 
 /** The latest-starting span of another trace that starts before the root and ends after it starts. */
-function innermostEnclosing(sorted: Span[], root: Span): Span | undefined {
+function innermostEnclosing(sorted: TimedSpan[], root: TimedSpan): TimedSpan | undefined {
   let low = 0;
   let high = sorted.length;
   while (low < high) {

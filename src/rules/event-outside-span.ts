@@ -1,4 +1,5 @@
 import { defineRule } from '../lint/types.js';
+import { isTimed } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
 import { clip, spanLabel } from './support/describe.js';
 
@@ -18,7 +19,10 @@ export const eventOutsideSpan = defineRule({
   check({ trace, options, report }) {
     const tolerance = BigInt(Math.round(options.toleranceMs * 1e6));
     for (const span of trace!.spans) {
+      // Unknown times place nothing: incomplete-span reports them.
+      if (!isTimed(span)) continue;
       span.events.forEach((event, index) => {
+        if (event.timeUnixNano === undefined) return;
         const before = span.startTimeUnixNano - tolerance - event.timeUnixNano;
         const after = event.timeUnixNano - span.endTimeUnixNano - tolerance;
         if (before <= 0n && after <= 0n) return;

@@ -10,6 +10,7 @@ import { errorWithoutDetails } from './error-without-details.js';
 import { eventOutsideSpan } from './event-outside-span.js';
 import { highCardinalitySpanName } from './high-cardinality-span-name.js';
 import { implausibleTimestamp } from './implausible-timestamp.js';
+import { incompleteSpan } from './incomplete-span.js';
 import { invalidId } from './invalid-id.js';
 import { lostPropagation } from './lost-propagation.js';
 import { missingRoot } from './missing-root.js';
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   clockSkew,
   negativeDuration,
   implausibleTimestamp,
+  incompleteSpan,
   eventOutsideSpan,
   // sampling and loss
   samplingFlagMismatch,

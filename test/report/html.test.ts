@@ -33,7 +33,7 @@ function dataOf(html: string): ViewerData {
 function inputOf(spans: ReturnType<typeof span>[]): ReportInput {
   const traces = new TraceSet(spans);
   const result = lint(traces);
-  return { diagnostics: result.diagnostics, rules: RULES, summary: { inputs: [{ name: 'x.json', format: 'otlp-json', spans: spans.length }], traces: traces.traces.size, spans: spans.length, errors: result.errorCount, warnings: result.warningCount, baselined: 0, ignored: 0 }, cwd: ROOT, color: false, toolVersion: '0.0.0-test', traces };
+  return { diagnostics: result.diagnostics, rules: RULES, summary: { inputs: [{ name: 'x.json', format: 'otlp-json', spans: spans.length }], exitCode: result.errorCount > 0 ? 1 : 0, traces: traces.traces.size, spans: spans.length, errors: result.errorCount, warnings: result.warningCount, baselined: 0, ignored: 0 }, cwd: ROOT, color: false, toolVersion: '0.0.0-test', notices: [], traces };
 }
 
 describe('html report: one self-contained file', () => {
@@ -163,7 +163,7 @@ describe('html report: what it holds', () => {
 
   it('one trace larger than the budget is still drawn (up to the largest trace allowed)', () => {
     const traces = new TraceSet(Array.from({ length: SPAN_BUDGET + 10 }, (_, i) => span({ spanId: sid(`a${i}`), parentSpanId: i === 0 ? undefined : sid('a0') })));
-    const data = buildViewerData({ mode: 'view', traces, chosen: [...traces.traces.values()], diagnostics: [], rules: [], summary: { inputs: [], traces: 1, spans: traces.spanCount, errors: 0, warnings: 0, baselined: 0, ignored: 0 }, cwd: ROOT, toolVersion: 'x' });
+    const data = buildViewerData({ mode: 'view', traces, chosen: [...traces.traces.values()], diagnostics: [], rules: [], notices: [], summary: { inputs: [], exitCode: 0, traces: 1, spans: traces.spanCount, errors: 0, warnings: 0, baselined: 0, ignored: 0 }, cwd: ROOT, toolVersion: 'x' });
     expect(data.traces[0]!.spans).toHaveLength(SPAN_BUDGET + 10);
     expect(MAX_TRACE_SPANS).toBeGreaterThan(SPAN_BUDGET);
   });
@@ -213,7 +213,7 @@ describe('html report: from the command line', () => {
 });
 
 describe('html viewer: formatting and colours', () => {
-  it.each([0, 1, 999, 1000, 1500, 999_999, 1e6, 12_345_678, 999_999_999, 1e9, 59.99e9, 60e9, 3_600e9, -2_500_000])('durations as the terminal prints them: %d ns', (ns) => {
+  it.each([0, 1, 999, 1000, 1500, 999_999, 1e6, 12_345_678, 999_999_999, 1e9, 59.99e9, 60e9, 754e9, 3_599e9, 3_600e9, 8_100e9, 47.9 * 3_600e9, 2 * 86_400e9, 302_400e9, 40 * 86_400e9, -2_500_000])('durations as the terminal prints them: %d ns', (ns) => {
     expect(formatNs(ns)).toBe(formatDuration(BigInt(ns)));
   });
 

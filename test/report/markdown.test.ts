@@ -60,10 +60,18 @@ describe('markdown reporter: content', () => {
     expect(html).toContain('↯ propagation lost');
   });
 
-  it('--max-warnings and an unreadable input show in the exit status', async () => {
+  it('--max-warnings and an unreadable line show in the exit status', async () => {
     const warnings = await runTracelint(['check', 'fixtures/checkout-broken.otlp.jsonl', '--reporter', 'markdown', '--rule', 'pii=off', '--rule', 'lost-propagation=off', '--max-warnings', '2'], { cwd: ROOT });
     expect(warnings.code).toBe(1);
-    expect(render(warnings.stdout)).toContain('exit 1: more warnings than --max-warnings 2');
+    expect(render(warnings.stdout)).toContain('exit 1: more warnings than --max-warnings allows');
+    // A bad line in JSON lines: the other lines are read and reported, and the run is incomplete.
+    const lines = readFileSync(path.join(ROOT, 'fixtures/checkout-broken.otlp.jsonl'), 'utf8').split('\n');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tracelint-md-'));
+    writeFileSync(path.join(dir, 'bad-line.jsonl'), [lines[0], '{"resourceSpans": [}', ...lines.slice(1)].join('\n'));
+    const unreadable = await runTracelint(['check', 'bad-line.jsonl', '--reporter', 'markdown'], { cwd: dir });
+    rmSync(dir, { recursive: true });
+    expect(unreadable.code).toBe(2);
+    expect(render(unreadable.stdout)).toContain('exit 2: bad-line.jsonl:2:20: invalid JSON');
   });
 });
 
@@ -86,9 +94,9 @@ describe('markdown reporter: size', () => {
     const spans = Array.from({ length: 30 }, (_, i) => span({ traceId: tid(String(i + 1)), spanId: sid(String(i + 1)), name: `op ${i}` }));
     const diagnostics: Diagnostic[] = [];
     for (let r = 0; r < rules; r++) {
-      for (let i = 0; i < 6; i++) diagnostics.push({ ruleId: `custom-rule-${r}`, severity: 'error', message: `finding ${i} ${'x'.repeat(480)}`, traceId: tid(String((i % 30) + 1)), spanId: sid(String((i % 30) + 1)), data: {}, fingerprint: `${r}-${i}` });
+      for (let i = 0; i < 6; i++) diagnostics.push({ ruleId: `custom-rule-${r}`, severity: 'error', message: `finding ${i} ${'x'.repeat(480)}`, traceId: tid(String((i % 30) + 1)), spanId: sid(String((i % 30) + 1)), data: {}, fingerprint: `${r}-${i}`, count: 1 });
     }
-    return { diagnostics, rules: RULES, summary: { inputs: [], traces: 30, spans: 30, errors: diagnostics.length, warnings: 0, baselined: 0, ignored: 0 }, cwd: ROOT, color: false, toolVersion: '0.0.0-test', traces: new TraceSet(spans) };
+    return { diagnostics, rules: RULES, summary: { inputs: [], exitCode: 1, traces: 30, spans: 30, errors: diagnostics.length, warnings: 0, baselined: 0, ignored: 0 }, cwd: ROOT, color: false, toolVersion: '0.0.0-test', notices: [], traces: new TraceSet(spans) };
   }
 
   const waterfalls = (text: string) => (text.match(/^```+text$/gm) ?? []).length;
@@ -142,7 +150,7 @@ describe('markdown reporter: hostile text is inert', () => {
     ]);
     const traces = new TraceSet(spans);
     const result = lint(traces);
-    return { diagnostics: result.diagnostics, rules: RULES, summary: { inputs: [{ name: '<b>x</b>.json', format: 'otlp-json', spans: spans.length }], traces: traces.traces.size, spans: spans.length, errors: result.errorCount, warnings: result.warningCount, baselined: 0, ignored: 0 }, cwd: ROOT, color: false, toolVersion: '0.0.0-test', traces };
+    return { diagnostics: result.diagnostics, rules: RULES, summary: { inputs: [{ name: '<b>x</b>.json', format: 'otlp-json', spans: spans.length }], exitCode: 1, traces: traces.traces.size, spans: spans.length, errors: result.errorCount, warnings: result.warningCount, baselined: 0, ignored: 0 }, cwd: ROOT, color: false, toolVersion: '0.0.0-test', notices: [], traces };
   }
 
   it('no element, link, image or emphasis comes from the data; the text reads as it was', () => {

@@ -174,21 +174,48 @@ ruleTable(deprecatedAttribute, {
   valid: [
     { name: 'current names', spans: [span({ attributes: { 'http.request.method': 'GET', 'server.address': 'x' } })] },
     { name: 'keys named after Object.prototype members', spans: [span({ attributes: { constructor: 'x', toString: 'y', ['__proto__']: 'z', hasOwnProperty: 'w' } })] },
+    { name: 'an experimental convention (messaging) is not reported by default', spans: [span({ attributes: { 'messaging.operation': 'publish', 'messaging.destination_kind': 'queue' } })] },
   ],
   invalid: [
     {
-      name: 'the renames the issue names',
+      name: 'the stable renames on one span',
       spans: [span({ attributes: { 'http.method': 'GET', 'http.status_code': 200, 'net.peer.name': 'db' } })],
-      findings: [{ message: "'http.method' of 'op' in svc is deprecated: use 'http.request.method'" }, { data: { replacement: 'http.response.status_code' } }, { message: /server\.address/ }],
+      findings: [{ message: "attribute 'http.method' is deprecated: use 'http.request.method' (spans of 'svc', test)" }, { data: { replacement: 'http.response.status_code', stable: true } }, { message: /server\.address/ }],
+    },
+    {
+      name: 'one key on every span of a service is one finding with the count',
+      spans: [1, 2, 3, 4].map((n) => span({ at: [n, n + 1], attributes: { 'http.method': 'GET' } })),
+      findings: [{ count: 4, data: { key: 'http.method' } }],
+    },
+    {
+      name: 'per service and per instrumentation scope',
+      spans: [
+        span({ service: 'a', attributes: { 'db.statement': 'SELECT 1' } }),
+        span({ service: 'a', attributes: { 'db.statement': 'SELECT 1' }, at: [1, 2] }),
+        span({ service: 'b', attributes: { 'db.statement': 'SELECT 1' } }),
+        span({ service: 'b', attributes: { 'db.statement': 'SELECT 1' }, scope: { name: '@opentelemetry/instrumentation-pg', version: '0.40.0' } }),
+      ],
+      findings: [
+        { count: 2, message: "(spans of 'a', test)" },
+        { count: 1, message: "(spans of 'b', test)" },
+        { count: 1, message: "(spans of 'b', @opentelemetry/instrumentation-pg 0.40.0)", data: { scope: '@opentelemetry/instrumentation-pg', scopeVersion: '0.40.0' } },
+      ],
+    },
+    {
+      name: 'experimental conventions when asked for',
+      options: { experimental: true },
+      spans: [span({ attributes: { 'messaging.operation': 'publish' } })],
+      findings: [{ message: "use 'messaging.operation.type'", data: { stable: false } }],
     },
   ],
 });
 
 describe('the deprecated-attribute table', () => {
   it('covers the stable HTTP, database and messaging renames', () => {
-    expect(DEPRECATED_ATTRIBUTES['db.statement']).toEqual({ replacement: 'db.query.text' });
-    expect(DEPRECATED_ATTRIBUTES['http.url']).toEqual({ replacement: 'url.full' });
-    expect(DEPRECATED_ATTRIBUTES['messaging.operation']).toEqual({ replacement: 'messaging.operation.type' });
+    expect(DEPRECATED_ATTRIBUTES['db.statement']).toEqual({ replacement: 'db.query.text', stable: true });
+    expect(DEPRECATED_ATTRIBUTES['http.url']).toEqual({ replacement: 'url.full', stable: true });
+    expect(DEPRECATED_ATTRIBUTES['net.peer.name']).toMatchObject({ stable: true });
+    expect(DEPRECATED_ATTRIBUTES['messaging.operation']).toEqual({ replacement: 'messaging.operation.type', stable: false });
   });
 
   it('matches what the installed @opentelemetry/semantic-conventions says', async () => {

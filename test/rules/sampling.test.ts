@@ -6,27 +6,27 @@ import { unsampledSpanRecorded } from '../../src/rules/unsampled-span-recorded.j
 import { ruleTable } from '../support/rule-tester.js';
 import { sid, span, tid } from '../support/spans.js';
 
+// What flags mean is the decoder's decision (test/formats/trace-flags.test.ts); rules read `sampled`.
 ruleTable(samplingFlagMismatch, {
   valid: [
-    { name: 'all sampled', spans: [span({ flags: 0x101 }), span({ flags: 0x301, at: [1, 2] })] },
-    { name: 'flags not carried (Zipkin) say nothing', spans: [span({ flags: 1 }), span({ at: [1, 2] })] },
-    { name: 'an OTLP flags of 0 means not set', spans: [span({ flags: 1 }), span({ flags: 0, at: [1, 2] })] },
+    { name: 'all sampled', spans: [span({ sampled: true }), span({ sampled: true, at: [1, 2] })] },
+    { name: 'an unknown decision says nothing', spans: [span({ sampled: true }), span({ at: [1, 2] })] },
   ],
   invalid: [
     {
       name: 'one service sampled, another not',
-      spans: [span({ flags: 0x101, service: 'a' }), span({ flags: 0x100, service: 'b', at: [1, 2] })],
+      spans: [span({ sampled: true, service: 'a' }), span({ sampled: false, service: 'b', at: [1, 2] })],
       findings: [{ message: '1 span is sampled (a) and 1 not (b) in one trace', data: { sampledServices: ['a'], unsampledServices: ['b'] } }],
     },
   ],
 });
 
 ruleTable(unsampledSpanRecorded, {
-  valid: [{ name: 'sampled spans', spans: [span({ flags: 0x101 })] }],
-  invalid: [
-    { name: 'an exported span with the sampled bit off', spans: [span({ flags: 0x100, spanId: sid('9') })], findings: [{ spanId: sid('9'), message: 'exported with the sampled flag off', data: { unsampled: 1 } }] },
-    { name: 'Jaeger flags 0 mean unsampled', spans: [span({ flags: 0, source: { file: 'j.json', format: 'jaeger' } })], findings: [{ data: { unsampled: 1 } }] },
+  valid: [
+    { name: 'sampled spans', spans: [span({ sampled: true })] },
+    { name: 'unknown is not unsampled', spans: [span({ flags: 0x100 })] },
   ],
+  invalid: [{ name: 'an exported span with the sampled bit off', spans: [span({ sampled: false, spanId: sid('9') })], findings: [{ spanId: sid('9'), message: 'exported with the sampled flag off', data: { unsampled: 1 } }] }],
 });
 
 const call = (over: Parameters<typeof span>[0] = {}) => span({ traceId: tid('a'), spanId: sid('c'), kind: 'CLIENT', service: 'frontend', attributes: { 'peer.service': 'inventory' }, at: [10, 20], ...over });

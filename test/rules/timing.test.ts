@@ -1,6 +1,7 @@
 import { clockSkew } from '../../src/rules/clock-skew.js';
 import { eventOutsideSpan } from '../../src/rules/event-outside-span.js';
 import { implausibleTimestamp } from '../../src/rules/implausible-timestamp.js';
+import { incompleteSpan } from '../../src/rules/incomplete-span.js';
 import { negativeDuration } from '../../src/rules/negative-duration.js';
 import { ruleTable } from '../support/rule-tester.js';
 import { attrs, MS, sid, span, T0 } from '../support/spans.js';
@@ -39,11 +40,14 @@ ruleTable(negativeDuration, {
 });
 
 ruleTable(implausibleTimestamp, {
-  valid: [{ name: 'a time in 2023', spans: [span()] }],
+  valid: [
+    { name: 'a time in 2023', spans: [span()] },
+    { name: 'an unknown time is missing, not implausible', spans: [span({ startTimeUnixNano: undefined, endTimeUnixNano: undefined })] },
+  ],
   invalid: [
     { name: 'milliseconds read as nanoseconds', spans: [span({ startTimeUnixNano: 1_700_000_000_000n, endTimeUnixNano: 1_700_000_000_500n })], findings: [{ message: 'looks like milliseconds read as nanoseconds', data: { field: 'start' } }] },
     { name: 'microseconds read as nanoseconds', spans: [span({ startTimeUnixNano: 1_700_000_000_000_000n, endTimeUnixNano: 1_700_000_000_000_500n })], findings: [{ message: 'microseconds' }] },
-    { name: 'no time at all', spans: [span({ startTimeUnixNano: 0n, endTimeUnixNano: 0n })], findings: [{ message: 'it is zero: the time was never set' }] },
+    { name: 'the epoch itself (a model made by hand; decoders read a zero time as unknown)', spans: [span({ startTimeUnixNano: 0n, endTimeUnixNano: 0n })], findings: [{ message: 'is 0ns since the epoch' }] },
     { name: 'far in the future', spans: [span({ startTimeUnixNano: T0 * 2n, endTimeUnixNano: T0 * 2n })], findings: [{ message: 'is in the future' }] },
   ],
 });
@@ -61,5 +65,24 @@ ruleTable(eventOutsideSpan, {
       spans: [span({ at: [10, 20], events: [{ name: '', timeUnixNano: T0, attributes: attrs(), droppedAttributesCount: 0 }] })],
       findings: [{ message: 'event #1 (unnamed) of \'op\' in svc is 10.0ms before the span starts' }],
     },
+  ],
+});
+
+ruleTable(incompleteSpan, {
+  valid: [{ name: 'both times known', spans: [span(), span({ at: [0, 0] })] }],
+  invalid: [
+    {
+      name: 'no start or end: one finding per service and what is missing, counted',
+      spans: [
+        ...[1, 2, 3].map(() => span({ service: 'platformapi', startTimeUnixNano: undefined, endTimeUnixNano: undefined, source: { file: 'z.json', format: 'zipkin' } })),
+        span({ service: 'pusher', endTimeUnixNano: undefined, source: { file: 'z.json', format: 'zipkin' } }),
+        span({ service: 'platformapi' }),
+      ],
+      findings: [
+        { message: "span of 'platformapi' without start or end time (no timestamp, no duration)", count: 3, data: { missing: 'start+end' } },
+        { message: "span of 'pusher' without end time (no duration)", count: 1 },
+      ],
+    },
+    { name: 'OTLP names its fields', spans: [span({ startTimeUnixNano: undefined })], findings: [{ message: 'startTimeUnixNano absent or 0', data: { missing: 'start', format: 'otlp-json' } }] },
   ],
 });

@@ -5,7 +5,8 @@ import { runRule } from './run-rule.js';
 
 /**
  * ESLint-style rule tables: valid traces must produce no finding; each invalid
- * trace must produce exactly the findings listed, in order.
+ * trace must produce exactly the findings listed, in the engine's order (by
+ * position in the input, then rule, span and fingerprint).
  */
 export interface ValidCase<O extends RuleOptions> {
   name: string;
@@ -19,6 +20,8 @@ export interface ExpectedFinding {
   spanId?: string;
   severity?: 'warn' | 'error';
   data?: Record<string, unknown>;
+  /** Spans a grouped finding was seen on (default: not checked). */
+  count?: number;
 }
 
 export interface InvalidCase<O extends RuleOptions> extends ValidCase<O> {
@@ -43,6 +46,7 @@ export function ruleTable<O extends RuleOptions>(rule: Rule<O>, cases: { valid: 
           if (expected.spanId !== undefined) expect(actual.spanId).toBe(expected.spanId);
           if (expected.severity !== undefined) expect(actual.severity).toBe(expected.severity);
           if (expected.data !== undefined) expect(actual.data).toMatchObject(expected.data);
+          if (expected.count !== undefined) expect(actual.count).toBe(expected.count);
         });
       });
     });

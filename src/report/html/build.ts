@@ -2,18 +2,18 @@ import { lostPropagationCalls, MARK_MEANING, MARKS, TraceMarks, type Mark } from
 import type { Diagnostic, Rule } from '../../lint/types.js';
 import { durationNano, serviceOf, type Attributes, type Resource, type Span } from '../../model/span.js';
 import { formatDuration, formatTimestamp } from '../../model/time.js';
-import type { Trace, TraceSet } from '../../model/trace.js';
+import { displayTraceId, traceDuration, type Trace, type TraceSet } from '../../model/trace.js';
 import { maskPii } from '../../rules/support/pii-detectors.js';
 import { groupThousands } from '../../render/numbers.js';
 import { safeText } from '../../render/safe-text.js';
 import { showValue } from '../../render/tables.js';
 import { UNICODE_MARKS } from '../../render/theme.js';
 import { layoutWaterfall } from '../../render/waterfall.js';
-import { spansOf } from '../findings.js';
+import { exitReasons, noticeText } from '../findings.js';
 import { MaskedTraces } from '../masked.js';
 import { displayPath } from '../paths.js';
 import { ruleDocsUrl } from '../rule-docs.js';
-import type { RunOutcome, RunSummary } from '../types.js';
+import type { RunNotice, RunSummary } from '../types.js';
 import type { FindingData, SpanData, TraceData, ViewerData } from './data.js';
 
 /**
@@ -39,7 +39,7 @@ export interface ViewInput {
   diagnostics: readonly Diagnostic[];
   rules: readonly Rule[];
   summary: RunSummary;
-  outcome?: RunOutcome;
+  notices: readonly RunNotice[];
   cwd: string;
   toolVersion: string;
 }
@@ -65,6 +65,8 @@ export function buildViewerData(input: ViewInput): ViewerData {
   const drawnCandidates = candidates.filter((trace) => embedded.has(trace)).length;
   const notes = everything || candidates.length === drawnCandidates ? [] : [`${groupThousands(drawnCandidates)} of ${groupThousands(candidates.length)} traces ${input.mode === 'view' ? 'chosen' : 'with findings'} are drawn: the page holds the spans of at most ${groupThousands(SPAN_BUDGET)} (the largest trace up to ${groupThousands(MAX_TRACE_SPANS)}), so that it stays quick to open. The others are listed with their totals and findings.`];
   if (!everything) notes.push(`${groupThousands(traces.traces.size - embedded.size)} traces are listed without their spans.`);
+  // What reading said (lines skipped, parts merged, errors that make the run incomplete) comes first.
+  notes.unshift(...input.notices.map((notice) => shown(`${notice.level === 'error' ? 'error' : 'note'}: ${noticeText(notice, input.cwd)}`)));
   const ruleIds = new Set(input.diagnostics.map((d) => d.ruleId));
   return {
     version: 1,
@@ -80,7 +82,7 @@ export function buildViewerData(input: ViewInput): ViewerData {
       baselined: input.summary.baselined,
       ignored: input.summary.ignored,
     },
-    ...(input.outcome ? { outcome: { exitCode: input.outcome.exitCode, reasons: input.outcome.reasons.map((reason) => shown(reason)) } } : {}),
+    ...(input.mode === 'check' ? { outcome: { exitCode: input.summary.exitCode, reasons: exitReasons(input.summary, input.notices, input.cwd).map((reason) => shown(reason)) } } : {}),
     marks: MARKS.map((id: Mark) => ({ id, symbol: UNICODE_MARKS[id], meaning: MARK_MEANING[id] })),
     rules: input.rules
       .filter((rule) => ruleIds.has(rule.id))
@@ -130,14 +132,15 @@ function withinBudget(candidates: readonly Trace[]): Set<Trace> {
 function traceSummary(trace: Trace, open: boolean): TraceData {
   const root = trace.roots[0] ?? trace.tops[0] ?? trace.spans[0];
   const services = [...new Set(trace.spans.map(serviceOf))].map((service) => shown(service, 200));
-  const duration = trace.endTimeUnixNano - trace.startTimeUnixNano;
+  const duration = traceDuration(trace);
   return {
     id: shown(trace.traceId, 200),
+    displayId: shown(displayTraceId(trace), 200),
     root: root ? shown(`${serviceOf(root)}: ${maskPii(root.name)}`, 200) : '',
     spanCount: trace.spans.length,
-    duration: formatDuration(duration),
-    durationNs: Number(duration),
-    start: formatTimestamp(trace.startTimeUnixNano),
+    duration: duration === undefined ? '' : formatDuration(duration),
+    durationNs: duration === undefined ? null : Number(duration),
+    start: trace.startTimeUnixNano === undefined ? '' : formatTimestamp(trace.startTimeUnixNano),
     errors: trace.spans.filter((span) => span.status.code === 'ERROR').length,
     services,
     open,
@@ -148,12 +151,14 @@ function traceSummary(trace: Trace, open: boolean): TraceData {
 function spanData({ trace, lost }: { trace: Trace; lost: Set<Span> }, resources: ResourceTable): SpanData[] {
   const marks = new TraceMarks(trace, lost);
   const base = trace.startTimeUnixNano;
-  const at = (ns: bigint): number => Number(ns - base);
+  // Offsets from the earliest known start; an unknown time stays unknown (null), never 0.
+  const at = (ns: bigint | undefined): number | null => (ns === undefined || base === undefined ? null : Number(ns - base));
   const critical = new Map<Span, Array<[number, number]>>();
   for (const section of marks.criticalPath) {
     const list = critical.get(section.span) ?? [];
     critical.set(section.span, list);
-    list.push([at(section.start), at(section.end)]);
+    const [start, end] = [at(section.start), at(section.end)];
+    if (start !== null && end !== null) list.push([start, end]);
   }
   const serviceIndex = new Map([...new Set(trace.spans.map(serviceOf))].map((service, i) => [service, i]));
   return layoutWaterfall(trace, { width: 0 }, marks).map(({ span, depth, marks: spanMarks }) => ({
@@ -170,7 +175,7 @@ function spanData({ trace, lost }: { trace: Trace; lost: Set<Span> }, resources:
     status: span.status.code,
     ...optional('message', span.status.message === undefined ? undefined : shown(span.status.message)),
     marks: spanMarks,
-    ...optional('critical', critical.get(span)),
+    ...optional('critical', critical.get(span)?.length ? critical.get(span) : undefined),
     attributes: pairs(span.attributes),
     events: span.events.map((event) => ({ at: at(event.timeUnixNano), name: shown(event.name, 500), attributes: pairs(event.attributes) })),
     links: span.links.map((link) => ({ traceId: shown(link.traceId, 200), spanId: shown(link.spanId, 200), kind: link.refType ?? 'link', attributes: pairs(link.attributes) })),
@@ -195,7 +200,7 @@ function otherFields(span: Span): Array<[string, string]> {
 function findingData(d: Diagnostic, cwd: string): FindingData {
   const where = (location: Diagnostic['location']): string | undefined =>
     location ? shown(`${displayPath(location.file, cwd)}${location.line !== undefined ? `:${location.line}:${location.column ?? 1}` : ''}`, 500) : undefined;
-  const occurrences = (d as Diagnostic & { occurrences?: Array<{ traceId?: string; spanId?: string; location?: Diagnostic['location'] }> }).occurrences;
+  const { occurrences } = d;
   return {
     rule: shown(d.ruleId, 200),
     severity: d.severity,
@@ -204,7 +209,7 @@ function findingData(d: Diagnostic, cwd: string): FindingData {
     ...optional('spanId', d.spanId === undefined ? undefined : shown(d.spanId, 200)),
     ...optional('service', d.service === undefined ? undefined : shown(d.service, 200)),
     ...optional('location', where(d.location)),
-    spans: spansOf(d),
+    spans: d.count,
     ...optional(
       'occurrences',
       occurrences?.map((o) => ({ ...optional('traceId', o.traceId === undefined ? undefined : shown(o.traceId, 200)), ...optional('spanId', o.spanId === undefined ? undefined : shown(o.spanId, 200)), ...optional('location', where(o.location)) })),

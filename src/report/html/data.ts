@@ -69,7 +69,10 @@ export interface FindingData {
 }
 
 export interface TraceData {
+  /** As stored (findings refer to it). */
   id: string;
+  /** As the input's tools show it (a 64-bit Zipkin or Jaeger id in 16 digits). */
+  displayId: string;
   /** `service: name` of the root (or first top) span. */
   root: string;
   spanCount: number;

@@ -1,6 +1,6 @@
 import { TraceSet, type Trace } from '../../model/trace.js';
 import { plural } from '../findings.js';
-import type { Reporter, RunSummary } from '../types.js';
+import type { Reporter, RunNotice, RunSummary } from '../types.js';
 import { buildViewerData } from './build.js';
 import { htmlPage } from './page.js';
 
@@ -17,7 +17,7 @@ export const htmlReporter: Reporter = (input) => {
     diagnostics: input.diagnostics,
     rules: input.rules,
     summary,
-    ...(input.outcome ? { outcome: input.outcome } : {}),
+    notices: input.notices,
     cwd: input.cwd,
     toolVersion: input.toolVersion,
   });
@@ -26,14 +26,15 @@ export const htmlReporter: Reporter = (input) => {
 };
 
 /** `traceview --html`: the same viewer for the chosen traces, without findings (no rules run). */
-export function traceViewPage(traces: TraceSet, chosen: readonly Trace[], inputs: RunSummary['inputs'], cwd: string, toolVersion: string): string {
+export function traceViewPage(traces: TraceSet, chosen: readonly Trace[], inputs: RunSummary['inputs'], notices: readonly RunNotice[], cwd: string, toolVersion: string): string {
   const data = buildViewerData({
     mode: 'view',
     traces,
     chosen,
     diagnostics: [],
     rules: [],
-    summary: { inputs, traces: traces.traces.size, spans: traces.spanCount, errors: 0, warnings: 0, baselined: 0, ignored: 0 },
+    summary: { inputs, exitCode: notices.some((notice) => notice.level === 'error') ? 2 : 0, traces: traces.traces.size, spans: traces.spanCount, errors: 0, warnings: 0, baselined: 0, ignored: 0 },
+    notices,
     cwd,
     toolVersion,
   });

@@ -100,6 +100,7 @@ td details p { max-width: 60ch; }
 .finding .rule { overflow-wrap: anywhere; }
 .finding .msg { text-align: left; background: none; border: none; padding: 0; color: ${c.text}; overflow-wrap: anywhere; }
 .finding .msg:hover { text-decoration: underline; }
+.finding .occurrences { margin: 2px 0; padding-left: 18px; }
 .finding .where { grid-column: 3; color: ${c.muted}; font-size: 12.5px; overflow-wrap: anywhere; }
 section.trace { border: 1px solid ${c.border}; border-radius: 6px; padding: 4px 12px 10px; margin: 14px 0; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 6px 0; }

@@ -41,7 +41,12 @@ export function formatNs(ns: number): string {
   const sign = ns < 0 ? '-' : '';
   const n = Math.abs(ns);
   const trim = (value: number): string => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
-  if (n >= 60e9) return `${sign}${(n / 60e9).toFixed(1)}min`;
+  const minute = 60e9;
+  const hour = 60 * minute;
+  const day = 24 * hour;
+  if (n >= 2 * day) return `${sign}${trim(n / day)}d`;
+  if (n >= hour) return `${sign}${trim(n / hour)}h`;
+  if (n >= minute) return `${sign}${trim(n / minute)}min`;
   if (n >= 1e9) return `${sign}${trim(n / 1e9)}s`;
   if (n >= 1e6) return `${sign}${trim(n / 1e6)}ms`;
   if (n >= 1e3) return `${sign}${trim(n / 1e3)}µs`;
@@ -99,11 +104,13 @@ export class Viewer {
     for (const mark of data.marks) this.marks.set(mark.id, mark);
     for (const trace of data.traces) this.traces.set(trace.id, trace);
     for (const finding of data.findings) {
-      if (finding.traceId === undefined || finding.spanId === undefined) continue;
-      const key = `${finding.traceId}/${finding.spanId}`;
-      const list = this.findingsOfSpan.get(key) ?? [];
-      list.push(finding);
-      this.findingsOfSpan.set(key, list);
+      // A grouped finding marks every span it names (its own, then the other occurrences).
+      const places = [{ traceId: finding.traceId, spanId: finding.spanId }, ...(finding.occurrences ?? [])];
+      for (const key of new Set(places.filter((place) => place.traceId !== undefined && place.spanId !== undefined).map((place) => `${place.traceId}/${place.spanId}`))) {
+        const list = this.findingsOfSpan.get(key) ?? [];
+        list.push(finding);
+        this.findingsOfSpan.set(key, list);
+      }
     }
   }
 
@@ -265,7 +272,8 @@ export class Viewer {
     if (filters.service && finding.service !== filters.service) return false;
     if (!filters.text) return true;
     const span = this.spanOf(finding.traceId, finding.spanId);
-    const haystack = [finding.message, finding.rule, finding.traceId, finding.spanId, finding.service, finding.location, span?.name].join('\u0000').toLowerCase();
+    const trace = finding.traceId === undefined ? undefined : this.traces.get(finding.traceId);
+    const haystack = [finding.message, finding.rule, finding.traceId, trace?.displayId, finding.spanId, finding.service, finding.location, span?.name].join('\u0000').toLowerCase();
     return haystack.includes(filters.text.toLowerCase());
   }
 
@@ -298,7 +306,7 @@ export class Viewer {
       const heading = el('h3');
       if (key === '') heading.textContent = 'Across traces';
       else {
-        heading.append('Trace ', el('code', '', key), trace?.root ? `  ${trace.root}` : '');
+        heading.append('Trace ', el('code', '', trace?.displayId ?? key), trace?.root ? `  ${trace.root}` : '');
         if (trace?.spans) heading.append(' ', button('waterfall ↓', 'small', () => this.reveal(key, undefined)));
       }
       const list = el('ul');
@@ -328,6 +336,18 @@ export class Viewer {
     const span = this.spanOf(finding.traceId, finding.spanId);
     const where = [finding.service, span ? `${span.name} (${finding.spanId})` : finding.spanId, finding.location, finding.spans > 1 ? `×${finding.spans} spans` : undefined].filter((part) => part !== undefined && part !== '');
     item.append(el('span', 'where', where.join(' · ')));
+    const others = (finding.occurrences ?? []).filter((place) => place.traceId !== finding.traceId || place.spanId !== finding.spanId);
+    if (others.length > 0) {
+      const list = el('ul', 'occurrences');
+      for (const place of others) {
+        const target = place.traceId === undefined ? undefined : this.traces.get(place.traceId);
+        const text = [target?.displayId ?? place.traceId, place.spanId, place.location].filter(Boolean).join(' · ');
+        list.append(el('li', '', undefined, target?.spans ? button(text, 'linkish', () => this.reveal(place.traceId, place.spanId)) : text));
+      }
+      const more = finding.spans - 1 - others.length;
+      if (more > 0) list.append(el('li', 'muted', `and ${plural(more, 'more span')}`));
+      item.append(el('details', 'where', undefined, el('summary', '', `also seen on ${plural(finding.spans - 1, 'other span')}`), list));
+    }
     return item;
   }
 
@@ -400,11 +420,11 @@ export class Viewer {
         row.id = `list-${trace.id}`;
         const action = el('td');
         if (trace.spans) {
-          const draw = button(this.waterfalls.has(trace.id) ? 'go to' : 'draw', 'small', () => this.reveal(trace.id, undefined), `draw trace ${trace.id}`);
+          const draw = button(this.waterfalls.has(trace.id) ? 'go to' : 'draw', 'small', () => this.reveal(trace.id, undefined), `draw trace ${trace.displayId}`);
           draw.id = `draw-${trace.id}`;
           action.append(draw);
         } else action.append(el('span', 'muted', trace.notDrawn ?? ''));
-        row.append(el('td', 'id', trace.id), el('td', '', trace.root), el('td', 'num', trace.spanCount.toLocaleString('en-US')), el('td', 'num', trace.duration), el('td', 'num', String(trace.errors)));
+        row.append(el('td', 'id', trace.displayId), el('td', '', trace.root), el('td', 'num', trace.spanCount.toLocaleString('en-US')), el('td', 'num', trace.duration), el('td', 'num', String(trace.errors)));
         if (check) row.append(el('td', 'num', count ? `${plural(count.error, 'error')}, ${plural(count.warn, 'warning')}` : ''));
         row.append(action);
         body.append(row);
@@ -498,10 +518,10 @@ export class Waterfall {
 
     this.section = el('section', 'trace');
     this.section.id = `trace-${this.key}`;
-    this.section.setAttribute('aria-label', `trace ${trace.id}`);
+    this.section.setAttribute('aria-label', `trace ${trace.displayId}`);
     const findings = viewer.data.findings.filter((finding) => finding.traceId === trace.id);
     const about = [trace.root, trace.duration, plural(trace.spanCount, 'span'), plural(trace.services.length, 'service'), trace.errors ? plural(trace.errors, 'ERROR span') : '', findings.length ? plural(findings.length, 'finding') : ''].filter(Boolean);
-    this.section.append(el('h3', '', 'Trace ', el('code', '', trace.id)), el('p', 'muted', about.join(' · ')));
+    this.section.append(el('h3', '', 'Trace ', el('code', '', trace.displayId)), el('p', 'muted', about.join(' · ')));
     // About the height the waterfall will take, so that the page does not jump as waterfalls are drawn.
     this.placeholder = el('div', 'wf-placeholder muted', 'drawing…');
     this.placeholder.style.height = `${Math.min(this.spans.length * 24, 600) + 90}px`;
@@ -536,7 +556,7 @@ export class Waterfall {
     this.viewport = el('div', 'wf-viewport', undefined, this.spacer);
     this.viewport.tabIndex = 0;
     this.viewport.setAttribute('role', 'tree');
-    this.viewport.setAttribute('aria-label', `spans of trace ${trace.id}`);
+    this.viewport.setAttribute('aria-label', `spans of trace ${trace.displayId}`);
     this.selection = el('div', 'zoom-selection');
     this.selection.hidden = true;
     const frame = el('div', 'wf', undefined, head, this.viewport, this.selection);
@@ -926,7 +946,7 @@ export class Waterfall {
     const fields: Array<[string, string]> = [
       ['span id', span.id],
       ['parent id', span.parent ?? '(root)'],
-      ['trace id', trace.id],
+      ['trace id', trace.displayId],
       ['kind', span.kind],
       ['service', trace.services[span.service] ?? ''],
       ['start', span.startText],
