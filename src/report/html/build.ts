@@ -185,7 +185,8 @@ function spanData({ trace, lost }: { trace: Trace; lost: Set<Span> }, resources:
 }
 
 function otherFields(span: Span): Array<[string, string]> {
-  const fields: Array<[string, string]> = [['scope', shown(`${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`, 500)]];
+  const fields: Array<[string, string]> = [];
+  if (span.scope.name) fields.push(['scope', shown(`${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`, 500)]);
   fields.push(['source', shown(`${span.source.file}${span.source.line ? `:${span.source.line}:${span.source.column ?? 1}` : ''} (${span.source.format})`, 500)]);
   if (span.flags !== undefined) fields.push(['flags', `0x${span.flags.toString(16).padStart(2, '0')}`]);
   if (span.traceState) fields.push(['trace state', shown(maskPii(span.traceState), 500)]);

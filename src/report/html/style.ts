@@ -146,7 +146,8 @@ section.trace { border: 1px solid ${c.border}; border-radius: 6px; padding: 4px 
 .row.is-error .bar { background: repeating-linear-gradient(135deg, ${c.error} 0 4px, #7f1d16 4px 7px); }
 .cp { position: absolute; top: 13px; height: 4px; min-width: 1px; background: ${c.critical}; }
 .ev { position: absolute; top: 0; font-size: 11px; line-height: 18px; transform: translateX(-50%); color: ${c.text}; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
-.notime { color: ${c.muted}; font-size: 12px; font-style: italic; }
+.notime { position: absolute; top: 0; left: 2px; color: ${c.muted}; font-size: 12px; font-style: italic; white-space: nowrap; }
+.bar.known-end { width: 2px; }
 .c-dur { text-align: right; white-space: nowrap; }
 .zoom-selection { position: absolute; top: 0; bottom: 0; background: rgba(11, 87, 208, 0.15); border: 1px solid ${c.focus}; pointer-events: none; }
 .wf-placeholder { display: flex; align-items: center; justify-content: center; border: 1px dashed ${c.border}; border-radius: 4px; margin: 6px 0; }

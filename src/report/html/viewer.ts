@@ -717,7 +717,8 @@ export class Waterfall {
     row.setAttribute('aria-label', `${span.name}, ${this.trace.services[span.service] ?? ''}, ${span.duration}${label.length ? `, ${label.join(', ')}` : ''}`);
 
     const name = el('div', 'c-name');
-    name.style.paddingLeft = `${Math.min(span.depth, 40) * 0.9 + 0.2}em`;
+    // Indentation stops growing at 12 levels, so a deep chain still shows its names; deeper rows say their depth.
+    name.style.paddingLeft = `${Math.min(span.depth, 12) * 0.8 + 0.2}em`;
     if (this.hasChildren(i)) {
       const toggle = el('span', 'toggle', this.collapsed.has(i) ? '▸' : '▾');
       toggle.setAttribute('aria-hidden', 'true');
@@ -727,7 +728,7 @@ export class Waterfall {
       });
       name.append(toggle);
     } else name.append(el('span', 'toggle', ''));
-    const text = el('span', 'nm', `${span.depth > 40 ? `[${span.depth}] ` : ''}${span.name || '(no name)'}`);
+    const text = el('span', 'nm', `${span.depth > 12 ? `[${span.depth}] ` : ''}${span.name || '(no name)'}`);
     text.title = span.name;
     name.append(text);
     if (span.status === 'ERROR' && span.message) name.append(el('div', 'errmsg', `error: ${span.message}`));
@@ -741,7 +742,19 @@ export class Waterfall {
     const time = el('div', 'c-time');
     const [from, to] = this.window;
     const x = (ns: number): number => ((ns - from) / (to - from)) * 100;
-    if (span.start === null || span.end === null) time.append(el('span', 'notime', 'no time'));
+    if (span.start === null || span.end === null) {
+      // No bar where a time is unknown: a marker at the time that is known, and words saying what is missing.
+      const known = span.start ?? span.end;
+      if (known !== null && known >= from && known <= to) {
+        const marker = el('div', 'bar known-end');
+        marker.style.left = `${x(known)}%`;
+        marker.style.background = serviceColor(serviceName);
+        time.append(marker);
+      }
+      const note = el('span', 'notime', span.start === null && span.end === null ? 'no time' : span.end === null ? 'no end time' : 'no start time');
+      if (known !== null && x(known) < 60) note.style.left = `calc(${Math.max(0, x(known))}% + 6px)`;
+      time.append(note);
+    }
     else if (span.end >= from && span.start <= to) {
       const bar = el('div', 'bar');
       bar.style.left = `${Math.max(0, x(span.start))}%`;
