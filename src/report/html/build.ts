@@ -63,7 +63,7 @@ export function buildViewerData(input: ViewInput): ViewerData {
     return data;
   });
   const drawnCandidates = candidates.filter((trace) => embedded.has(trace)).length;
-  const notes = everything || candidates.length === drawnCandidates ? [] : [`${groupThousands(drawnCandidates)} of ${groupThousands(candidates.length)} traces ${input.mode === 'view' ? 'chosen' : 'with findings'} are drawn: the page holds the spans of at most ${groupThousands(SPAN_BUDGET)} (the largest trace up to ${groupThousands(MAX_TRACE_SPANS)}), so that it stays quick to open. The others are listed with their totals and findings.`];
+  const notes = everything || candidates.length === drawnCandidates ? [] : [`${groupThousands(drawnCandidates)} of ${groupThousands(candidates.length)} traces ${input.mode === 'view' ? 'chosen' : 'with findings'} are drawn: the page holds the spans of at most ${groupThousands(SPAN_BUDGET)} (the largest trace up to ${groupThousands(MAX_TRACE_SPANS)}), so that it stays quick to open. The others are listed with their totals${input.mode === 'check' ? ' and findings' : ''}.`];
   if (!everything) notes.push(`${groupThousands(traces.traces.size - embedded.size)} traces are listed without their spans.`);
   // What reading said (lines skipped, parts merged, errors that make the run incomplete) comes first.
   notes.unshift(...input.notices.map((notice) => shown(`${notice.level === 'error' ? 'error' : 'note'}: ${noticeText(notice, input.cwd)}`)));
