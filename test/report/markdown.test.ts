@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,21 +13,12 @@ import { MARKDOWN_LIMIT_BYTES, markdownReporter, markdownText } from '../../src/
 import type { ReportInput } from '../../src/report/types.js';
 import { RULES } from '../../src/rules/index.js';
 import { runTracelint } from '../support/cli.js';
+import { matchesGolden } from '../support/golden.js';
 import { sid, span, tid } from '../support/spans.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('./golden', import.meta.url));
 const EXTERNAL = fileURLToPath(new URL('../../../shared/fixtures/external', import.meta.url));
-
-/** Compares with a stored golden file; UPDATE_GOLDEN=1 writes it instead (then review it by eye). */
-function matchesGolden(name: string, text: string): void {
-  const file = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`missing golden ${name}: run UPDATE_GOLDEN=1 npx vitest run test/report`);
-    writeFileSync(file, text);
-  }
-  expect(text).toBe(readFileSync(file, 'utf8'));
-}
 
 /** GitHub renders Markdown as GFM (CommonMark + tables, autolinks, strikethrough…); raw HTML is let through here so an escape that fails shows. */
 function render(markdown: string): string {
@@ -45,7 +36,7 @@ describe('markdown reporter: golden files', () => {
   it.each(CASES)('%s', async (name, cwd, input, code) => {
     const run = await runTracelint(['check', input, '--reporter', 'markdown'], { cwd });
     expect(run.code).toBe(code);
-    matchesGolden(name, run.stdout);
+    matchesGolden(GOLDEN, name, run.stdout);
   });
 });
 
@@ -72,6 +63,20 @@ describe('markdown reporter: content', () => {
     rmSync(dir, { recursive: true });
     expect(unreadable.code).toBe(2);
     expect(render(unreadable.stdout)).toContain('exit 2: bad-line.jsonl:2:20: invalid JSON');
+  });
+});
+
+describe('markdown reporter: PII', () => {
+  it('the waterfalls show span names and status messages masked as the pii rule masks them', () => {
+    const spans = [span({ spanId: sid('1'), name: 'GET /users/jane.doe@example.com', parentSpanId: sid('dead'), status: { code: 'ERROR', message: 'no card 4111 1111 1111 1111' } })];
+    const traces = new TraceSet(spans);
+    const result = lint(traces);
+    const text = markdownReporter({ diagnostics: result.diagnostics, rules: RULES, summary: { inputs: [], exitCode: 1, traces: 1, spans: 1, errors: result.errorCount, warnings: result.warningCount, baselined: 0, ignored: 0 }, cwd: ROOT, color: false, toolVersion: 'x', notices: [], traces });
+    expect(text).toMatch(/^```+text$/m);
+    expect(text).not.toContain('jane.doe');
+    expect(text).not.toContain('4111 1111');
+    expect(text).toContain('GET /users/j***@e***.com');
+    expect(text).toContain('error: no card ****1111');
   });
 });
 
