@@ -2,7 +2,7 @@ import type { Span } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { criticalPath, criticalSpans, type CriticalSection } from './critical-path.js';
 import { EntryIndex, findLostHop, isChildlessCall, type HopWindows } from './hops.js';
-import { looksSkewed } from './skew.js';
+import { looksSkewed, type SkewTolerance } from './skew.js';
 
 /**
  * The marks a waterfall puts on a span, and what each means: the one source
@@ -27,9 +27,6 @@ export const MARK_MEANING: Record<Mark, string> = {
 /** The lost-propagation rule's default windows (a test keeps them equal to its option defaults). */
 export const DEFAULT_HOP_WINDOWS: HopWindows = { toleranceNano: 5_000_000n, messagingWindowNano: 300_000_000_000n };
 
-/** A child is marked skewed when it leaves its parent by more than this. */
-const SKEW_TOLERANCE_NANO = 1_000_000n;
-
 /** Calls whose callee started a new trace during them, anywhere in the set (needs every trace: the callee is in another). */
 export function lostPropagationCalls(traces: TraceSet, windows: HopWindows = DEFAULT_HOP_WINDOWS): Set<Span> {
   const index = new EntryIndex(traces);
@@ -40,7 +37,11 @@ export function lostPropagationCalls(traces: TraceSet, windows: HopWindows = DEF
   return lost;
 }
 
-/** The marks of every span of one trace, worked out once (the critical path walks the whole trace). */
+/**
+ * The marks of every span of one trace, worked out once (the critical path walks the whole trace).
+ * A child is marked skewed when it leaves its parent by more than `skewTolerance` (renderers pass
+ * the clock-skew rule's defaults, so the picture marks what the rule would report).
+ */
 export class TraceMarks {
   readonly criticalPath: readonly CriticalSection[];
   private readonly critical: ReadonlySet<Span>;
@@ -49,7 +50,8 @@ export class TraceMarks {
 
   constructor(
     private readonly trace: Trace,
-    private readonly lostCalls: ReadonlySet<Span> = new Set(),
+    private readonly lostCalls: ReadonlySet<Span>,
+    private readonly skewTolerance: SkewTolerance,
   ) {
     this.criticalPath = criticalPath(trace);
     this.critical = criticalSpans(this.criticalPath);
@@ -68,7 +70,7 @@ export class TraceMarks {
     if (span.status.code === 'ERROR') marks.push('error');
     if (this.orphans.has(span)) marks.push('orphan');
     const parent = this.trace.parent(span);
-    if (parent && looksSkewed(parent, span, SKEW_TOLERANCE_NANO)) marks.push('skew');
+    if (parent && looksSkewed(parent, span, this.skewTolerance)) marks.push('skew');
     if (this.lostCalls.has(span)) marks.push('lost');
     if (span.links.length > 0) marks.push('link');
     if (this.cycle.has(span)) marks.push('cycle');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ExpectationResults } from '../expect/evaluate.js';
 import type { Span } from '../model/span.js';
 import { serviceOf } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
@@ -30,6 +31,8 @@ export interface LintResult {
 export interface LintHooks {
   /** Called after the per-trace rules have run on each trace (the set-wide rules run first), for progress display. */
   onTraceChecked?: (tracesDone: number, tracesTotal: number) => void;
+  /** Spec files already checked against the traces (`evaluateSpecs`): the expectation rule reports their failures. */
+  expectations?: ExpectationResults;
 }
 
 /**
@@ -67,7 +70,7 @@ export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly 
   for (const entry of running) {
     if (entry.rule.scope !== 'set') continue;
     try {
-      entry.rule.check({ options: entry.options, traces, report: entry.report });
+      entry.rule.check({ options: entry.options, traces, report: entry.report, ...(hooks.expectations ? { expectations: hooks.expectations } : {}) });
     } catch (error) {
       fail(entry, error);
     }
@@ -156,7 +159,9 @@ function toDiagnostic(rule: Rule, finding: Finding, severity: SeveritySetting): 
   if (span) {
     diagnostic.spanId = span.spanId;
     diagnostic.service = serviceOf(span);
-    diagnostic.location = span.source;
+    diagnostic.location = finding.location ?? span.source;
+  } else if (finding.location) {
+    diagnostic.location = finding.location;
   } else if (finding.trace) {
     const first = firstSpan(finding.trace);
     if (first) diagnostic.location = { file: first.source.file, format: first.source.format };

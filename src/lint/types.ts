@@ -1,4 +1,5 @@
-import type { SourceLocation, Span } from '../model/span.js';
+import type { ExpectationResults } from '../expect/evaluate.js';
+import type { FindingLocation, Span } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 
 /** What a user can set a rule to. */
@@ -6,7 +7,7 @@ export type SeveritySetting = 'off' | 'warn' | 'error';
 /** What a finding is reported at. */
 export type Severity = 'warn' | 'error';
 
-export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | 'ids';
+export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | 'ids' | 'expectations';
 
 /** The measured facts behind a finding: plain JSON values (bigints as decimal strings). */
 export type DiagnosticData = Record<string, string | number | boolean | null | string[] | number[]>;
@@ -19,7 +20,7 @@ export interface Diagnostic {
   traceId?: string;
   spanId?: string;
   service?: string;
-  location?: SourceLocation;
+  location?: FindingLocation;
   data: DiagnosticData;
   /**
    * Stable across runs and span order: rule, trace, span and the finding's key;
@@ -36,7 +37,7 @@ export interface Diagnostic {
 export interface Occurrence {
   traceId?: string;
   spanId?: string;
-  location?: SourceLocation;
+  location?: FindingLocation;
 }
 
 /** What a check hands to `report`; the engine adds rule id, severity, service and location. */
@@ -58,6 +59,8 @@ export interface Finding {
   group?: string;
   /** For rules with graded thresholds: a lower severity for this finding (the configured one is the most it can be). */
   severity?: Severity;
+  /** Where the finding points when that is not the span's place in the input (a failed expectation: its line in the spec file). */
+  location?: FindingLocation;
 }
 
 /** One option of a rule, with its default; the single source for docs, config checks and `init`. */
@@ -78,6 +81,8 @@ export interface RuleContext<O extends RuleOptions> {
   options: OptionValues<O>;
   /** Every trace read; rules that need more than one trace use this. */
   traces: TraceSet;
+  /** The user's specs checked against the traces (`check --expect`), when there are any. */
+  expectations?: ExpectationResults;
   report(finding: Finding): void;
 }
 

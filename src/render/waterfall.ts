@@ -1,4 +1,5 @@
 import { MARK_MEANING, TraceMarks, type Mark } from '../analysis/marks.js';
+import { clockSkew } from '../rules/clock-skew.js';
 import type { Span } from '../model/span.js';
 import { durationNano, missingTimes, serviceOf } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
@@ -39,8 +40,18 @@ export interface Row {
 }
 
 const MAX_INDENT = 16;
+/** The clock-skew rule's default tolerances (its metadata): the waterfall marks what the rule would report. */
+const SKEW_TOLERANCE = {
+  startNano: BigInt(Math.round(clockSkew.options.toleranceMs.default * 1e6)),
+  endNano: BigInt(Math.round(clockSkew.options.endToleranceMs.default * 1e6)),
+};
 
-export function layoutWaterfall(trace: Trace, options: WaterfallOptions, traceMarks: TraceMarks = new TraceMarks(trace, options.lostCalls)): Row[] {
+/** The marks of a trace's spans, skew judged with the clock-skew rule's default tolerances. */
+export function waterfallMarks(trace: Trace, lostCalls?: ReadonlySet<Span>): TraceMarks {
+  return new TraceMarks(trace, lostCalls ?? new Set(), SKEW_TOLERANCE);
+}
+
+export function layoutWaterfall(trace: Trace, options: WaterfallOptions, traceMarks: TraceMarks = waterfallMarks(trace, options.lostCalls)): Row[] {
   const rows: Row[] = [];
   // Members of a parent cycle hang under no root: they are drawn after the rest.
   const tops = [...trace.tops, ...traceMarks.cycleMembers];

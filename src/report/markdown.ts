@@ -1,10 +1,10 @@
-import { lostPropagationCalls, TraceMarks } from '../analysis/marks.js';
+import { lostPropagationCalls } from '../analysis/marks.js';
 import type { Diagnostic } from '../lint/types.js';
 import { serviceOf, type Span } from '../model/span.js';
 import { displayTraceId, type Trace, type TraceSet } from '../model/trace.js';
 import { safeText } from '../render/safe-text.js';
 import { makeTheme } from '../render/theme.js';
-import { layoutWaterfall, paintWaterfall, type Row } from '../render/waterfall.js';
+import { layoutWaterfall, paintWaterfall, waterfallMarks, type Row } from '../render/waterfall.js';
 import { groupByRule, groupByTrace, noticeText, outcomeText, plural, type RuleGroup } from './findings.js';
 import { MaskedTraces } from './masked.js';
 import { displayPath } from './paths.js';
@@ -132,7 +132,7 @@ function traceBlocks(traces: TraceSet, diagnostics: readonly Diagnostic[]): Bloc
  */
 function compactWaterfall(trace: Trace, lost: ReadonlySet<Span>, found: readonly Diagnostic[]): string {
   const options = { width: WATERFALL_WIDTH, collapse: true, lostCalls: lost };
-  const marks = new TraceMarks(trace, lost);
+  const marks = waterfallMarks(trace, lost);
   let rows: Row[] = layoutWaterfall(trace, options, marks);
   const total = rows.length;
   if (rows.length > WATERFALL_ROWS) {

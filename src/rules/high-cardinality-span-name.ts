@@ -1,6 +1,5 @@
 import { defineRule } from '../lint/types.js';
-import { clip, spanLabel } from './support/describe.js';
-import { maskPii } from './support/pii-detectors.js';
+import { spanLabel, spanName } from './support/describe.js';
 
 const PATTERNS: Array<[string, RegExp]> = [
   ['a UUID', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i],
@@ -26,7 +25,7 @@ export const highCardinalitySpanName = defineRule({
     for (const span of trace!.spans) {
       const hit = PATTERNS.find(([, pattern]) => pattern.test(span.name));
       if (!hit) continue;
-      report({ span, message: `span name of ${spanLabel(span)} contains ${hit[0]}: use the route or operation template`, data: { name: clip(maskPii(span.name), 200), pattern: hit[0] } });
+      report({ span, message: `span name of ${spanLabel(span)} contains ${hit[0]}: use the route or operation template`, data: { name: spanName(span, 200), pattern: hit[0] } });
     }
   },
 });

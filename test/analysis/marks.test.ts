@@ -8,7 +8,7 @@ import { sid, span, tid, type SpanSpec } from '../support/spans.js';
 function marksByName(specs: SpanSpec[], extra: SpanSpec[] = []): Record<string, Mark[]> {
   const traces = new TraceSet([...specs.map((spec) => span(spec)), ...extra.map((spec) => span(spec))]);
   const trace = [...traces.traces.values()][0]!;
-  const marks = new TraceMarks(trace, lostPropagationCalls(traces));
+  const marks = new TraceMarks(trace, lostPropagationCalls(traces), { startNano: 1_000_000n, endNano: 1_000_000n });
   return Object.fromEntries(trace.spans.map((s) => [s.name, marks.of(s)]));
 }
 

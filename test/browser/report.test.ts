@@ -85,7 +85,7 @@ describe('the report of the bundled example in Chromium', () => {
   it('shows the summary, the findings and the spans', async () => {
     const { page } = await example();
     await expect(page.locator('.status').textContent()).resolves.toBe('✖ exit 1: 6 findings at error level');
-    expect(await count(page, 'li.finding')).toBe(11);
+    expect(await count(page, 'li.finding')).toBe(8);
     await expect(page.locator('li.finding').first().textContent()).resolves.toContain("CLIENT 'POST' in checkout has no child");
     // Four traces with findings, drawn as they come into view; their rows are then in the document.
     expect(await count(page, 'section.trace')).toBe(4);
@@ -139,7 +139,21 @@ describe('the report of the bundled example in Chromium', () => {
     await page.locator('#filter-text').fill('no such thing');
     await expect(page.locator('.finding-groups').textContent()).resolves.toBe('No finding matches the filters.');
     await page.locator('#filter-text').fill('');
-    expect(await count(page, 'li.finding')).toBe(11);
+    expect(await count(page, 'li.finding')).toBe(8);
+  });
+
+  it('a grouped finding lists where else it was seen, and each place opens its span', async () => {
+    const { page } = await example();
+    const grouped = page.locator('li.finding', { hasText: 'error-without-details' });
+    await expect(grouped.locator('.where').first().textContent()).resolves.toContain('×4 spans');
+    await grouped.locator('summary').click();
+    await expect(grouped.locator('summary').textContent()).resolves.toBe('also seen on 3 other spans');
+    const place = grouped.locator('.occurrences button').first();
+    const [traceId, spanId] = ((await place.textContent()) ?? '').split(' · ');
+    await place.click();
+    const row = page.locator('.row.highlight');
+    await expect(row.getAttribute('data-span')).resolves.toBe(spanId);
+    await expect(row.locator('xpath=ancestor::section[contains(@class,"trace")]').locator('h3').textContent()).resolves.toBe(`Trace ${traceId}`);
   });
 
   it('spans collapse and expand, with the mouse and the keyboard', async () => {

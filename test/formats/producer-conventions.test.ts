@@ -78,7 +78,7 @@ describe('a time the producer left out is unknown, not the epoch', () => {
   });
 
   it('skew and the critical path leave unknown times out', () => {
-    expect(estimateClockSkew(trace, 1_000_000n)).toEqual([]);
+    expect(estimateClockSkew(trace, { startNano: 0n, endNano: 0n })).toEqual([]);
     const path = criticalPath(trace);
     expect(path.every((section) => section.span.startTimeUnixNano !== undefined)).toBe(true);
     expect(path.length).toBeGreaterThan(0);

@@ -177,7 +177,7 @@ describe('html report: from the command line', () => {
     expect(run.stdout).toBe('');
     const data = dataOf(readFileSync(out, 'utf8'));
     expect(data.outcome).toEqual({ exitCode: 1, reasons: ['6 findings at error level'] });
-    expect(data.findings).toHaveLength(11);
+    expect(data.findings).toHaveLength(8);
     expect(data.traces.filter((trace) => trace.open).map((trace) => trace.id).slice(0, 2)).toEqual(['00290892fb698cff129091aaf8ed707c', '84398145b7c02492d8bbc9bd6cdac8fc']);
     expect(readdirSync(dir).filter((name) => name.startsWith('.tracelint-tmp'))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { lostPropagationCalls, MARK_MEANING, MARKS, TraceMarks, type Mark } from '../../analysis/marks.js';
+import { lostPropagationCalls, MARK_MEANING, MARKS, type Mark } from '../../analysis/marks.js';
 import type { Diagnostic, Rule } from '../../lint/types.js';
 import { durationNano, serviceOf, type Attributes, type Resource, type Span } from '../../model/span.js';
 import { formatDuration, formatTimestamp } from '../../model/time.js';
@@ -8,7 +8,7 @@ import { groupThousands } from '../../render/numbers.js';
 import { safeText } from '../../render/safe-text.js';
 import { showValue } from '../../render/tables.js';
 import { UNICODE_MARKS } from '../../render/theme.js';
-import { layoutWaterfall } from '../../render/waterfall.js';
+import { layoutWaterfall, waterfallMarks } from '../../render/waterfall.js';
 import { exitReasons, noticeText } from '../findings.js';
 import { MaskedTraces } from '../masked.js';
 import { displayPath } from '../paths.js';
@@ -149,7 +149,7 @@ function traceSummary(trace: Trace, open: boolean): TraceData {
 
 /** The spans of a masked trace in waterfall order, with their marks and critical stretches. */
 function spanData({ trace, lost }: { trace: Trace; lost: Set<Span> }, resources: ResourceTable): SpanData[] {
-  const marks = new TraceMarks(trace, lost);
+  const marks = waterfallMarks(trace, lost);
   const base = trace.startTimeUnixNano;
   // Offsets from the earliest known start; an unknown time stays unknown (null), never 0.
   const at = (ns: bigint | undefined): number | null => (ns === undefined || base === undefined ? null : Number(ns - base));

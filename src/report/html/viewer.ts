@@ -385,6 +385,8 @@ export class Viewer {
     }
     waterfall.activate();
     waterfall.section.scrollIntoView({ block: 'start' });
+    // One span is highlighted on the page: the last one a finding (or a link) pointed at.
+    for (const other of this.waterfalls.values()) if (other !== waterfall) other.clearHighlight();
     if (spanId !== undefined) waterfall.highlight(spanId);
     else waterfall.focus();
     history.replaceState(null, '', `#span=${encodeURIComponent(traceId)}${spanId ? `/${encodeURIComponent(spanId)}` : ''}`);
@@ -817,6 +819,12 @@ export class Waterfall {
     this.layout();
     this.highlighted = i;
     this.select(i, true);
+  }
+
+  clearHighlight(): void {
+    if (this.highlighted < 0) return;
+    this.highlighted = -1;
+    this.render();
   }
 
   private scrollTo(i: number): void {

@@ -9,7 +9,12 @@ import { maskPii } from './pii-detectors.js';
  */
 export function spanLabel(span: Span): string {
   const kind = span.kind === 'UNSPECIFIED' || span.kind === 'INTERNAL' ? '' : `${span.kind} `;
-  return `${kind}'${clip(maskPii(span.name))}' in ${clip(serviceOf(span))}`;
+  return `${kind}'${spanName(span)}' in ${clip(serviceOf(span))}`;
+}
+
+/** A span's name as messages and data show it: PII masked, clipped. */
+export function spanName(span: Span, max = 80): string {
+  return clip(maskPii(span.name), max);
 }
 
 /** Keeps messages short whatever the trace holds (reporters make the text terminal-safe at the edge). */
