@@ -25,6 +25,7 @@ import { parentCycle } from './parent-cycle.js';
 import { pii } from './pii.js';
 import { samplingFlagMismatch } from './sampling-flag-mismatch.js';
 import { unlinkedConsumer } from './unlinked-consumer.js';
+import { uninstrumentedClient } from './uninstrumented-client.js';
 import { unsampledSpanRecorded } from './unsampled-span-recorded.js';
 import { oversizedAttribute } from './oversized-attribute.js';
 
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   multipleRoots,
   missingRoot,
   lostPropagation,
+  uninstrumentedClient,
   asyncContextLoss,
   unlinkedConsumer,
   duplicateSpanId,

@@ -27,7 +27,7 @@ describe('marks: one source for traceview, the HTML viewer and the Markdown summ
         { spanId: sid('2'), parentSpanId: sid('dead'), name: 'orphan', at: [1, 2] },
         { spanId: sid('3'), parentSpanId: sid('2'), name: 'under orphan', at: [1, 2] },
       ],
-      { root: ['critical'], orphan: ['orphan'], 'under orphan': [] },
+      { root: ['critical'], orphan: ['orphan'], 'under orphan': ['critical'] },
     ],
     [
       'a child in another service starting before its parent: skew',

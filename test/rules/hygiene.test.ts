@@ -147,9 +147,14 @@ ruleTable(oversizedAttribute, {
 ruleTable(highCardinalitySpanName, {
   valid: [{ name: 'route templates', spans: [span({ name: 'GET /users/{id}' }), span({ name: 'SELECT orders', at: [1, 2] }), span({ name: 'HTTP GET', at: [2, 3] })] }],
   invalid: [
-    { name: 'a numeric id in a path', spans: [span({ name: 'GET /users/12345' })], findings: [{ message: 'contains a numeric id in a path' }] },
-    { name: 'a UUID', spans: [span({ name: 'process 3f2b8c1e-9a4d-4e7f-8b2c-1d3e5f7a9b0c' })], findings: [{ message: 'contains a UUID' }] },
-    { name: 'a query string', spans: [span({ name: 'GET /search?q=shoes' })], findings: [{ message: 'contains a query string' }] },
+    { name: 'a numeric id in a path', spans: [span({ name: 'GET /users/12345' })], findings: [{ message: "span names in 'svc' contain a numeric id in a path (first: 'GET /users/12345')" }] },
+    { name: 'a UUID', spans: [span({ name: 'process 3f2b8c1e-9a4d-4e7f-8b2c-1d3e5f7a9b0c' })], findings: [{ message: 'contain a UUID' }] },
+    { name: 'a query string', spans: [span({ name: 'GET /search?q=shoes' })], findings: [{ message: 'contain a query string' }] },
+    {
+      name: 'webpack-hashed asset names on many SERVER spans of one service: one finding',
+      spans: ['a1b2c3d4e5f60718293a', 'ffeeddccbbaa99887766'].map((hash, n) => span({ kind: 'SERVER', service: 'strongman', name: `get js/app.${hash}.js`, at: [n, n + 1] })),
+      findings: [{ count: 2, message: "SERVER span names in 'strongman' contain a long hex id (first: 'get js/app.a1b2c3d4e5f60718293a.js')" }],
+    },
   ],
 });
 

@@ -80,12 +80,12 @@ ruleTable(eventOutsideSpan, {
     {
       name: 'an event 5 ms after the span ended',
       spans: [span({ at: [0, 10], events: [{ name: 'late', timeUnixNano: T0 + 15n * MS, attributes: attrs(), droppedAttributesCount: 0 }] })],
-      findings: [{ message: "event 'late' of 'op' in svc is 5.00ms after the span ends" }],
+      findings: [{ message: "event 'late' is recorded after its span ends (first: 'op' in svc, 5.00ms after the span ends)" }],
     },
     {
       name: 'an unnamed event before the start',
       spans: [span({ at: [10, 20], events: [{ name: '', timeUnixNano: T0, attributes: attrs(), droppedAttributesCount: 0 }] })],
-      findings: [{ message: 'event #1 (unnamed) of \'op\' in svc is 10.0ms before the span starts' }],
+      findings: [{ message: "event #1 (unnamed) is recorded before its span starts (first: 'op' in svc, 10.0ms before the span starts)" }],
     },
   ],
 });
