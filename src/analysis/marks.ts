@@ -1,7 +1,8 @@
 import type { Span } from '../model/span.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { criticalPath, criticalSpans, type CriticalSection } from './critical-path.js';
-import { EntryIndex, findLostHop, isChildlessCall, type HopWindows } from './hops.js';
+import { EntryIndex, findLostHop, type HopWindows } from './hops.js';
+import { summarize } from './summary.js';
 import { looksSkewed, type SkewTolerance } from './skew.js';
 
 /**
@@ -27,13 +28,12 @@ export const MARK_MEANING: Record<Mark, string> = {
 /** The lost-propagation rule's default windows (a test keeps them equal to its option defaults). */
 export const DEFAULT_HOP_WINDOWS: HopWindows = { toleranceNano: 5_000_000n, messagingWindowNano: 300_000_000_000n };
 
-/** Calls whose callee started a new trace during them, anywhere in the set (needs every trace: the callee is in another). */
+/** Calls whose callee started a new trace during them, anywhere in the set (from the set's summary: the callee is in another trace). */
 export function lostPropagationCalls(traces: TraceSet, windows: HopWindows = DEFAULT_HOP_WINDOWS): Set<Span> {
-  const index = new EntryIndex(traces);
+  const { roots, childlessCalls } = summarize(traces);
+  const index = new EntryIndex(roots);
   const lost = new Set<Span>();
-  for (const trace of traces.traces.values()) {
-    for (const span of trace.spans) if (isChildlessCall(span, trace) && findLostHop(span, index, windows)) lost.add(span);
-  }
+  for (const span of childlessCalls) if (findLostHop(span, index, windows)) lost.add(span);
   return lost;
 }
 

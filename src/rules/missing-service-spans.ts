@@ -16,8 +16,8 @@ export const missingServiceSpans = defineRule({
     toleranceMs: { type: 'number', default: 5, description: 'clock slack used when ruling out a lost-propagation match, in ms' },
   },
   scope: 'set',
-  check({ traces, options, report }) {
-    for (const { call, callee } of unansweredCalls(traces, { toleranceNano: BigInt(Math.round(options.toleranceMs * 1e6)), messagingWindowNano: 0n })) {
+  check({ crossTrace, options, report }) {
+    for (const { call, callee } of unansweredCalls(crossTrace, { toleranceNano: BigInt(Math.round(options.toleranceMs * 1e6)), messagingWindowNano: 0n })) {
       report({
         span: call,
         group: `${callee}\u0000${call.name}`,

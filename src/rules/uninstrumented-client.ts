@@ -5,8 +5,8 @@ import { adviceForLanguage, callerOf } from '../analysis/user-agent.js';
 import { countEnclosing, type TimeWindow } from '../analysis/windows.js';
 import { defineRule } from '../lint/types.js';
 import { displayTraceIdOf } from '../model/ids.js';
+import type { LocalRoot } from '../analysis/summary.js';
 import { isTimed, serviceOf, type Span, type TimedSpan } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
 import { clockSkew } from './clock-skew.js';
 import { clip, spanLabel } from './support/describe.js';
 
@@ -22,11 +22,11 @@ export const uninstrumentedClient = defineRule({
   },
   options: {},
   scope: 'set',
-  check({ traces, report }) {
-    const graph = new CallGraph(traces);
-    const roots = untracedRoots(traces, graph);
+  check({ crossTrace, report }) {
+    const graph = new CallGraph(crossTrace.hops);
+    const roots = untracedRoots(crossTrace.roots, graph);
     if (roots.length === 0) return;
-    const work = localRoots(traces);
+    const work = localRootsByService(crossTrace.localRoots);
     const tolerance = { start: nanos(clockSkew.options.toleranceMs.default), end: nanos(clockSkew.options.endToleranceMs.default) };
     // The caller's request must enclose the call, give or take the clock tolerances.
     const queries: TimeWindow[] = roots.map(({ root }) => {
@@ -43,22 +43,22 @@ export const uninstrumentedClient = defineRule({
         else asked.set(service, [i]);
       }
     });
-    const running = roots.map(() => ({ count: 0, request: undefined as TimedSpan | undefined }));
+    const running = roots.map(() => ({ count: 0, request: undefined as Work | undefined }));
     for (const [service, indexes] of asked) {
       const windows = work.get(service);
       if (!windows) continue;
-      countEnclosing(windows, indexes.map((i) => queries[i]!), spanWindow).forEach((answer, k) => {
+      countEnclosing(windows, indexes.map((i) => queries[i]!), (work) => spanWindow(work.span)).forEach((answer, k) => {
         const tally = running[indexes[k]!]!;
         tally.count += answer.count;
         tally.request ??= answer.only;
       });
     }
     roots.forEach(({ root, caller }, i) => {
-      const { count, request } = running[i]!;
-      if (count !== 1 || !request || request.traceId === root.traceId) return;
-      const trace = traces.get(request.traceId)!;
+      const { count, request: work } = running[i]!;
+      if (count !== 1 || !work || work.span.traceId === root.traceId) return;
       // A CLIENT span of the caller at that moment: the call was traced, and lost-propagation speaks of it.
-      if (madeACall(trace, serviceOf(request), root)) return;
+      if (work.calls.some((call) => call.start <= root.startTimeUnixNano && call.end >= root.startTimeUnixNano)) return;
+      const request = work.span;
       const addressed = sameAddress(root, request);
       const advice = caller.kind === 'program' ? `the user agent says ${caller.client}: ${caller.advice}` : adviceForLanguage(request.resource.attributes['telemetry.sdk.language']);
       report({
@@ -80,45 +80,38 @@ interface UntracedRoot {
 }
 
 /** New traces started by a SERVER span of an internal service, at a program's request. */
-function untracedRoots(traces: TraceSet, graph: CallGraph): UntracedRoot[] {
+function untracedRoots(roots: readonly Span[], graph: CallGraph): UntracedRoot[] {
   const found: UntracedRoot[] = [];
-  for (const trace of traces.traces.values()) {
-    for (const root of trace.roots) {
-      if (root.kind !== 'SERVER' || root.links.length > 0 || !isTimed(root)) continue;
-      const service = serviceOf(root);
-      const known = graph.callersOf(service);
-      if (known.size === 0) continue;
-      const caller = callerOf(root.attributes['user_agent.original'] ?? root.attributes['http.user_agent']);
-      if (caller.kind === 'browser' || caller.kind === 'probe') continue;
-      const ofRoute = graph.callersOfRoute(service, httpServed(root));
-      const callers = new Set([...(ofRoute.size > 0 ? ofRoute : known)].filter((name) => name !== service));
-      if (callers.size > 0) found.push({ root, callers, caller });
-    }
+  for (const root of roots) {
+    if (root.kind !== 'SERVER' || root.links.length > 0 || !isTimed(root)) continue;
+    const service = serviceOf(root);
+    const known = graph.callersOf(service);
+    if (known.size === 0) continue;
+    const caller = callerOf(root.attributes['user_agent.original'] ?? root.attributes['http.user_agent']);
+    if (caller.kind === 'browser' || caller.kind === 'probe') continue;
+    const ofRoute = graph.callersOfRoute(service, httpServed(root));
+    const callers = new Set([...(ofRoute.size > 0 ? ofRoute : known)].filter((name) => name !== service));
+    if (callers.size > 0) found.push({ root, callers, caller });
   }
   return found;
 }
 
-/** Per service, the spans where its work in a trace begins: roots, and spans whose parent is another service's. */
-function localRoots(traces: TraceSet): Map<string, TimedSpan[]> {
-  const byService = new Map<string, TimedSpan[]>();
-  for (const trace of traces.traces.values()) {
-    for (const span of trace.spans) {
-      if (!isTimed(span)) continue;
-      const parent = trace.parent(span);
-      if (parent && serviceOf(parent) === serviceOf(span)) continue;
-      const list = byService.get(serviceOf(span)) ?? [];
-      list.push(span);
-      byService.set(serviceOf(span), list);
-    }
-  }
-  return byService;
+/** Where a service's work in a trace begins, with the CLIENT spans it made there. */
+interface Work {
+  span: TimedSpan;
+  calls: readonly TimeWindow[];
 }
 
-/** Whether the service made a CLIENT span in this trace while the root was starting. */
-function madeACall(trace: Trace, service: string, root: TimedSpan): boolean {
-  return trace.spans.some(
-    (span) => span.kind === 'CLIENT' && serviceOf(span) === service && isTimed(span) && span.startTimeUnixNano <= root.startTimeUnixNano && span.endTimeUnixNano >= root.startTimeUnixNano,
-  );
+/** The summary's local roots of known times, by service. */
+function localRootsByService(localRoots: readonly LocalRoot[]): Map<string, Work[]> {
+  const byService = new Map<string, Work[]>();
+  for (const { span, calls } of localRoots) {
+    if (!isTimed(span)) continue;
+    const list = byService.get(serviceOf(span));
+    if (list) list.push({ span, calls });
+    else byService.set(serviceOf(span), [{ span, calls }]);
+  }
+  return byService;
 }
 
 /** Whether the server saw the request come from an address of the caller's resource. */
