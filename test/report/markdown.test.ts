@@ -66,6 +66,26 @@ describe('markdown reporter: content', () => {
   });
 });
 
+describe('markdown reporter: from merged shards', () => {
+  it('the same findings as one check, without waterfalls (the shards carry no spans)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tracelint-md-shards-'));
+    const input = path.join(ROOT, 'fixtures/checkout-broken.otlp.jsonl');
+    const shards = [1, 2].map((k) => path.join(dir, `shard-${k}.json`));
+    for (const [i, file] of shards.entries()) expect((await runTracelint(['check', input, '--shard', `${i + 1}/2`, '--shard-out', file], { cwd: dir })).code).toBe(0);
+    const whole = await runTracelint(['check', input, '--reporter', 'markdown'], { cwd: dir });
+    const merged = await runTracelint(['merge', ...shards, '--reporter', 'markdown'], { cwd: dir });
+    rmSync(dir, { recursive: true });
+    expect(merged.code).toBe(whole.code);
+    const findings = (text: string) => {
+      const end = text.indexOf('### Traces with errors');
+      return text.slice(text.indexOf('### Findings by rule'), end < 0 ? undefined : end).trimEnd();
+    };
+    expect(findings(merged.stdout)).toBe(findings(whole.stdout));
+    expect(merged.stdout).not.toMatch(/^```/m);
+    expect(whole.stdout).toMatch(/^```+text$/m);
+  });
+});
+
 describe('markdown reporter: PII', () => {
   it('the waterfalls show span names and status messages masked as the pii rule masks them', () => {
     const spans = [span({ spanId: sid('1'), name: 'GET /users/jane.doe@example.com', parentSpanId: sid('dead'), status: { code: 'ERROR', message: 'no card 4111 1111 1111 1111' } })];
