@@ -5,7 +5,6 @@ import { deprecatedAttribute } from '../../src/rules/deprecated-attribute.js';
 import { errorWithoutDetails } from '../../src/rules/error-without-details.js';
 import { highCardinalitySpanName } from '../../src/rules/high-cardinality-span-name.js';
 import { missingServiceName } from '../../src/rules/missing-service-name.js';
-import { oversizedAttribute } from '../../src/rules/oversized-attribute.js';
 import { pii } from '../../src/rules/pii.js';
 import { detectPii, luhn } from '../../src/rules/support/pii-detectors.js';
 import { runRule } from '../support/run-rule.js';
@@ -75,19 +74,6 @@ ruleTable(attributeCount, {
     { name: '21 is a warning', spans: [span({ attributes: many(21) })], findings: [{ message: 'has 21 attributes (more than 20)', severity: 'warn' }] },
     { name: '31 is an error', spans: [span({ attributes: many(31) })], findings: [{ message: 'more than 30', severity: 'error' }] },
     { name: 'thresholds are options', options: { warnAbove: 2, errorAbove: 5 }, spans: [span({ attributes: many(3) })], findings: [{ severity: 'warn', data: { count: 3, limit: 2 } }] },
-  ],
-});
-
-ruleTable(oversizedAttribute, {
-  valid: [
-    { name: 'parameterised SQL', spans: [span({ attributes: { 'db.query.text': 'SELECT * FROM orders WHERE id = ? AND status IN (?, ?)' } })] },
-    { name: 'a short body', spans: [span({ attributes: { 'http.request.body': '{"ok":true}' } })] },
-  ],
-  invalid: [
-    { name: 'SQL with a string literal', spans: [span({ attributes: { 'db.statement': "SELECT * FROM users WHERE email = 'a@b.c'" } })], findings: [{ message: "attribute 'db.statement' of 'op' in svc holds SQL with literal values" }] },
-    { name: 'SQL with a number literal', spans: [span({ attributes: { 'db.query.text': 'UPDATE t SET x = 1 WHERE id = 42' } })], findings: [{ data: { key: 'db.query.text' } }] },
-    { name: 'a body', spans: [span({ attributes: { 'http.response.body': 'x'.repeat(300) } })], findings: [{ message: 'holds a body of 300 characters' }] },
-    { name: 'a huge value', spans: [span({ attributes: { 'app.dump': 'y'.repeat(5000) } })], findings: [{ message: 'is 5000 characters long (more than 2048)' }] },
   ],
 });
 
