@@ -31,19 +31,21 @@ export const pii = defineRule({
     // A resource is shared by the spans of a service: judged once per trace, reported on each of its spans.
     const resourceFindings = new Map<Resource, Found[]>();
     // One scanner and one list per trace, not per span: this runs over every string of every span.
-    let found: Found[] = [];
+    const found: Found[] = [];
+    let into = found;
     const scan = (where: string, key: string | undefined, value: string): void => {
       if (key !== undefined && allowed.has(key)) return;
-      for (const match of detectPii(value, key)) found.push({ where, key, match });
+      for (const match of detectPii(value, key)) into.push({ where, key, match });
     };
     for (const span of trace!.spans) {
       let fromResource = resourceFindings.get(span.resource);
       if (fromResource === undefined) {
-        found = [];
+        into = fromResource = [];
         scanAttributes(span.resource.attributes, 'resource attribute', scan);
-        resourceFindings.set(span.resource, (fromResource = found));
+        resourceFindings.set(span.resource, fromResource);
+        into = found;
       }
-      found = [];
+      found.length = 0;
       scan('span name', undefined, span.name);
       if (span.status.message) scan('status message', undefined, span.status.message);
       scanAttributes(span.attributes, 'attribute', scan);
@@ -119,17 +121,25 @@ const MAX_NESTING = 4;
  */
 function scanAttributes(attributes: Attributes, where: string, scan: Scan, prefix = '', depth = 0): void {
   for (const name in attributes) {
-    const key = prefix + name;
     const value = attributes[name]!;
-    if (Array.isArray(value)) for (const item of value) scanValue(item, key, where, scan, depth);
-    else scanValue(value, key, where, scan, depth);
+    // Strings first and without detours: nearly every value is one.
+    if (typeof value === 'string') scan(where, prefix ? prefix + name : name, value);
+    else if (typeof value === 'object' && value !== null) {
+      const key = prefix + name;
+      if (Array.isArray(value)) for (const item of value) scanOther(item, key, where, scan, depth);
+      else scanOther(value, key, where, scan, depth);
+    } else if (typeof value === 'number' || typeof value === 'bigint') scanNumber(value, prefix + name, where, scan);
   }
 }
 
-function scanValue(value: AttributeValue, key: string, where: string, scan: Scan, depth: number): void {
+function scanOther(value: AttributeValue, key: string, where: string, scan: Scan, depth: number): void {
   if (typeof value === 'string') scan(where, key, value);
-  else if ((typeof value === 'number' || typeof value === 'bigint') && kindOfKey(key).personal) scan(where, key, String(value));
+  else if (typeof value === 'number' || typeof value === 'bigint') scanNumber(value, key, where, scan);
   else if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) && depth < MAX_NESTING) {
     scanAttributes(value, where, scan, `${key}.`, depth + 1);
   }
+}
+
+function scanNumber(value: number | bigint, key: string, where: string, scan: Scan): void {
+  if (kindOfKey(key).personal) scan(where, key, String(value));
 }

@@ -11,35 +11,41 @@ export interface NamedPart {
 }
 
 export interface QueryString {
-  /** Where the query string sits in the value, to leave it out of the scan of the rest. */
+  /** Where the parameters sit in the value (after the '?'), to walk them and to leave them out of the scan of the rest. */
   start: number;
   end: number;
-  params: NamedPart[];
 }
 
 const MAX_PARAMS = 200;
-const QUERY_END = new Set([' ', '\t', '\n', '\r', '#', '"', "'", '<', '>', '`']);
+
+/** Where a query string ends: a space, '#', a quote or an angle bracket (URLs in messages, markup). */
+function endsQuery(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 35 || code === 34 || code === 39 || code === 60 || code === 62 || code === 96;
+}
 
 /**
  * The query strings in a value: after each '?' up to a space, quote or '#'
  * (URLs, also inside messages), or the whole value when it is itself
- * `name=value&…` (url.query, a form body).
+ * `name=value&…` (url.query, a form body). Only where they are: the
+ * parameters are walked by `forEachParam`, which decodes what is asked for.
  */
 export function queryStrings(value: string): QueryString[] {
   const found: QueryString[] = [];
   let question = value.indexOf('?');
   while (question !== -1) {
     let end = question + 1;
-    while (end < value.length && !QUERY_END.has(value[end]!)) end++;
-    const params = parseParams(value.slice(question + 1, end));
-    if (params.length > 0) found.push({ start: question + 1, end, params });
+    while (end < value.length && !endsQuery(value.charCodeAt(end))) end++;
+    if (hasParam(value, question + 1, end)) found.push({ start: question + 1, end });
     question = value.indexOf('?', end);
   }
-  if (found.length === 0 && isFormBody(value)) {
-    const params = parseParams(value);
-    if (params.length > 0) found.push({ start: 0, end: value.length, params });
-  }
+  if (found.length === 0 && isFormBody(value)) found.push({ start: 0, end: value.length });
   return found;
+}
+
+/** Whether `start..end` holds a `name=` (a '=' that does not open the text or follow a '&'). */
+function hasParam(value: string, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) if (value.charCodeAt(i) === 61 && value.charCodeAt(i - 1) !== 38) return true;
+  return false;
 }
 
 /** `a=1&b=2`: no spaces, and a name before the first '='. */
@@ -47,31 +53,64 @@ function isFormBody(value: string): boolean {
   const eq = value.indexOf('=');
   if (eq <= 0) return false;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === ' ' || c === '\n' || c === '\t' || (i < eq && (c === '/' || c === ':'))) return false;
+    const c = value.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || (i < eq && (c === 47 || c === 58))) return false;
   }
   return true;
 }
 
-function parseParams(query: string): NamedPart[] {
-  const params: NamedPart[] = [];
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    params.push({ name: decodeComponent(pair.slice(0, eq)), value: decodeComponent(pair.slice(eq + 1)) });
-    if (params.length >= MAX_PARAMS) break;
+/**
+ * Each `name=value` of a query string: `visit` gets the decoded name and the
+ * bounds of the raw value (decoded by `paramValue` only if wanted). Linear: the
+ * next '=' is looked for again only once the walk has passed it.
+ */
+export function forEachParam(value: string, query: QueryString, visit: (name: string, from: number, to: number) => void): void {
+  let pos = query.start;
+  let eq = -1;
+  let count = 0;
+  while (pos < query.end && count < MAX_PARAMS) {
+    let amp = value.indexOf('&', pos);
+    if (amp === -1 || amp > query.end) amp = query.end;
+    if (eq < pos) eq = value.indexOf('=', pos);
+    if (eq === -1) return;
+    if (eq > pos && eq < amp) {
+      visit(decodeComponent(value.slice(pos, eq)), eq + 1, amp);
+      count++;
+    }
+    pos = amp + 1;
   }
-  return params;
+}
+
+/** A parameter's value, decoded as forms are. */
+export function paramValue(value: string, from: number, to: number): string {
+  return decodeComponent(value.slice(from, to));
+}
+
+/** Whether a raw parameter value may encode others: JSON or a nested query ('{', '[', '=', also percent-encoded). */
+export function mayEncode(value: string, from = 0, to = value.length): boolean {
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 61 || c === 123 || c === 91) return true;
+    if (c === 37 && i + 2 < to) {
+      const code = value.slice(i + 1, i + 3).toUpperCase();
+      if (code === '3D' || code === '7B' || code === '5B') return true;
+    }
+  }
+  return false;
 }
 
 /** Percent-decoding, with '+' as a space as forms have it (or kept, for text that is not a form); a malformed escape leaves the text as it was. */
 export function decodeComponent(text: string, plusIsSpace = true): string {
   const spaced = plusIsSpace && text.includes('+') ? text.replaceAll('+', ' ') : text;
-  if (!spaced.includes('%')) return spaced;
+  return spaced.includes('%') ? (tryDecode(spaced) ?? spaced) : spaced;
+}
+
+/** Percent-decoded text, or undefined when an escape is malformed. */
+export function tryDecode(text: string): string | undefined {
   try {
-    return decodeURIComponent(spaced);
+    return decodeURIComponent(text);
   } catch {
-    return spaced;
+    return undefined;
   }
 }
 

@@ -1,4 +1,4 @@
-import { decodeComponent, jsonLeaves, jwtClaims, parseJsonValue, queryStrings } from './encoded-values.js';
+import { decodeComponent, forEachParam, jsonLeaves, jwtClaims, mayEncode, paramValue, parseJsonValue, queryStrings, tryDecode } from './encoded-values.js';
 import { kindOfKey, type KeyKind } from './pii-keys.js';
 import {
   bankAccountValue,
@@ -154,30 +154,33 @@ const NOTHING: PiiMatch[] = Object.freeze([]) as unknown as PiiMatch[];
 /** One value at one level: what its key names, its encoded parts, then its own shape. */
 function scan(value: string, key: KeyKind, part: string | undefined, depth: number, found: PiiMatch[]): void {
   const from = found.length;
-  if (key.personal) detectByKey(value, key, part, found);
+  const json = depth < MAX_DEPTH ? parseJsonValue(value) : undefined;
+  const queries = depth < MAX_DEPTH && json === undefined ? queryStrings(value) : [];
   let rest = value;
-  if (depth < MAX_DEPTH) {
-    const json = parseJsonValue(value);
-    if (json !== undefined) {
-      for (const leaf of jsonLeaves(json)) scanPart(leaf.name, leaf.value, part, `JSON field '${clipName(leaf.name)}'`, depth, found);
-      rest = '';
-    } else {
-      const queries = queryStrings(value);
-      for (const query of queries) for (const param of query.params) scanPart(param.name, param.value, part, `parameter '${clipName(param.name)}'`, depth, found);
-      // The rest of the value (the URL before its query, the message around it) is judged as it is.
-      if (queries.length > 0) rest = cutOut(value, queries);
-    }
+  if (json === undefined && queries.length === 0) {
+    // What the key names is judged on a plain value; an encoded one is judged part by part.
+    if (key.personal) detectByKey(value, key, part, found);
+  } else {
+    // Parts are judged one by one only where that can find something: a part whose name
+    // says what it holds, a part that encodes others, or any part when the whole value
+    // has the makings of a shape (an '@', enough digits, 'eyJ' …). Most URLs have none.
+    const decoded = json !== undefined ? (value.includes('\\u') ? undefined : value) : value.includes('%') ? tryDecode(value) : value;
+    const shapes = decoded === undefined || shapeGates(decoded) !== 0;
+    const judge = (name: string, label: string, text: () => string, encodes: boolean): void => {
+      const inner = kindOfKey(name);
+      if (!inner.infrastructure && (shapes || inner.secret || inner.personal || encodes)) {
+        scan(text(), inner, `${part !== undefined ? `${part}, ` : ''}${label} '${clipName(name)}'`, depth + 1, found);
+      }
+    };
+    if (json !== undefined) for (const leaf of jsonLeaves(json)) judge(leaf.name, 'JSON field', () => leaf.value, mayEncode(leaf.value));
+    else for (const query of queries) forEachParam(value, query, (name, from, to) => judge(name, 'parameter', () => paramValue(value, from, to), mayEncode(value, from, to)));
+    // The rest of a value with query strings (the URL before them, the message around them) is judged as it is.
+    rest = json !== undefined || !shapes ? '' : cutOut(value, queries);
   }
   if (rest) detectByShape(rest, key, part, depth, found);
   if (key.secret && !standsForASecret(value) && !found.slice(from).some((match) => CREDENTIAL_KINDS.has(match.kind))) {
     found.splice(from, 0, { kind: 'secret-by-name', masked: maskSecret(value), evidence: value, ...(part !== undefined ? { part } : {}) });
   }
-}
-
-/** A named part of an encoded value (a parameter, a JSON field), judged by its own name. */
-function scanPart(name: string, value: string, outer: string | undefined, label: string, depth: number, found: PiiMatch[]): void {
-  const key = kindOfKey(name);
-  if (!key.infrastructure) scan(value, key, outer !== undefined ? `${outer}, ${label}` : label, depth + 1, found);
 }
 
 function add(found: PiiMatch[], part: string | undefined, kind: PiiKind, masked: string, evidence: string, payload?: PiiKind[]): void {
@@ -206,41 +209,90 @@ function detectByKey(value: string, key: KeyKind, part: string | undefined, foun
 function detectByShape(raw: string, key: KeyKind, part: string | undefined, depth: number, found: PiiMatch[]): void {
   // `jane%40corp.example`: percent-encoded text is judged decoded.
   const value = raw.includes('%') ? decodeComponent(raw, false) : raw;
-  // One pass over the characters says which detectors can match at all: most values are skipped by most.
+  const gates = shapeGates(value);
+  if (gates === 0) return;
+  const jwt = gates & JWT ? findJwt(value) : undefined;
+  if (jwt) add(found, part, 'jwt', maskSecret(jwt), jwt, depth < MAX_DEPTH ? payloadKinds(jwt, depth) : undefined);
+  const bearer = jwt || !(gates & BEARER) ? undefined : findBearerToken(value);
+  if (bearer) add(found, part, 'bearer-token', `Bearer ${maskSecret(bearer)}`, bearer);
+  const aws = gates & AWS ? findAwsAccessKey(value) : undefined;
+  if (aws) add(found, part, 'aws-access-key', `${aws.slice(0, 4)}${'*'.repeat(12)}${aws.slice(-4)}`, aws);
+  if (gates & PRIVATE_KEY && hasPrivateKey(value)) add(found, part, 'private-key', '-----BEGIN … PRIVATE KEY----- (redacted)', value);
+  const urlCredentials = (gates & URL_CREDENTIALS) !== 0 && hasUrlCredentials(value);
+  if (urlCredentials) add(found, part, 'url-credentials', '://****:****@', value);
+  if (gates & CONNECTION_STRING && hasConnectionStringPassword(value)) add(found, part, 'connection-string-password', 'Password=****', value);
+  // `user:password@host` also looks like an address; the credentials finding already covers it.
+  const email = urlCredentials || !(gates & EMAIL) ? undefined : findEmail(value);
+  if (email) add(found, part, 'email', maskEmail(email), email.toLowerCase());
+  // A bare run of digits under a key naming an id, count or time is that (decimal span ids, epoch times).
+  const bareNumber = key.numeric && /^\d+$/.test(value.trim());
+  const card = bareNumber || !(gates & CARD) ? undefined : findCardNumber(value);
+  if (card) add(found, part, 'card-number', `****${card.slice(-4)}`, card);
+  const iban = gates & IBAN ? findIban(value) : undefined;
+  if (iban) add(found, part, 'iban', maskIban(iban), iban);
+  const ssn = key.ssn || !(gates & SSN) ? undefined : findSsnInText(value);
+  if (ssn) add(found, part, 'ssn', '***-**-****', ssn);
+  const phone = key.phone || bareNumber || !(gates & PHONE) ? undefined : findInternationalPhone(value);
+  if (phone) add(found, part, 'phone-number', maskPhone(phone), phone.replace(/\D/g, ''));
+}
+
+const JWT = 1;
+const BEARER = 2;
+const AWS = 4;
+const PRIVATE_KEY = 8;
+const URL_CREDENTIALS = 16;
+const CONNECTION_STRING = 32;
+const EMAIL = 64;
+const CARD = 128;
+const IBAN = 256;
+const SSN = 512;
+const PHONE = 1024;
+
+/**
+ * Which shape detectors can match at all, from one pass over the characters
+ * and a few substring checks: each bit is a condition its detector needs (an
+ * '@' for an e-mail address, 13 digits for a card number …), so a value with
+ * no bit set holds none of those shapes. Most values have none.
+ */
+function shapeGates(value: string): number {
   let digits = 0;
   let upper = 0;
   let at = false;
   let plus = false;
+  let semicolon = false;
+  let dash = false;
+  // The longest run of digits with single spaces or dashes between them, as cards and SSNs are written.
+  let run = 0;
+  let longest = 0;
+  let continues = false;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c >= 65 && c <= 90) upper++;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      run = continues ? run + 1 : 1;
+      if (run > longest) longest = run;
+      continues = true;
+      continue;
+    }
+    continues = (c === 32 || c === 45) && continues && i > 0 && value.charCodeAt(i - 1) >= 48 && value.charCodeAt(i - 1) <= 57;
+    if (c >= 65 && c <= 90) upper++;
     else if (c === 64) at = true;
     else if (c === 43) plus = true;
+    else if (c === 59) semicolon = true;
+    else if (c === 45) dash = true;
   }
-  const jwt = findJwt(value);
-  if (jwt) add(found, part, 'jwt', maskSecret(jwt), jwt, depth < MAX_DEPTH ? payloadKinds(jwt, depth) : undefined);
-  const bearer = jwt || value.length < 15 ? undefined : findBearerToken(value);
-  if (bearer) add(found, part, 'bearer-token', `Bearer ${maskSecret(bearer)}`, bearer);
-  const aws = upper >= 4 && digits + upper >= 20 ? findAwsAccessKey(value) : undefined;
-  if (aws) add(found, part, 'aws-access-key', `${aws.slice(0, 4)}${'*'.repeat(12)}${aws.slice(-4)}`, aws);
-  if (hasPrivateKey(value)) add(found, part, 'private-key', '-----BEGIN … PRIVATE KEY----- (redacted)', value);
-  const urlCredentials = hasUrlCredentials(value);
-  if (urlCredentials) add(found, part, 'url-credentials', '://****:****@', value);
-  if (hasConnectionStringPassword(value)) add(found, part, 'connection-string-password', 'Password=****', value);
-  // `user:password@host` also looks like an address; the credentials finding already covers it.
-  const email = urlCredentials || !at ? undefined : findEmail(value);
-  if (email) add(found, part, 'email', maskEmail(email), email.toLowerCase());
-  // A bare run of digits under a key naming an id, count or time is that (decimal span ids, epoch times).
-  const bareNumber = key.numeric && digits === value.trim().length;
-  const card = bareNumber || digits < 13 ? undefined : findCardNumber(value);
-  if (card) add(found, part, 'card-number', `****${card.slice(-4)}`, card);
-  const iban = upper >= 2 && digits >= 2 && value.length >= 15 ? findIban(value) : undefined;
-  if (iban) add(found, part, 'iban', maskIban(iban), iban);
-  const ssn = key.ssn || digits < 9 ? undefined : findSsnInText(value);
-  if (ssn) add(found, part, 'ssn', '***-**-****', ssn);
-  const phone = key.phone || bareNumber || !plus || digits < 8 ? undefined : findInternationalPhone(value);
-  if (phone) add(found, part, 'phone-number', maskPhone(phone), phone.replace(/\D/g, ''));
+  let gates = 0;
+  if (value.length >= 20 && upper > 0 && value.includes('eyJ')) gates |= JWT;
+  if (value.length >= 15 && (value.includes('earer') || value.includes('EARER'))) gates |= BEARER;
+  if (upper >= 4 && digits + upper >= 20) gates |= AWS;
+  if (dash && value.includes('-----BEGIN')) gates |= PRIVATE_KEY;
+  if (at) gates |= EMAIL | URL_CREDENTIALS;
+  if (semicolon && value.includes('=')) gates |= CONNECTION_STRING;
+  if (longest >= 13) gates |= CARD;
+  if (upper >= 2 && digits >= 2 && value.length >= 15) gates |= IBAN;
+  if (longest >= 9) gates |= SSN;
+  if (plus && digits >= 8) gates |= PHONE;
+  return gates;
 }
 
 /** The kinds of personal data among a JWT's claims (email, phone_number, a `sub` that is an e-mail address …). */

@@ -101,6 +101,7 @@ const ABOUT_A_SECRET = new Set([
   'version', 'arn', 'ref', 'uri', 'url', 'endpoint', 'path', 'file', 'location', 'policy', 'rotation', 'status', 'source', 'provider', 'scheme',
   'format', 'algorithm', 'alg', 'usage', 'limit', 'present', 'provided', 'enabled', 'required', 'valid', 'error', 'changed', 'updated',
   'created', 'reset', 'at', 'strength', 'attempts', 'result', 'decision', 'outcome', 'level', 'mode', 'method', 'scope', 'scopes', 'issuer',
+  'consent', 'banner', 'domain', 'samesite', 'secure', 'httponly',
 ]);
 /** Tokens that are not credentials: pagination and idempotency tokens, and the tokens of language models. */
 const NOT_A_CREDENTIAL_TOKEN = new Set(['page', 'next', 'continuation', 'sync', 'resume', 'cancellation', 'cancel', 'delta', 'change', 'idempotency', 'input', 'output', 'prompt', 'completion', 'total', 'max', 'cached', 'reasoning']);

@@ -10,8 +10,12 @@ import { isDocumentationCredential, isFictionalPhoneNumber, isReservedDomain, is
  * and values reserved for documentation (placeholders.ts) are not reported.
  */
 
-/** Values that stand for a secret without being one: empty, masked, redacted, a flag or a template reference. */
-const STANDS_FOR_A_SECRET = /^(?:|[*x#•?.-]+|\[?redacted\]?|<redacted>|\{redacted\}|\(redacted\)|\[?filtered\]?|masked|hidden|removed|omitted|none|null|nil|undefined|n\/a|true|false|yes|no|on|off|set|unset|present|bearer|basic|\$\{[\w.-]*\}|\{\{[\w. -]*\}\}|<[\w -]*>)$/i;
+/**
+ * Values that stand for a secret without being one: empty, masked, redacted, a
+ * flag, an authorization scheme alone, the Fetch API's credentials modes, or a
+ * template reference (`${DB_PASSWORD}`, `{{token}}`, `<api-key>`).
+ */
+const STANDS_FOR_A_SECRET = /^(?:|[*x#•?.-]+|\[?redacted\]?|<redacted>|\{redacted\}|\(redacted\)|\[?filtered\]?|masked|hidden|removed|omitted|none|null|nil|undefined|n\/a|true|false|yes|no|on|off|set|unset|present|bearer|basic|digest|negotiate|include|omit|same-origin|\$\{[\w.-]*\}|\{\{[\w. -]*\}\}|<[\w -]*>)$/i;
 
 export function standsForASecret(value: string): boolean {
   return STANDS_FOR_A_SECRET.test(value.trim()) || isDocumentationCredential(value);
@@ -32,7 +36,9 @@ export function findEmail(value: string): string | undefined {
     while (end > at + 1 && value[end - 1] === '.') end--;
     const domain = value.slice(at + 1, end);
     const tld = domain.slice(domain.lastIndexOf('.') + 1);
-    if (start < at && domain.includes('.') && TLD.test(tld) && !domain.startsWith('.') && !isReservedDomain(domain)) return value.slice(start, at + 1 + domain.length);
+    // `git@github.com:org/repo.git` is an SSH remote, not a mailbox.
+    const sshRemote = value[end] === ':' && end + 1 < value.length && /[A-Za-z~/]/.test(value[end + 1]!);
+    if (start < at && domain.includes('.') && TLD.test(tld) && !domain.startsWith('.') && !sshRemote && !isReservedDomain(domain)) return value.slice(start, at + 1 + domain.length);
     at = value.indexOf('@', at + 1);
   }
   return undefined;
