@@ -59,14 +59,36 @@ interface Problem {
 function problemOf(key: string, value: string, maxLength: number, maxBodyLength: number): Problem | undefined {
   const kind = kindOfKey(key);
   if (kind.query) {
-    const sql = findSqlLiterals(value.slice(0, SQL_SCAN_LENGTH));
-    if (sql && sql.count > 0) {
-      return { kind: 'sql-literals', text: 'holds SQL with literal values instead of placeholders', first: `first: ${around(sql.sanitized, sql.firstAt)}`, data: { literals: sql.count, query: clip(sql.sanitized, 200) } };
-    }
+    const sql = sqlProblem(value);
+    if (sql) return sql;
   }
   if (kind.body && value.length > maxBodyLength) return { kind: 'body', text: `holds a body longer than ${maxBodyLength} characters`, first: `the first ${value.length}`, data: { limit: maxBodyLength } };
   if (value.length > maxLength) return { kind: 'long', text: `is longer than ${maxLength} characters`, first: `the first ${value.length}`, data: { limit: maxLength } };
   return undefined;
+}
+
+/**
+ * Query templates repeat on every span that runs them: what a statement holds
+ * is remembered (statements up to 2048 characters, at most 10k of them, all
+ * forgotten when full).
+ */
+const SQL_MEMO_LIMIT = 10_000;
+const SQL_MEMO_MAX_LENGTH = 2048;
+const sqlMemo = new Map<string, Problem | null>();
+
+function sqlProblem(value: string): Problem | undefined {
+  const known = sqlMemo.get(value);
+  if (known !== undefined) return known ?? undefined;
+  const sql = findSqlLiterals(value.slice(0, SQL_SCAN_LENGTH));
+  const problem: Problem | null =
+    sql && sql.count > 0
+      ? { kind: 'sql-literals', text: 'holds SQL with literal values instead of placeholders', first: `first: ${around(sql.sanitized, sql.firstAt)}`, data: { literals: sql.count, query: clip(sql.sanitized, 200) } }
+      : null;
+  if (value.length <= SQL_MEMO_MAX_LENGTH) {
+    if (sqlMemo.size >= SQL_MEMO_LIMIT) sqlMemo.clear();
+    sqlMemo.set(value, problem);
+  }
+  return problem ?? undefined;
 }
 
 /** A short statement whole; a long one around its first literal, so the message shows where it is. */
