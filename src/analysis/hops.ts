@@ -1,6 +1,7 @@
 import { isTimed, serviceOf, sortByStartTime, type Span, type TimedSpan } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import { httpCall, httpServed, pathsMatch, portsPair } from './http-evidence.js';
 import { hintNamesService, peerHints } from './peers.js';
+import type { TimeWindow } from './windows.js';
 
 /**
  * Finds, for an outgoing call that has no child in its own trace, the span in
@@ -11,9 +12,17 @@ import { hintNamesService, peerHints } from './peers.js';
  */
 export interface LostHop {
   caller: Span;
+  /** The root singled out by the evidence, else the nearest in time. */
   callee: Span;
-  /** How many roots fitted; the nearest in time is `callee`. */
+  /** How many roots fitted the call's window. */
   candidates: number;
+  /**
+   * What singles the callee out, strongest first: the two ends of one
+   * connection (the client's port is the server's peer port), the path or
+   * route the client asked for, the only root that fits the window. Undefined
+   * when several fit and nothing tells them apart: a guess.
+   */
+  evidence: 'ports' | 'path' | 'only-fit' | undefined;
 }
 
 export interface HopWindows {
@@ -26,12 +35,10 @@ export interface HopWindows {
 export class EntryIndex {
   private readonly entries: TimedSpan[];
 
-  /** Root SERVER and CONSUMER spans of every trace, by start time (those whose times are known). */
-  constructor(traces: TraceSet) {
+  /** Of the traces' roots, the SERVER and CONSUMER spans (whose times are known), by start time. */
+  constructor(roots: readonly Span[]) {
     this.entries = [];
-    for (const trace of traces.traces.values()) {
-      for (const root of trace.roots) if ((root.kind === 'SERVER' || root.kind === 'CONSUMER') && isTimed(root)) this.entries.push(root);
-    }
+    for (const root of roots) if ((root.kind === 'SERVER' || root.kind === 'CONSUMER') && isTimed(root)) this.entries.push(root);
     sortByStartTime(this.entries);
   }
 
@@ -50,10 +57,11 @@ export class EntryIndex {
   }
 }
 
-/** An outgoing call with no child in its own trace: where lost propagation shows. */
-export function isChildlessCall(span: Span, trace: Trace): boolean {
-  return (span.kind === 'CLIENT' || span.kind === 'PRODUCER') && trace.children(span).length === 0;
+/** A span's place in time, for the window indexes. */
+export function spanWindow(span: TimedSpan): TimeWindow {
+  return { start: span.startTimeUnixNano, end: span.endTimeUnixNano };
 }
+
 
 export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows): LostHop | undefined {
   // A call whose time is unknown has no window to search.
@@ -64,8 +72,16 @@ export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows
     const d = span.startTimeUnixNano - caller.startTimeUnixNano;
     return d < 0n ? -d : d;
   };
-  const callee = candidates.reduce((best, span) => (distance(span) < distance(best) ? span : best));
-  return { caller, callee, candidates: candidates.length };
+  const nearest = candidates.reduce((best, span) => (distance(span) < distance(best) ? span : best));
+  if (candidates.length === 1) return { caller, callee: nearest, candidates: 1, evidence: 'only-fit' };
+  if (caller.kind === 'PRODUCER') return { caller, callee: nearest, candidates: candidates.length, evidence: undefined };
+  const call = httpCall(caller);
+  const served = candidates.map((span) => ({ span, served: httpServed(span) }));
+  const paired = served.filter(({ served: s }) => portsPair(call, s));
+  if (paired.length === 1) return { caller, callee: paired[0]!.span, candidates: candidates.length, evidence: 'ports' };
+  const samePath = served.filter(({ served: s }) => pathsMatch(call, s));
+  if (samePath.length === 1) return { caller, callee: samePath[0]!.span, candidates: candidates.length, evidence: 'path' };
+  return { caller, callee: nearest, candidates: candidates.length, evidence: undefined };
 }
 
 /**

@@ -31,7 +31,11 @@ export function serviceSummary(trace: Trace): ServiceSummary[] {
   return [...rows.values()].sort((a, b) => (b.selfNano > a.selfNano ? 1 : b.selfNano < a.selfNano ? -1 : a.service.localeCompare(b.service)));
 }
 
-/** The span's duration minus the union of its children's time inside it (children of unknown time take none); undefined when the span's own time is unknown. */
+/**
+ * The span's duration minus the union of its children's time inside it, as Jaeger's
+ * computeSpanSelfTime (its vectors: test/analysis/jaeger-critical-path.test.ts). Children of
+ * unknown time take none; undefined when the span's own time is unknown.
+ */
 export function selfTime(span: Span, children: readonly Span[]): bigint | undefined {
   if (!isTimed(span)) return undefined;
   const start = span.startTimeUnixNano;

@@ -46,7 +46,8 @@ export function readNotices(read: ReadResult): RunNotice[] {
   for (const input of read.inputs) {
     const skipped = describeSkipped(input.skipped);
     if (skipped) notices.push({ level: 'note', file: input.name, message: skipped });
-    if (input.mergedParts > 0) notices.push({ level: 'note', file: input.name, message: `merged ${input.mergedParts} Zipkin span part${input.mergedParts === 1 ? '' : 's'} into the span${input.mergedParts === 1 ? '' : 's'} they belong to (one span sent in pieces)` });
+    const merged = input.mergedParts;
+    if (merged > 0) notices.push({ level: 'note', file: input.name, message: `merged ${merged} Zipkin span part${merged === 1 ? ' into the span it belongs' : 's into the spans they belong'} to (a span sent in pieces)` });
   }
   return notices;
 }

@@ -10,7 +10,7 @@ import { TRACES_PATH } from '../receive/protocol.js';
 import { DEFAULT_LIMITS, startReceiver, type Receiver, type ReceiverStats, type Refusal } from '../receive/server.js';
 import { parseDuration, whenToStop, type CommandResult, type StopReason, type Stopper, type WrappedCommand } from '../receive/stop.js';
 import { JsonlStore } from '../receive/store.js';
-import { addLintOptions, checkTraces, lintConfig, type CheckOptions } from './check.js';
+import { addLintOptions, checkTraces, prepareCheck, type CheckOptions } from './check.js';
 import { UsageError } from './errors.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 
@@ -58,7 +58,8 @@ export function listenAlias(argv: readonly string[]): string[] {
 }
 
 async function receiveAndCheck(command: string[], options: ReceiveOptions, io: CliIO): Promise<ExitCode> {
-  await lintConfig(options, io);
+  // Settings and spec files before listening: a typo fails at once, not after the run.
+  const prepared = await prepareCheck(options, io);
   const store = await openStore(options.out, io);
   let stopper: Stopper | undefined;
   let receiver: Receiver | undefined;
@@ -75,7 +76,7 @@ async function receiveAndCheck(command: string[], options: ReceiveOptions, io: C
     io.stderr.write(stopLine(reason));
     io.stderr.write(countLines(receiver.stats, store, options.out));
     const commandCode = result ? reportCommand(command, result, io) : 0;
-    const code = await checkTraces(await readStored(store, options.out, io), options, io);
+    const code = await checkTraces(await readStored(store, options.out, io), options, io, undefined, prepared);
     return Math.max(code, commandCode) as ExitCode;
   } finally {
     stopper?.dispose();

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.js';
+import { SpecError } from '../expect/load.js';
 import { InputError } from '../formats/errors.js';
 import { ConfigError } from '../lint/config.js';
 import { safeMultiline, safeText } from '../render/safe-text.js';
@@ -54,7 +55,7 @@ function reportFailure(error: unknown, debug: boolean, io: CliIO): ExitCode {
     return error.exitCode === 0 ? 0 : 2;
   }
   const program = 'tracelint';
-  if (error instanceof InputError || error instanceof UsageError || error instanceof ConfigError) {
+  if (error instanceof InputError || error instanceof UsageError || error instanceof ConfigError || error instanceof SpecError) {
     // Our own layout (an error may list what was tried, a line each) stays; what the input put in is made safe.
     io.stderr.write(`${program}: ${safeMultiline(error.message)}\n`);
   } else {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { spanStats, type SpanStats } from '../analysis/stats.js';
 import { formatDuration, formatTimestamp } from '../model/time.js';
-import type { Span } from '../model/span.js';
+import type { FormatName, Span } from '../model/span.js';
 import { safeText, terminalSafeJson } from '../render/safe-text.js';
 import type { CommandRegistrar } from './run.js';
 import { formatOption, maxBytesOption, printNotices, readInputs, readNotices } from './inputs.js';
@@ -17,7 +17,7 @@ export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
     .addOption(formatOption())
     .addOption(maxBytesOption())
     .option('--json', 'print JSON for machines')
-    .action(async (inputs: string[], options: { format?: Span['source']['format']; json?: boolean; maxInputBytes?: number }) => {
+    .action(async (inputs: string[], options: { format?: FormatName; json?: boolean; maxInputBytes?: number }) => {
       const progress = await startProgress(io, progressWanted(io, { machineOutput: options.json }));
       const result = await readInputs(inputs, options, io, progress).finally(() => progress.stop());
       const byInput = new Map<string, Span[]>(result.inputs.map((input) => [input.name, []]));

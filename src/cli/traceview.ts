@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { EntryIndex, findLostHop, isChildlessCall } from '../analysis/hops.js';
+import { EntryIndex, findLostHop } from '../analysis/hops.js';
+import { summarize } from '../analysis/summary.js';
 import { serviceSummary } from '../analysis/service-summary.js';
 import type { FormatName } from '../model/span.js';
 import type { Span } from '../model/span.js';
@@ -83,12 +84,11 @@ const registerView: CommandRegistrar = (program, io, exit) => {
 
 /** Calls whose callee started a new trace during them, anywhere in what was read. */
 function lostPropagation(traces: TraceSet): Set<Span> {
-  const index = new EntryIndex(traces);
+  const { roots, childlessCalls } = summarize(traces);
+  const index = new EntryIndex(roots);
   const windows = { toleranceNano: 5_000_000n, messagingWindowNano: 300_000_000_000n };
   const lost = new Set<Span>();
-  for (const trace of traces.traces.values()) {
-    for (const span of trace.spans) if (isChildlessCall(span, trace) && findLostHop(span, index, windows)) lost.add(span);
-  }
+  for (const span of childlessCalls) if (findLostHop(span, index, windows)) lost.add(span);
   return lost;
 }
 

@@ -1,4 +1,5 @@
 import { byStartTime, listOrNone, spanStatus, type FormatName, type Span, type SpanEvent } from '../model/span.js';
+import { DURATION_WITHOUT_START } from './zipkin.js';
 
 /**
  * Zipkin reporters may send one span in parts: the same trace and span id
@@ -145,7 +146,7 @@ function absorb(into: Span, part: Span, takenBy: Map<Span, Span>): Span {
     name: into.name !== '' && into.name !== 'unknown' ? into.name : part.name,
     kind: into.kind !== 'UNSPECIFIED' ? into.kind : part.kind,
     startTimeUnixNano: start,
-    endTimeUnixNano: start !== undefined && duration !== undefined ? start + duration : start === undefined ? undefined : (into.endTimeUnixNano ?? part.endTimeUnixNano),
+    endTimeUnixNano: start !== undefined && duration !== undefined ? start + duration : undefined,
     status: status.code === 'UNSET' ? spanStatus('UNSET') : status,
     attributes,
     events: listOrNone(events),
@@ -155,14 +156,16 @@ function absorb(into: Span, part: Span, takenBy: Map<Span, Span>): Span {
   if (into.shared || part.shared) merged.shared = true;
   const problems = [...(into.idProblems ?? []), ...(part.idProblems ?? [])];
   if (problems.length > 0) merged.idProblems = problems;
+  if (start === undefined && duration !== undefined) DURATION_WITHOUT_START.set(merged, duration);
   takenBy.set(into, merged);
   takenBy.set(part, merged);
   return merged;
 }
 
-/** Zipkin carries a duration, which the model keeps as the end: the duration of a part, where it has one. */
+/** Zipkin carries a duration, which the model keeps as the end: the duration of a part, where it has one (with or without a start). */
 function durationOf(span: Span): bigint | undefined {
-  return span.startTimeUnixNano !== undefined && span.endTimeUnixNano !== undefined ? span.endTimeUnixNano - span.startTimeUnixNano : undefined;
+  if (span.startTimeUnixNano !== undefined && span.endTimeUnixNano !== undefined) return span.endTimeUnixNano - span.startTimeUnixNano;
+  return DURATION_WITHOUT_START.get(span);
 }
 
 /** Annotations by time, as Zipkin sorts them. */

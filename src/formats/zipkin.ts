@@ -85,9 +85,17 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, services: Map<str
     source: spanSource(source.file, source.format),
   };
   if (raw.shared === true) span.shared = true;
+  // A part with a duration but no start: the model has no place for it, the merge needs it.
+  if (start === undefined && duration !== undefined) DURATION_WITHOUT_START.set(span, duration);
   if (problems.length > 0) span.idProblems = problems;
   return span;
 }
+
+/**
+ * Durations of Zipkin parts that have no timestamp, for mergeZipkinParts (which
+ * runs on the same thread once the document is read); gone with the span.
+ */
+export const DURATION_WITHOUT_START = new WeakMap<Span, bigint>();
 
 function micros(value: bigint | undefined): bigint | undefined {
   return value === undefined ? undefined : value * NANOS_PER_MICRO;

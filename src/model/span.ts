@@ -77,6 +77,14 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** Where a finding points: a span's place in its input, or (format `spec`) a line of a spec file (`check --expect`). */
+export interface FindingLocation {
+  file: string;
+  format: FormatName | 'spec';
+  line?: number;
+  column?: number;
+}
+
 /** Something about a span's ids that did not conform, noted by the decoder. */
 export interface IdProblem {
   field: 'traceId' | 'spanId' | 'parentSpanId' | 'link.traceId' | 'link.spanId';
@@ -135,6 +143,27 @@ export function serviceOf(span: Span): string {
 /** The sampled decision, when the input tells it (the decoder decides what its flags mean). */
 export function isSampled(span: Span): boolean | undefined {
   return span.sampled;
+}
+
+/**
+ * Whether two spans were made by one process, so on one clock: the same
+ * resource, or resources naming the same service instance (service.instance.id),
+ * the same process on the same host (process.pid with host.id or host.name), or
+ * (Zipkin, whose local endpoint is the process) the same service at the same address.
+ */
+export function sameProcess(a: Span, b: Span): boolean {
+  if (a.resource === b.resource) return true;
+  const x = a.resource.attributes;
+  const y = b.resource.attributes;
+  if (a.resource.serviceName !== b.resource.serviceName) return false;
+  if (x['service.instance.id'] !== undefined) return x['service.instance.id'] === y['service.instance.id'];
+  const pid = x['process.pid'];
+  if (pid !== undefined && pid === y['process.pid']) {
+    const host = x['host.id'] ?? x['host.name'];
+    return host !== undefined && host === (y['host.id'] ?? y['host.name']);
+  }
+  const ip = x['host.ip'];
+  return ip !== undefined && y['host.ip'] !== undefined && String(ip) === String(y['host.ip']);
 }
 
 /** A span whose start and end are both known. */

@@ -1,5 +1,5 @@
 import { displayTraceIdOf } from './ids.js';
-import { sortByStartTime, type Span } from './span.js';
+import { sameProcess, sortByStartTime, type Span } from './span.js';
 
 /**
  * One trace's spans with the indexes every analysis needs. Built once; the
@@ -156,14 +156,6 @@ function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: Re
   }
   const only = firstById.get(parentId);
   return only === span ? undefined : only;
-}
-
-/** Whether two spans' resources name the same process: the same object, or the same service and host address. */
-function sameProcess(a: Span, b: Span): boolean {
-  if (a.resource === b.resource) return true;
-  const hostA = a.resource.attributes['host.ip'];
-  const hostB = b.resource.attributes['host.ip'];
-  return a.resource.serviceName === b.resource.serviceName && hostA !== undefined && String(hostA) === String(hostB);
 }
 
 /** All spans read, grouped into traces by trace id, in first-seen order. */

@@ -1,5 +1,6 @@
 import { criticalPath, criticalSpans } from '../analysis/critical-path.js';
 import { looksSkewed } from '../analysis/skew.js';
+import { clockSkew } from '../rules/clock-skew.js';
 import type { Span } from '../model/span.js';
 import { durationNano, missingTimes, serviceOf } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
@@ -40,7 +41,11 @@ export interface Row {
 }
 
 const MAX_INDENT = 16;
-const SKEW_TOLERANCE = 1_000_000n;
+/** The clock-skew rule's default tolerances (its metadata): the waterfall marks what the rule would report. */
+const SKEW_TOLERANCE = {
+  startNano: BigInt(Math.round(clockSkew.options.toleranceMs.default * 1e6)),
+  endNano: BigInt(Math.round(clockSkew.options.endToleranceMs.default * 1e6)),
+};
 
 export function layoutWaterfall(trace: Trace, options: WaterfallOptions): Row[] {
   const critical = criticalSpans(criticalPath(trace));

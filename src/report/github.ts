@@ -1,4 +1,5 @@
 import { safeText } from '../render/safe-text.js';
+import { expectationsText } from './expectations.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 
@@ -22,7 +23,8 @@ export const githubReporter: Reporter = ({ diagnostics, summary, cwd, notices })
     const count = d.count > 1 ? ` (×${d.count} spans)` : '';
     lines.push(`::${d.severity === 'error' ? 'error' : 'warning'} ${properties.join(',')}::${escapeData(safeText(d.message) + count + where)}`);
   }
-  lines.push(`tracelint: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${summary.traces} trace(s)`);
+  const expectations = expectationsText(summary);
+  lines.push(`tracelint: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${summary.traces} trace(s)${expectations ? `; ${expectations}` : ''}`);
   return `${lines.join('\n')}\n`;
 };
 

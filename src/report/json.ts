@@ -8,7 +8,7 @@ import type { Reporter } from './types.js';
  */
 export const JSON_REPORT_VERSION = 1;
 
-export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion, notices }) =>
+export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion, notices, expectations }) =>
   `${terminalSafeJson(
     {
       version: JSON_REPORT_VERSION,
@@ -28,6 +28,8 @@ export const jsonReporter: Reporter = ({ diagnostics, summary, toolVersion, noti
         data: d.data,
       })),
       notices: notices.map((n) => ({ level: n.level, message: n.message, file: n.file ?? null, line: n.line ?? null, column: n.column ?? null })),
+      // Only with spec files, so reports of runs without them are unchanged.
+      ...(expectations ? { expectations: expectations.map((e) => ({ ...e, traceId: e.traceId ?? null, reason: e.reason ?? null })) } : {}),
     },
     undefined,
     2,

@@ -12,6 +12,25 @@ export interface ReportInput {
   toolVersion: string;
   /** What happened beside the findings: why the run was incomplete (errors: exit 2), and notes on how inputs were read. */
   notices: readonly RunNotice[];
+  /** The spec files' test cases (`check --expect`): one per spec and trace, passed, failed or skipped. */
+  expectations?: readonly ExpectationCase[];
+}
+
+/** One spec checked against one trace, or a spec file that found no trace to check: a test case in CI views. */
+export interface ExpectationCase {
+  /** The spec file as the user named it. */
+  file: string;
+  line: number;
+  column: number;
+  /** The spec's name, else its selector. */
+  name: string;
+  selector: string;
+  traceId?: string;
+  status: 'passed' | 'failed' | 'skipped';
+  /** Why a case was skipped: it cannot be checked on recorded traces, or its failures are not reported (baseline, ignore, --quiet, severity). */
+  reason?: string;
+  /** The `case` in the data of the case's findings. */
+  key: string;
 }
 
 /**
@@ -41,6 +60,8 @@ export interface RunSummary {
   baselined: number;
   /** Left out by ignore patterns. */
   ignored: number;
+  /** Spec cases by outcome, when spec files were given (`check --expect`). */
+  expectations?: { passed: number; failed: number; skipped: number };
 }
 
 export type Reporter = (input: ReportInput) => string;

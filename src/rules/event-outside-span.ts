@@ -28,7 +28,14 @@ export const eventOutsideSpan = defineRule({
         if (before <= 0n && after <= 0n) return;
         const label = event.name ? `'${clip(event.name, 40)}'` : `#${index + 1} (unnamed)`;
         const where = before > 0n ? `${formatDuration(before + tolerance)} before the span starts` : `${formatDuration(after + tolerance)} after the span ends`;
-        report({ span, key: `${index}`, message: `event ${label} of ${spanLabel(span)} is ${where}`, data: { event: event.name, eventIndex: index, timeUnixNano: event.timeUnixNano.toString() } });
+        // One finding per service, event and side: the same late event (a flush after the end) repeats on every span.
+        report({
+          span,
+          key: `${index}`,
+          group: `${event.name}\u0000${before > 0n ? 'before' : 'after'}`,
+          message: `event ${label} is recorded ${before > 0n ? 'before its span starts' : 'after its span ends'} (first: ${spanLabel(span)}, ${where})`,
+          data: { event: event.name, eventIndex: index, timeUnixNano: event.timeUnixNano.toString() },
+        });
       });
     }
   },

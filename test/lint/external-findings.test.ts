@@ -29,6 +29,9 @@ const EXPECTED_ERRORS: Record<string, string[]> = {
   'otlp-json/jaeger__GetTrace.json': ['missing-service-name'],
   // Parent 0000000000000003 is not in the file.
   'otlp-json/jaeger__otel_traces_01.json': ['orphan-span'],
+  // Jaeger-Go's 'HTTP Client' span opens after its own CLIENT children in the same resource (e.g. 5.784 s vs
+  // 3.329 s, 2.46 s before): parent and child swapped, for HTTP POST and HTTP GET in lb and in app.
+  'otlp-json/grafana-agent__trace-sample.json': Array(4).fill('child-before-parent'),
   // The official example's parent EEE19B7EC3C1B173 is not in the file (same span re-keyed by Tempo).
   'otlp-json/proto__trace.json': ['orphan-span'],
   'tempo/tempo__trace.json': ['orphan-span'],

@@ -22,19 +22,39 @@ ruleTable(attributeCount, {
 ruleTable(highCardinalitySpanName, {
   valid: [{ name: 'route templates', spans: [span({ name: 'GET /users/{id}' }), span({ name: 'SELECT orders', at: [1, 2] }), span({ name: 'HTTP GET', at: [2, 3] })] }],
   invalid: [
-    { name: 'a numeric id in a path', spans: [span({ name: 'GET /users/12345' })], findings: [{ message: 'contains a numeric id in a path' }] },
-    { name: 'a UUID', spans: [span({ name: 'process 3f2b8c1e-9a4d-4e7f-8b2c-1d3e5f7a9b0c' })], findings: [{ message: 'contains a UUID' }] },
-    { name: 'a query string', spans: [span({ name: 'GET /search?q=shoes' })], findings: [{ message: 'contains a query string' }] },
+    { name: 'a numeric id in a path', spans: [span({ name: 'GET /users/12345' })], findings: [{ message: "span names in 'svc' contain a numeric id in a path (first: 'GET /users/12345')" }] },
+    { name: 'a UUID', spans: [span({ name: 'process 3f2b8c1e-9a4d-4e7f-8b2c-1d3e5f7a9b0c' })], findings: [{ message: 'contain a UUID' }] },
+    { name: 'a query string', spans: [span({ name: 'GET /search?q=shoes' })], findings: [{ message: 'contain a query string' }] },
+    {
+      name: 'webpack-hashed asset names on many SERVER spans of one service: one finding',
+      spans: ['a1b2c3d4e5f60718293a', 'ffeeddccbbaa99887766'].map((hash, n) => span({ kind: 'SERVER', service: 'strongman', name: `get js/app.${hash}.js`, at: [n, n + 1] })),
+      findings: [{ count: 2, message: "SERVER span names in 'strongman' contain a long hex id (first: 'get js/app.a1b2c3d4e5f60718293a.js')" }],
+    },
   ],
 });
 
+const failed = (over: Parameters<typeof span>[0] = {}) => span({ status: { code: 'ERROR' }, ...over });
 ruleTable(errorWithoutDetails, {
   valid: [
     { name: 'with a message', spans: [span({ status: { code: 'ERROR', message: 'timeout' } })] },
-    { name: 'with an exception event', spans: [span({ status: { code: 'ERROR' }, events: [{ name: 'exception', timeUnixNano: T0, attributes: attrs(), droppedAttributesCount: 0 }] })] },
-    { name: 'with error.type', spans: [span({ status: { code: 'ERROR' }, attributes: { 'error.type': '500' } })] },
+    { name: 'with an exception event', spans: [failed({ events: [{ name: 'exception', timeUnixNano: T0, attributes: attrs(), droppedAttributesCount: 0 }] })] },
+    { name: 'with error.type', spans: [failed({ attributes: { 'error.type': '500' } })] },
+    // The semantic conventions: no description when the status code tells the reason.
+    { name: 'an HTTP server span with status 500', spans: [failed({ kind: 'SERVER', attributes: { 'http.response.status_code': 500 } })] },
+    { name: 'an HTTP server span with the old key, as a string (Zipkin)', spans: [failed({ kind: 'SERVER', attributes: { 'http.status_code': '503' } })] },
+    { name: 'an HTTP client span with status 404', spans: [failed({ kind: 'CLIENT', attributes: { 'http.response.status_code': 404 } })] },
+    { name: 'a gRPC span with status 13 (INTERNAL)', spans: [failed({ kind: 'SERVER', attributes: { 'rpc.grpc.status_code': 13 } })] },
   ],
-  invalid: [{ name: 'a bare ERROR', spans: [span({ status: { code: 'ERROR' } })], findings: [{ message: 'has ERROR status without a message' }] }],
+  invalid: [
+    { name: 'a bare ERROR', spans: [failed()], findings: [{ message: "'op' in svc has ERROR status without a message" }] },
+    { name: 'a server span with a 4xx is not an error the status code explains', spans: [failed({ kind: 'SERVER', attributes: { 'http.response.status_code': 404 } })], findings: [{ count: 1 }] },
+    { name: 'gRPC OK with ERROR status says nothing', spans: [failed({ attributes: { 'rpc.grpc.status_code': 0 } })], findings: [{ count: 1 }] },
+    {
+      name: 'one operation failing on many spans is one finding, per service and operation',
+      spans: [failed({ name: 'charge' }), failed({ name: 'charge', at: [1, 2] }), failed({ name: 'refund', at: [2, 3] })],
+      findings: [{ count: 2, data: { name: 'charge' } }, { count: 1, data: { name: 'refund' } }],
+    },
+  ],
 });
 
 ruleTable(missingServiceName, {

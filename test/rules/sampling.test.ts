@@ -41,7 +41,12 @@ ruleTable(missingServiceSpans, {
     {
       name: 'the callee exports other traces but nothing for this call',
       spans: [call(), span({ traceId: tid('b'), spanId: sid('s'), kind: 'SERVER', service: 'inventory', at: [500, 510] })],
-      findings: [{ spanId: sid('c'), message: "calls 'inventory', which exports spans elsewhere, but none of its spans answer this call", data: { callee: 'inventory' } }],
+      findings: [{ spanId: sid('c'), message: "calls from 'frontend' to 'inventory' ('op') go unanswered: 'inventory' exports spans elsewhere, but none answer these calls", data: { callee: 'inventory' } }],
+    },
+    {
+      name: 'the same unanswered call in many traces is one finding with the count',
+      spans: [...['a', 'b', 'c'].map((t, n) => call({ traceId: tid(t), at: [10 + n, 20 + n] })), span({ traceId: tid('z'), spanId: sid('s'), kind: 'SERVER', service: 'inventory', at: [500, 510] })],
+      findings: [{ count: 3 }],
     },
   ],
 });
@@ -53,18 +58,37 @@ ruleTable(droppedData, {
   ],
 });
 
-const orphan = (trace: string, id: string) => span({ traceId: tid(trace), spanId: sid(id), parentSpanId: sid(`f${id}`), service: 'payment' });
+/** A span of payment whose parent, a span of payment itself, was never exported; `at` in ms. */
+const orphan = (trace: string, id: string, at = 0) => span({ traceId: tid(trace), spanId: sid(id), parentSpanId: sid(`f${id}`), service: 'payment', at: [at, at + 1] });
 
 ruleTable(droppedBatch, {
   valid: [
     { name: 'a few orphans', spans: [orphan('1', '1'), orphan('2', '2')] },
     { name: 'many orphans, but all in one trace', spans: ['1', '2', '3', '4', '5'].map((id) => orphan('1', id)) },
+    { name: 'orphans spread thin over an hour: not a burst', spans: [0, 1, 2, 3, 4, 5].map((n) => orphan(String(n), String(n), n * 600_000)) },
+    {
+      name: "orphaned SERVER spans: the missing parent was the caller's, not payment's own",
+      spans: ['1', '2', '3', '4', '5'].map((id) => span({ traceId: tid(id), spanId: sid(id), parentSpanId: sid(`f${id}`), kind: 'SERVER', service: 'payment' })),
+    },
   ],
   invalid: [
     {
-      name: 'five orphans of one service across three traces',
-      spans: [orphan('1', '1'), orphan('1', '2'), orphan('2', '3'), orphan('2', '4'), orphan('3', '5')],
-      findings: [{ message: "5 spans of 'payment' in 3 traces have parents that were never exported", data: { service: 'payment', orphans: 5, traces: 3 } }],
+      name: 'five orphans of one service across three traces in a burst',
+      spans: [orphan('1', '1', 0), orphan('1', '2', 1), orphan('2', '3', 2), orphan('2', '4', 3), orphan('3', '5', 4)],
+      findings: [{ message: "5 spans of 'payment' lost their parent, in 3 traces: 'payment' dropped spans before export (likely a full export queue", data: { service: 'payment', orphans: 5, unansweredCalls: 0, traces: 3 } }],
+    },
+    {
+      name: 'orphans and unanswered calls to the service in one burst are one finding; a second burst an hour later is another',
+      spans: [
+        orphan('1', '1', 0),
+        orphan('2', '2', 50),
+        ...['a', 'b', 'c'].map((t, n) => span({ traceId: tid(t), spanId: sid(`c${t}`), kind: 'CLIENT', service: 'checkout', attributes: { 'peer.service': 'payment' }, at: [100 + n, 110 + n] })),
+        ...[0, 1, 2, 3, 4].map((n) => orphan(`h${n}`, `h${n}`, 3_600_000 + n)),
+      ],
+      findings: [
+        { message: "2 spans of 'payment' lost their parent and 3 calls to 'payment' went unanswered, in 5 traces", data: { orphans: 2, unansweredCalls: 3 } },
+        { data: { orphans: 5 } },
+      ],
     },
   ],
 });
