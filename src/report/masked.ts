@@ -1,7 +1,7 @@
 import type { AttributeValue, Attributes, Resource, Span } from '../model/span.js';
 import { emptyAttributes } from '../model/span.js';
 import { Trace } from '../model/trace.js';
-import { maskPii } from '../rules/support/pii-detectors.js';
+import { maskPii } from '../rules/support/pii-mask.js';
 
 /**
  * Traces as reports that draw them may show them: copies in which every text

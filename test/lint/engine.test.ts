@@ -115,7 +115,7 @@ describe('lint engine', () => {
 
 describe('grouped findings carry a digest of their group, not its text', () => {
   // The same ERROR-without-details span name in four traces: one grouped finding whose group is a span name with an address in it.
-  const spans = [1, 2, 3, 4].map((t) => span({ traceId: tid(`c${t}`), spanId: sid(`c${t}`), name: 'GET /users/jane.doe@example.com', kind: 'SERVER', status: { code: 'ERROR' } }));
+  const spans = [1, 2, 3, 4].map((t) => span({ traceId: tid(`c${t}`), spanId: sid(`c${t}`), name: 'GET /users/jane.doe@acmecorp.eu', kind: 'SERVER', status: { code: 'ERROR' } }));
 
   it('no span text in the diagnostic, and the same group joins across shards as in one run', () => {
     const whole = lint(new TraceSet(spans)).diagnostics.filter((d) => d.ruleId === 'error-without-details');

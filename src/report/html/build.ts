@@ -3,7 +3,7 @@ import type { Diagnostic, Rule } from '../../lint/types.js';
 import { durationNano, serviceOf, type Attributes, type Resource, type Span } from '../../model/span.js';
 import { formatDuration, formatTimestamp } from '../../model/time.js';
 import { displayTraceId, traceDuration, type Trace, type TraceSet } from '../../model/trace.js';
-import { maskPii } from '../../rules/support/pii-detectors.js';
+import { maskPii } from '../../rules/support/pii-mask.js';
 import { groupThousands } from '../../render/numbers.js';
 import { safeText } from '../../render/safe-text.js';
 import { showValue } from '../../render/tables.js';

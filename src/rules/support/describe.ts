@@ -1,6 +1,6 @@
 import type { Span } from '../../model/span.js';
 import { serviceOf } from '../../model/span.js';
-import { maskPii } from './pii-detectors.js';
+import { maskPii } from './pii-mask.js';
 
 /**
  * How rule messages name a span: kind, quoted name and service, e.g. CLIENT 'GET /cart' in checkout.
