@@ -174,14 +174,14 @@ function parseMember(text: string, a: number, b: number, problems: HeaderProblem
     problems.push(error(text, b, "'=' between key and value", sections.list));
     return undefined;
   }
-  const levelOneProblem = checkLevel1Key(text, a, eq);
-  const problem = (level === 1 ? levelOneProblem : checkLevel2Key(text, a, eq)) ?? checkValue(text, eq + 1, b, sections);
+  const problem = (level === 1 ? checkLevel1Key(text, a, eq) : checkLevel2Key(text, a, eq)) ?? checkValue(text, eq + 1, b, sections);
   if (problem) {
     problems.push(problem);
     return undefined;
   }
   const key = text.slice(a, eq);
   const value = text.slice(eq + 1, b);
+  const levelOneProblem = level === 2 ? checkLevel1Key(text, a, eq) : undefined;
   if (!levelOneProblem) return splitMember(key, value, a);
   problems.push(warning(levelOneProblem.offset, levelOneProblem.found, `${levelOneProblem.expected} under Level 1 (Level 2's key rule allows this key, but receivers that follow Level 1, such as the OpenTelemetry SDKs, drop it)`, LEVEL_1_ONLY));
   // Tenant and system are Level 1's parts of a key; a Level 2 key has none.

@@ -131,7 +131,18 @@ function problemIsWrong(problem: HeaderProblem, length: number): string | undefi
   return undefined;
 }
 
-const property = <T>(arbitrary: fc.Arbitrary<T>, check: (value: T) => void): void => fc.assert(fc.property(arbitrary, check), { numRuns: RUNS });
+/**
+ * RUNS values in chunks, each with its own seed (fast-check prints it on a
+ * failure), yielding between them: a million synchronous runs would keep the
+ * worker from answering vitest for minutes.
+ */
+async function property<T>(arbitrary: fc.Arbitrary<T>, check: (value: T) => void): Promise<void> {
+  const CHUNK = 10_000;
+  for (let done = 0; done < RUNS; done += CHUNK) {
+    fc.assert(fc.property(arbitrary, check), { numRuns: Math.min(CHUNK, RUNS - done) });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 describe(`header parsers return problems and never throw (${RUNS} random and mutated values per kind)`, () => {
   it.each([
@@ -160,11 +171,12 @@ describe(`header parsers return problems and never throw (${RUNS} random and mut
     () => {
       const b3Field = fc.oneof(ARBITRARY.b3, fc.constantFrom('0', '1', 'true', 'false', '', ' 1 ', 'd'), fc.string({ unit: fc.constantFrom(...HEX), maxLength: 34 }));
       const name = fc.constantFrom('X-B3-TraceId', 'x-b3-spanid', 'X-B3-ParentSpanId', 'X-B3-Sampled', 'X-B3-Flags', 'X-B3-TRACEID', 'x-b3-sampled');
-      property(fc.dictionary(name, b3Field, { maxKeys: 6 }), (fields) => {
+      return property(fc.dictionary(name, b3Field, { maxKeys: 6 }), (fields) => {
         const result = parseB3Multi(fields);
         expectWellFormed(result, Infinity);
         // Each problem is in one field, at an offset inside its value (0 for a field not sent).
-        for (const problem of result.problems) expect(problem.offset).toBeLessThanOrEqual((fields[problem.field!] ?? '').trim().length);
+        const outside = result.problems.filter((problem) => problem.field === undefined || problem.offset > (fields[problem.field] ?? '').trim().length);
+        expect(outside).toEqual([]);
       });
     },
     TIMEOUT,
