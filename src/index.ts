@@ -11,7 +11,7 @@ export { resolveConfig, validateConfig, loadConfig, ConfigError, type TracelintC
 export { applyBaseline, makeBaseline, type Baseline } from './lint/baseline.js';
 export { defineRule, type Rule, type RuleContext, type Diagnostic, type Finding, type Severity, type SeveritySetting, type RuleCategory } from './lint/types.js';
 export { RULES } from './rules/index.js';
-export { REPORTERS, type ReporterName, type ReportInput, type RunSummary } from './report/index.js';
+export { REPORTERS, type ReporterName, type ReportInput, type RunSummary, type ExpectationCase } from './report/index.js';
 export * from './context/index.js';
 export { safeText } from './render/safe-text.js';
 export { layoutWaterfall, paintWaterfall, type WaterfallOptions, type Row } from './render/waterfall.js';
@@ -21,3 +21,14 @@ export { serviceSummary, selfTime, type ServiceSummary } from './analysis/servic
 export { decodeOtlpProto } from './formats/otlp-proto.js';
 export { startReceiver, DEFAULT_LIMITS, type Receiver, type ReceiverOptions, type ReceiverStats, type ReceiverLimits, type Refusal, type SpanStore } from './receive/server.js';
 export { JsonlStore } from './receive/store.js';
+// Expectations: Tracetest's selectors, assertions and test specs (check --expect). The selector grammar is in expect/selector.ts and the README.
+export { selectSpans } from './expect/select.js';
+export { parseSelector, SelectorSyntaxError, type Selector, type Compound, type Condition, type Pseudo } from './expect/selector.js';
+export { parseAssertion, AssertionSyntaxError, type Assertion, type ParseOptions } from './expect/assertion.js';
+export { checkAssertion, type AssertionScope } from './expect/check-assertion.js';
+export { loadSpecFile, parseSpecText, SpecError, type LoadOptions } from './expect/load.js';
+export { evaluateSpecs, type ExpectationResults, type FileResult, type SpecResult, type SpecStatus, type AssertionFailure, type FailedCheck } from './expect/evaluate.js';
+export { starterSpecs, type StarterSpecs } from './expect/init.js';
+export { attributeValue, spanType, SPAN_TYPES, SPECIAL_ATTRIBUTES, type SpanType } from './expect/attributes.js';
+export { compare, EvalFailure, COMPARATORS, type Comparator, type Comparison, type Value } from './expect/values.js';
+export type { SpecFile, Spec, SpecAssertion, Position } from './expect/types.js';

@@ -10,19 +10,24 @@ import { describe, expect, it } from 'vitest';
  * cli; report and render never reach formats; nothing imports cli.
  * receive (the OTLP/HTTP receiver) sits between: cli -> receive -> formats,
  * io, model; it never lints or reports (the cli does), and only cli imports it.
+ * expect (spec files, selectors, assertions) reads the model and nothing that
+ * reads or writes files of traces or reports: rules, lint and cli use it.
+ * text (did-you-mean) imports nothing of ours.
  */
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 const FORBIDDEN: Record<string, string[]> = {
-  model: ['formats', 'context', 'analysis', 'rules', 'lint', 'report', 'render', 'cli', 'io', 'receive'],
-  formats: ['rules', 'lint', 'report', 'render', 'cli', 'receive'],
+  model: ['formats', 'context', 'analysis', 'rules', 'lint', 'report', 'render', 'cli', 'io', 'receive', 'expect', 'text'],
+  formats: ['rules', 'lint', 'report', 'render', 'cli', 'receive', 'expect'],
   rules: ['formats', 'report', 'render', 'cli', 'receive'],
-  report: ['formats', 'cli', 'receive'],
-  render: ['formats', 'cli', 'receive'],
-  analysis: ['formats', 'rules', 'lint', 'report', 'render', 'cli', 'receive'],
-  context: ['formats', 'rules', 'lint', 'report', 'render', 'cli', 'model', 'receive'],
+  report: ['formats', 'cli', 'receive', 'expect'],
+  render: ['formats', 'cli', 'receive', 'expect'],
+  analysis: ['formats', 'rules', 'lint', 'report', 'render', 'cli', 'receive', 'expect'],
+  context: ['formats', 'rules', 'lint', 'report', 'render', 'cli', 'model', 'receive', 'expect'],
   lint: ['formats', 'report', 'render', 'cli', 'receive'],
-  io: ['formats', 'rules', 'lint', 'report', 'render', 'cli', 'model', 'receive'],
-  receive: ['rules', 'lint', 'analysis', 'report', 'render', 'cli'],
+  io: ['formats', 'rules', 'lint', 'report', 'render', 'cli', 'model', 'receive', 'expect'],
+  receive: ['rules', 'lint', 'analysis', 'report', 'render', 'cli', 'expect'],
+  expect: ['formats', 'rules', 'lint', 'report', 'render', 'cli', 'receive', 'io'],
+  text: ['model', 'formats', 'context', 'analysis', 'rules', 'lint', 'report', 'render', 'cli', 'io', 'receive', 'expect'],
 };
 
 const files = readdirSync(SRC, { recursive: true, withFileTypes: true })

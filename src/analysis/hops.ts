@@ -1,7 +1,7 @@
-import type { Span } from '../model/span.js';
-import { serviceOf, sortByStartTime } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import { isTimed, serviceOf, sortByStartTime, type Span, type TimedSpan } from '../model/span.js';
+import { httpCall, httpServed, pathsMatch, portsPair } from './http-evidence.js';
 import { hintNamesService, peerHints } from './peers.js';
+import type { TimeWindow } from './windows.js';
 
 /**
  * Finds, for an outgoing call that has no child in its own trace, the span in
@@ -12,9 +12,17 @@ import { hintNamesService, peerHints } from './peers.js';
  */
 export interface LostHop {
   caller: Span;
+  /** The root singled out by the evidence, else the nearest in time. */
   callee: Span;
-  /** How many roots fitted; the nearest in time is `callee`. */
+  /** How many roots fitted the call's window. */
   candidates: number;
+  /**
+   * What singles the callee out, strongest first: the two ends of one
+   * connection (the client's port is the server's peer port), the path or
+   * route the client asked for, the only root that fits the window. Undefined
+   * when several fit and nothing tells them apart: a guess.
+   */
+  evidence: 'ports' | 'path' | 'only-fit' | undefined;
 }
 
 export interface HopWindows {
@@ -25,19 +33,17 @@ export interface HopWindows {
 }
 
 export class EntryIndex {
-  private readonly entries: Span[];
+  private readonly entries: TimedSpan[];
 
-  /** Root SERVER and CONSUMER spans of every trace, by start time. */
-  constructor(traces: TraceSet) {
+  /** Of the traces' roots, the SERVER and CONSUMER spans (whose times are known), by start time. */
+  constructor(roots: readonly Span[]) {
     this.entries = [];
-    for (const trace of traces.traces.values()) {
-      for (const root of trace.roots) if (root.kind === 'SERVER' || root.kind === 'CONSUMER') this.entries.push(root);
-    }
+    for (const root of roots) if ((root.kind === 'SERVER' || root.kind === 'CONSUMER') && isTimed(root)) this.entries.push(root);
     sortByStartTime(this.entries);
   }
 
   /** Entries starting in [from, to], by binary search then a scan of the window. */
-  startingBetween(from: bigint, to: bigint): Span[] {
+  startingBetween(from: bigint, to: bigint): TimedSpan[] {
     let low = 0;
     let high = this.entries.length;
     while (low < high) {
@@ -45,26 +51,37 @@ export class EntryIndex {
       if (this.entries[mid]!.startTimeUnixNano < from) low = mid + 1;
       else high = mid;
     }
-    const found: Span[] = [];
+    const found: TimedSpan[] = [];
     for (let i = low; i < this.entries.length && this.entries[i]!.startTimeUnixNano <= to; i++) found.push(this.entries[i]!);
     return found;
   }
 }
 
-/** An outgoing call with no child in its own trace: where lost propagation shows. */
-export function isChildlessCall(span: Span, trace: Trace): boolean {
-  return (span.kind === 'CLIENT' || span.kind === 'PRODUCER') && trace.children(span).length === 0;
+/** A span's place in time, for the window indexes. */
+export function spanWindow(span: TimedSpan): TimeWindow {
+  return { start: span.startTimeUnixNano, end: span.endTimeUnixNano };
 }
 
+
 export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows): LostHop | undefined {
+  // A call whose time is unknown has no window to search.
+  if (!isTimed(caller)) return undefined;
   const candidates = caller.kind === 'PRODUCER' ? consumerCandidates(caller, index, windows) : serverCandidates(caller, index, windows);
   if (candidates.length === 0) return undefined;
-  const distance = (span: Span): bigint => {
+  const distance = (span: TimedSpan): bigint => {
     const d = span.startTimeUnixNano - caller.startTimeUnixNano;
     return d < 0n ? -d : d;
   };
-  const callee = candidates.reduce((best, span) => (distance(span) < distance(best) ? span : best));
-  return { caller, callee, candidates: candidates.length };
+  const nearest = candidates.reduce((best, span) => (distance(span) < distance(best) ? span : best));
+  if (candidates.length === 1) return { caller, callee: nearest, candidates: 1, evidence: 'only-fit' };
+  if (caller.kind === 'PRODUCER') return { caller, callee: nearest, candidates: candidates.length, evidence: undefined };
+  const call = httpCall(caller);
+  const served = candidates.map((span) => ({ span, served: httpServed(span) }));
+  const paired = served.filter(({ served: s }) => portsPair(call, s));
+  if (paired.length === 1) return { caller, callee: paired[0]!.span, candidates: candidates.length, evidence: 'ports' };
+  const samePath = served.filter(({ served: s }) => pathsMatch(call, s));
+  if (samePath.length === 1) return { caller, callee: samePath[0]!.span, candidates: candidates.length, evidence: 'path' };
+  return { caller, callee: nearest, candidates: candidates.length, evidence: undefined };
 }
 
 /**
@@ -72,7 +89,7 @@ export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows
  * the match rests on timing alone, so it asks more: no slack, another service,
  * and not a database call (databases are rarely traced services).
  */
-function serverCandidates(caller: Span, index: EntryIndex, windows: HopWindows): Span[] {
+function serverCandidates(caller: TimedSpan, index: EntryIndex, windows: HopWindows): TimedSpan[] {
   const hints = peerHints(caller);
   if (hints.length === 0 && isDatabaseCall(caller)) return [];
   const callerService = serviceOf(caller);
@@ -89,7 +106,7 @@ function isDatabaseCall(span: Span): boolean {
   return span.attributes['db.system.name'] !== undefined || span.attributes['db.system'] !== undefined;
 }
 
-function consumerCandidates(producer: Span, index: EntryIndex, windows: HopWindows): Span[] {
+function consumerCandidates(producer: TimedSpan, index: EntryIndex, windows: HopWindows): TimedSpan[] {
   const destination = destinationOf(producer);
   if (destination === undefined) return [];
   return index

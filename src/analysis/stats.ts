@@ -6,12 +6,14 @@ export interface SpanStats {
   spans: number;
   /** Services by span count, most spans first (then by name). */
   services: Array<{ name: string; spans: number }>;
-  /** Earliest start and latest end, ns since the epoch; undefined without spans. */
+  /** Earliest known start and latest known end, ns since the epoch; undefined when no span has one. */
   start: bigint | undefined;
   end: bigint | undefined;
   kinds: Record<SpanKind, number>;
   /** Spans with status ERROR. */
   errors: number;
+  /** Spans whose start or end time is unknown (left out of start and end). */
+  untimed: number;
 }
 
 export function spanStats(spans: Iterable<Span>): SpanStats {
@@ -20,6 +22,7 @@ export function spanStats(spans: Iterable<Span>): SpanStats {
   const kinds = Object.fromEntries(SPAN_KINDS.map((kind) => [kind, 0])) as Record<SpanKind, number>;
   let count = 0;
   let errors = 0;
+  let untimed = 0;
   let start: bigint | undefined;
   let end: bigint | undefined;
   for (const span of spans) {
@@ -29,8 +32,11 @@ export function spanStats(spans: Iterable<Span>): SpanStats {
     services.set(service, (services.get(service) ?? 0) + 1);
     kinds[span.kind]++;
     if (span.status.code === 'ERROR') errors++;
-    if (start === undefined || span.startTimeUnixNano < start) start = span.startTimeUnixNano;
-    if (end === undefined || span.endTimeUnixNano > end) end = span.endTimeUnixNano;
+    const s = span.startTimeUnixNano;
+    const e = span.endTimeUnixNano;
+    if (s !== undefined && (start === undefined || s < start)) start = s;
+    if (e !== undefined && (end === undefined || e > end)) end = e;
+    if (s === undefined || e === undefined) untimed++;
   }
   return {
     traces: traces.size,
@@ -40,5 +46,6 @@ export function spanStats(spans: Iterable<Span>): SpanStats {
     end,
     kinds,
     errors,
+    untimed,
   };
 }

@@ -3,21 +3,26 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ReadResult } from '../formats/read.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { evaluateSpecs } from '../expect/evaluate.js';
+import type { SpecFile } from '../expect/types.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
-import { lint } from '../lint/engine.js';
+import { lint, type RuleFailure } from '../lint/engine.js';
 import type { SeveritySetting } from '../lint/types.js';
-import { REPORTERS, type ReporterName } from '../report/index.js';
+import { REPORTERS, type ReporterName, type RunNotice } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
-import { formatOption, maxBytesOption, readInputs, reportReadProblems, type InputOptions } from './inputs.js';
+import { expectationCases, loadExpectations } from './expect.js';
+import { formatOption, maxBytesOption, printNotices, readInputs, readNotices, type InputOptions } from './inputs.js';
 import { groupThousands, NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
 
 export interface CheckOptions {
   rule?: string[];
+  /** Spec files (--expect, repeatable); when given, they replace the config's "expect". */
+  expect?: string[];
   maxWarnings?: number;
   quiet?: boolean;
   reporter?: ReporterName;
@@ -38,11 +43,13 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .addOption(maxBytesOption())
     .option('--listen', 'receive OTLP/HTTP from running services instead of reading inputs: the same as `tracelint receive` (takes its options)');
   addLintOptions(check).action(async (inputs: string[], options: CheckOptions & InputOptions) => {
+    // Settings and spec files first: a mistake in them fails at once, before a large input is read.
+    const prepared = await prepareCheck(options, io);
     const machineOutput = options.outputFile === undefined && (options.reporter ?? 'stylish') !== 'stylish';
     const progress = await startProgress(io, progressWanted(io, { quiet: options.quiet, machineOutput }));
     try {
       const read = await readInputs(inputs, options, io, progress);
-      exit(await checkTraces(read, options, io, progress));
+      exit(await checkTraces(read, options, io, progress, prepared));
     } finally {
       progress.stop();
     }
@@ -52,7 +59,8 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
 /** The options of checkTraces (rules, config, baseline, reporter, output), shared by `check` and `receive`. */
 export function addLintOptions(command: Command): Command {
   return command
-    .option('--rule <id=severity...>', 'set a rule to off, warn or error (repeatable)', collect, [])
+    .option('--rule <id=severity>', 'set a rule to off, warn or error (repeatable; a comma list too)', collect, [])
+    .option('--expect <file>', 'check the traces against a spec file: Tracetest test specs, YAML or JSON (repeatable; a directory or glob names several; replaces the config\'s "expect")', collect, [])
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', parseCount)
     .option('--quiet', 'report errors only')
     .addOption(new Option('--reporter <name>', 'output format').choices(Object.keys(REPORTERS)).default('stylish'))
@@ -78,16 +86,18 @@ function parseCount(value: string): number {
  * `receive`. Exit 0 nothing at error level; 1 errors or too many warnings;
  * 2 the run was incomplete (unreadable input, a rule that failed).
  */
-export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = NO_PROGRESS): Promise<ExitCode> {
-  const config = await lintConfig(options, io);
+export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = NO_PROGRESS, prepared?: PreparedCheck): Promise<ExitCode> {
+  const { config, specs } = prepared ?? (await prepareCheck(options, io));
   progress.stage(`checking ${groupThousands(read.traces.spanCount)} spans in ${groupThousands(read.traces.traces.size)} traces`);
-  const result = lint(read.traces, config, undefined, { onTraceChecked: (done, total) => progress.done(done, total) });
+  const expectations = specs.length > 0 ? evaluateSpecs(specs, read.traces) : undefined;
+  const result = lint(read.traces, config, undefined, { onTraceChecked: (done, total) => progress.done(done, total), ...(expectations ? { expectations } : {}) });
   progress.stop();
 
+  const notices = [...readNotices(read), ...result.failures.map(failureNotice)];
   if (options.updateBaseline) {
     await writeFileAtomic(path.resolve(io.cwd, options.baseline!), `${JSON.stringify(makeBaseline(result.diagnostics), null, 2)}\n`);
     io.stderr.write(`tracelint: wrote ${result.diagnostics.length} finding(s) to the baseline ${safeText(options.baseline!)}\n`);
-    return Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io)) as ExitCode;
+    return printNotices(notices, io, options.quiet);
   }
   let diagnostics = result.diagnostics;
   let baselined = 0;
@@ -96,32 +106,53 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warn').length;
+  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
+  // Decided before the report is written, so machine reports say how the run ended and why.
+  const exitCode: ExitCode = notices.some((notice) => notice.level === 'error') ? 2 : errors > 0 || tooManyWarnings ? 1 : 0;
   const reporterName = options.reporter ?? 'stylish';
   const toFile = options.outputFile !== undefined;
+  const cases = expectations ? expectationCases(expectations, diagnostics) : undefined;
   const text = REPORTERS[reporterName]({
     diagnostics,
     rules: RULES,
+    ...(cases ? { expectations: cases.cases } : {}),
     summary: {
       inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })),
+      exitCode,
       traces: read.traces.traces.size,
       spans: read.traces.spanCount,
       errors,
       warnings,
       baselined,
       ignored: result.ignoredCount,
+      ...(cases ? { expectations: cases.counts } : {}),
     },
     cwd: io.cwd,
     color: reporterName === 'stylish' && !toFile && useColor(io.stdout, io.env, options.color),
     toolVersion: VERSION,
+    notices,
   });
   if (toFile) await writeFileAtomic(path.resolve(io.cwd, options.outputFile!), text);
   else io.stdout.write(text);
 
-  const incomplete = Math.max(reportReadProblems(read.problems, io), reportFailures(result.failures, io));
-  if (incomplete) return 2;
-  const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
-  if (tooManyWarnings) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
-  return errors > 0 || tooManyWarnings ? 1 : 0;
+  printNotices(notices, io, options.quiet);
+  if (tooManyWarnings && exitCode !== 2) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+  return exitCode;
+}
+
+/** What a check needs before it reads traces: the rule settings and the spec files, both checked. */
+export interface PreparedCheck {
+  config: ResolvedConfig;
+  specs: SpecFile[];
+}
+
+/**
+ * Settings and spec files, read and checked before any input (`receive`
+ * calls it before it listens): a bad config, flag or spec fails at once.
+ */
+export async function prepareCheck(options: CheckOptions, io: CliIO): Promise<PreparedCheck> {
+  const config = await lintConfig(options, io);
+  return { config, specs: await loadExpectations(options.expect, config.expect, io) };
 }
 
 /**
@@ -154,7 +185,6 @@ async function readBaseline(file: string, shown: string): Promise<ReturnType<typ
   return baseline;
 }
 
-function reportFailures(failures: ReadonlyArray<{ ruleId: string; message: string }>, io: CliIO): ExitCode {
-  for (const failure of failures) io.stderr.write(`tracelint: rule ${failure.ruleId} failed: ${safeText(failure.message)}; its findings are incomplete\n`);
-  return failures.length > 0 ? 2 : 0;
+function failureNotice(failure: RuleFailure): RunNotice {
+  return { level: 'error', message: `rule ${failure.ruleId} failed: ${failure.message}; its findings are incomplete` };
 }

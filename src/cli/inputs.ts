@@ -3,7 +3,9 @@ import { FORMAT_NAMES } from '../formats/detect.js';
 import type { InputError } from '../formats/errors.js';
 import { readTraces, type ReadResult } from '../formats/read.js';
 import type { FormatName } from '../model/span.js';
-import { safeText } from '../render/safe-text.js';
+import { describeSkipped } from '../formats/signals.js';
+import { safeMultiline } from '../render/safe-text.js';
+import type { RunNotice } from '../report/types.js';
 import { UsageError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { CliIO, ExitCode } from './run.js';
@@ -38,8 +40,33 @@ export function maxBytesOption(): Option {
   });
 }
 
-/** Parts of inputs that could not be read: printed, and the run ends with exit code 2. */
-export function reportReadProblems(problems: readonly InputError[], io: CliIO): ExitCode {
-  for (const problem of problems) io.stderr.write(`tracelint: ${safeText(problem.message)}\n`);
-  return problems.length > 0 ? 2 : 0;
+/** What reading said beside the spans: inputs or lines that could not be read (errors), and how inputs were read (notes). */
+export function readNotices(read: ReadResult): RunNotice[] {
+  const notices: RunNotice[] = read.problems.map(inputErrorNotice);
+  for (const input of read.inputs) {
+    const skipped = describeSkipped(input.skipped);
+    if (skipped) notices.push({ level: 'note', file: input.name, message: skipped });
+    const merged = input.mergedParts;
+    if (merged > 0) notices.push({ level: 'note', file: input.name, message: `merged ${merged} Zipkin span part${merged === 1 ? ' into the span it belongs' : 's into the spans they belong'} to (a span sent in pieces)` });
+  }
+  return notices;
+}
+
+export function inputErrorNotice(error: InputError): RunNotice {
+  return { level: 'error', message: error.reason, file: error.file, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.column !== undefined ? { column: error.column } : {}) };
+}
+
+/** Notices on stderr, one each (notes left out when quiet); exit code 2 when any is an error. */
+export function printNotices(notices: readonly RunNotice[], io: CliIO, quiet = false): ExitCode {
+  for (const notice of notices) {
+    if (notice.level === 'note' && quiet) continue;
+    io.stderr.write(`tracelint: ${safeMultiline(`${noticeLocation(notice)}${notice.message}`)}\n`);
+  }
+  return notices.some((notice) => notice.level === 'error') ? 2 : 0;
+}
+
+/** `file:line:column: ` (as much as is known), or nothing. */
+export function noticeLocation(notice: RunNotice): string {
+  if (notice.file === undefined) return '';
+  return `${notice.file}${notice.line !== undefined ? `:${notice.line}${notice.column !== undefined ? `:${notice.column}` : ''}` : ''}: `;
 }

@@ -10,7 +10,7 @@ import { TRACES_PATH } from '../receive/protocol.js';
 import { DEFAULT_LIMITS, startReceiver, type Receiver, type ReceiverStats, type Refusal } from '../receive/server.js';
 import { parseDuration, whenToStop, type CommandResult, type StopReason, type Stopper, type WrappedCommand } from '../receive/stop.js';
 import { JsonlStore } from '../receive/store.js';
-import { addLintOptions, checkTraces, lintConfig, type CheckOptions } from './check.js';
+import { addLintOptions, checkTraces, prepareCheck, type CheckOptions } from './check.js';
 import { UsageError } from './errors.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 
@@ -58,7 +58,8 @@ export function listenAlias(argv: readonly string[]): string[] {
 }
 
 async function receiveAndCheck(command: string[], options: ReceiveOptions, io: CliIO): Promise<ExitCode> {
-  await lintConfig(options, io);
+  // Settings and spec files before listening: a typo fails at once, not after the run.
+  const prepared = await prepareCheck(options, io);
   const store = await openStore(options.out, io);
   let stopper: Stopper | undefined;
   let receiver: Receiver | undefined;
@@ -75,7 +76,7 @@ async function receiveAndCheck(command: string[], options: ReceiveOptions, io: C
     io.stderr.write(stopLine(reason));
     io.stderr.write(countLines(receiver.stats, store, options.out));
     const commandCode = result ? reportCommand(command, result, io) : 0;
-    const code = await checkTraces(await readStored(store, options.out, io), options, io);
+    const code = await checkTraces(await readStored(store, options.out, io), options, io, undefined, prepared);
     return Math.max(code, commandCode) as ExitCode;
   } finally {
     stopper?.dispose();
@@ -175,7 +176,7 @@ function countLines(stats: ReceiverStats, store: JsonlStore, out: string | undef
 /** What was stored, read back as `check` reads files; without --out it is named `<received>`. */
 async function readStored(store: JsonlStore, out: string | undefined, io: CliIO): Promise<ReadResult> {
   const label = out ?? '<received>';
-  if (store.lines === 0) return { spans: [], traces: new TraceSet([]), inputs: [{ name: label, format: 'otlp-jsonl', bytes: 0, compressed: false, spanCount: 0 }], problems: [] };
+  if (store.lines === 0) return { spans: [], traces: new TraceSet([]), inputs: [{ name: label, format: 'otlp-jsonl', bytes: 0, compressed: false, spanCount: 0, skipped: {}, mergedParts: 0 }], problems: [] };
   return readTraces([store.path], { cwd: io.cwd, format: 'otlp-jsonl', label: () => label });
 }
 

@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.js';
+import { SpecError } from '../expect/load.js';
 import { InputError } from '../formats/errors.js';
 import { ConfigError } from '../lint/config.js';
-import { safeText } from '../render/safe-text.js';
+import { safeMultiline, safeText } from '../render/safe-text.js';
 
 /** What a command's action hands back: the process exit code (0, 1 or 2). */
 export type ExitCode = 0 | 1 | 2;
@@ -54,8 +55,9 @@ function reportFailure(error: unknown, debug: boolean, io: CliIO): ExitCode {
     return error.exitCode === 0 ? 0 : 2;
   }
   const program = 'tracelint';
-  if (error instanceof InputError || error instanceof UsageError || error instanceof ConfigError) {
-    io.stderr.write(`${program}: ${safeText(error.message)}\n`);
+  if (error instanceof InputError || error instanceof UsageError || error instanceof ConfigError || error instanceof SpecError) {
+    // Our own layout (an error may list what was tried, a line each) stays; what the input put in is made safe.
+    io.stderr.write(`${program}: ${safeMultiline(error.message)}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`${program}: internal error: ${safeText(message)}\n`);

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { spanStats, type SpanStats } from '../analysis/stats.js';
 import { formatDuration, formatTimestamp } from '../model/time.js';
-import type { Span } from '../model/span.js';
+import type { FormatName, Span } from '../model/span.js';
 import { safeText, terminalSafeJson } from '../render/safe-text.js';
 import type { CommandRegistrar } from './run.js';
-import { formatOption, maxBytesOption, readInputs, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, printNotices, readInputs, readNotices } from './inputs.js';
 import { progressWanted, startProgress } from './progress.js';
 
 /** `tracelint stats`: what is in each input, as a table or JSON. */
@@ -17,7 +17,7 @@ export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
     .addOption(formatOption())
     .addOption(maxBytesOption())
     .option('--json', 'print JSON for machines')
-    .action(async (inputs: string[], options: { format?: Span['source']['format']; json?: boolean; maxInputBytes?: number }) => {
+    .action(async (inputs: string[], options: { format?: FormatName; json?: boolean; maxInputBytes?: number }) => {
       const progress = await startProgress(io, progressWanted(io, { machineOutput: options.json }));
       const result = await readInputs(inputs, options, io, progress).finally(() => progress.stop());
       const byInput = new Map<string, Span[]>(result.inputs.map((input) => [input.name, []]));
@@ -28,7 +28,7 @@ export const registerStats: CommandRegistrar = (program: Command, io, exit) => {
       } else {
         for (const { input, stats } of rows) io.stdout.write(`${statsTable(input.name, input.format, stats)}\n`);
       }
-      exit(reportReadProblems(result.problems, io));
+      exit(printNotices(readNotices(result), io));
     });
 };
 
@@ -39,6 +39,7 @@ function statsJson(stats: SpanStats): Record<string, unknown> {
     services: stats.services,
     startTimeUnixNano: stats.start?.toString() ?? null,
     endTimeUnixNano: stats.end?.toString() ?? null,
+    untimed: stats.untimed,
     kinds: stats.kinds,
     errors: stats.errors,
   };
@@ -59,6 +60,8 @@ function statsTable(name: string, format: string, stats: SpanStats): string {
     ['spans', String(stats.spans)],
     ['services', stats.services.map((s) => `${safeText(s.name)} (${s.spans})`).join('\n') || '-'],
     ['time range', range],
+    // Spans without a start or end are left out of the range, and said so.
+    ...(stats.untimed > 0 ? [['without time', `${stats.untimed} span${stats.untimed === 1 ? '' : 's'} (start or end unknown)`]] : []),
     ['kinds', kinds || '-'],
     ['errors', String(stats.errors)],
   );

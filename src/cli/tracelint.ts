@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { processIO, runCli, type CliIO, type ExitCode } from './run.js';
 import { registerCheck } from './check.js';
+import { registerExpect } from './expect.js';
 import { registerHeader } from './header.js';
 import { listenAlias, registerReceive } from './receive.js';
 import { registerRules } from './rules.js';
@@ -12,5 +13,5 @@ export function main(argv: string[], io: CliIO = processIO()): Promise<ExitCode>
   const program = new Command('tracelint')
     .description('Lint, explain and inspect distributed traces (OpenTelemetry, Jaeger, Zipkin, Tempo).')
     .version(VERSION);
-  return runCli(program, [registerCheck, registerReceive, registerStats, registerHeader, registerRules], listenAlias(argv), io);
+  return runCli(program, [registerCheck, registerReceive, registerExpect, registerStats, registerHeader, registerRules], listenAlias(argv), io);
 }

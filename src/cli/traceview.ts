@@ -1,16 +1,17 @@
 import { Command, Option } from 'commander';
-import { EntryIndex, findLostHop, isChildlessCall } from '../analysis/hops.js';
+import { EntryIndex, findLostHop } from '../analysis/hops.js';
+import { summarize } from '../analysis/summary.js';
 import { serviceSummary } from '../analysis/service-summary.js';
 import type { FormatName } from '../model/span.js';
 import type { Span } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import { displayTraceId, traceDuration, type Trace, type TraceSet } from '../model/trace.js';
 import { safeText } from '../render/safe-text.js';
 import { serviceSummaryTable, spanDetails, traceListTable } from '../render/tables.js';
 import { makeTheme } from '../render/theme.js';
 import { layoutWaterfall, paintWaterfall } from '../render/waterfall.js';
 import { useColor } from './color.js';
 import { UsageError } from './errors.js';
-import { formatOption, maxBytesOption, readInputs, reportReadProblems } from './inputs.js';
+import { formatOption, maxBytesOption, printNotices, readInputs, readNotices } from './inputs.js';
 import { progressWanted, startProgress } from './progress.js';
 import { processIO, runCli, type CliIO, type CommandRegistrar, type ExitCode } from './run.js';
 import { VERSION } from './version.js';
@@ -77,28 +78,27 @@ const registerView: CommandRegistrar = (program, io, exit) => {
         const blocks = chosen.map((trace) => render(trace, options, width, theme, lostCalls));
         io.stdout.write(`${blocks.join('\n\n')}\n`);
       }
-      exit(reportReadProblems(read.problems, io));
+      exit(printNotices(readNotices(read), io));
     });
 };
 
 /** Calls whose callee started a new trace during them, anywhere in what was read. */
 function lostPropagation(traces: TraceSet): Set<Span> {
-  const index = new EntryIndex(traces);
+  const { roots, childlessCalls } = summarize(traces);
+  const index = new EntryIndex(roots);
   const windows = { toleranceNano: 5_000_000n, messagingWindowNano: 300_000_000_000n };
   const lost = new Set<Span>();
-  for (const trace of traces.traces.values()) {
-    for (const span of trace.spans) if (isChildlessCall(span, trace) && findLostHop(span, index, windows)) lost.add(span);
-  }
+  for (const span of childlessCalls) if (findLostHop(span, index, windows)) lost.add(span);
   return lost;
 }
 
 function render(trace: Trace, options: ViewOptions, width: number, theme: ReturnType<typeof makeTheme>, lostCalls: ReadonlySet<Span>): string {
   if (options.span) {
     const matches = trace.spans.filter((span) => span.spanId.startsWith(options.span!.toLowerCase()));
-    if (matches.length === 0) throw new UsageError(`no span ${safeText(options.span)} in trace ${trace.traceId}`);
+    if (matches.length === 0) throw new UsageError(`no span ${safeText(options.span)} in trace ${displayTraceId(trace)}`);
     return matches.map(spanDetails).join('\n\n');
   }
-  if (options.summary) return `trace ${trace.traceId}\n${serviceSummaryTable(serviceSummary(trace))}`;
+  if (options.summary) return `trace ${displayTraceId(trace)}\n${serviceSummaryTable(serviceSummary(trace))}`;
   const viewOptions = {
     width,
     ...(options.depth !== undefined ? { maxDepth: options.depth } : {}),
@@ -115,13 +115,14 @@ function render(trace: Trace, options: ViewOptions, width: number, theme: Return
 function choose(traces: Trace[], options: ViewOptions): Trace[] | undefined {
   if (options.trace) {
     const wanted = options.trace.toLowerCase();
-    const matches = traces.filter((trace) => trace.traceId.startsWith(wanted));
+    // Either form: as stored (32 digits) or as the input and its UI show it (a 64-bit id in 16).
+    const matches = traces.filter((trace) => trace.traceId.startsWith(wanted) || displayTraceId(trace).startsWith(wanted));
     if (matches.length === 0) throw new UsageError(`no trace id starts with ${safeText(options.trace)}`);
     if (matches.length > 1) throw new UsageError(`${matches.length} traces start with ${safeText(options.trace)}; give more of the id`);
     return matches;
   }
   if (options.all) return traces;
-  if (options.slowest) return [traces.reduce((a, b) => (b.endTimeUnixNano - b.startTimeUnixNano > a.endTimeUnixNano - a.startTimeUnixNano ? b : a))];
+  if (options.slowest) return [traces.reduce((a, b) => ((traceDuration(b) ?? -1n) > (traceDuration(a) ?? -1n) ? b : a))];
   if (options.errors) {
     const failing = traces.filter((trace) => trace.spans.some((span) => span.status.code === 'ERROR'));
     if (failing.length === 0) throw new UsageError('no trace has ERROR spans');

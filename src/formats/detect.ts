@@ -1,6 +1,7 @@
 import type { FormatName } from '../model/span.js';
 import type { Decoder } from './decoder.js';
 import { InputError } from './errors.js';
+import { otherSignalOf } from './signals.js';
 import { jaegerDecoder } from './jaeger.js';
 import { otlpJsonDecoder, tempoDecoder } from './otlp.js';
 import { zipkinDecoder } from './zipkin.js';
@@ -19,10 +20,28 @@ export function formatFromName(name: string): FormatName | undefined {
   return /\.(pb|binpb)(\.gz)?$/i.test(name) ? 'otlp-proto' : undefined;
 }
 
-/** The decoder for a parsed document, or an InputError that lists what was tried. */
+/**
+ * Documents people point the tool at that are not trace exports, each with
+ * what it is and what to read instead: said plainly rather than listing formats.
+ */
+function notATrace(value: unknown): string | undefined {
+  const signal = otherSignalOf(value);
+  if (signal) return `this is an OTLP ${signal} export, not traces: give the traces of the same pipeline (resourceSpans)`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const traces = (value as Record<string, unknown>).traces;
+  const first: unknown = Array.isArray(traces) ? traces[0] : undefined;
+  if (typeof first === 'object' && first !== null && 'traceID' in first && ('rootServiceName' in first || 'spanSet' in first || 'spanSets' in first)) {
+    return 'this is a Tempo search response (a summary per trace: traceID, rootServiceName, spanSets), not the traces themselves: fetch each trace by id (GET /api/traces/<traceID>) and check that';
+  }
+  return undefined;
+}
+
+/** The decoder for a parsed document, or an InputError that says what it is instead or lists what was tried. */
 export function detectDecoder(value: unknown, file: string): Decoder {
   const decoder = DOCUMENT_DECODERS.find((candidate) => candidate.matches(value));
   if (decoder) return decoder;
+  const known = notATrace(value);
+  if (known) throw new InputError(file, `not a trace export: ${known}`);
   const tried = DOCUMENT_DECODERS.map((candidate) => `  ${candidate.format}: ${candidate.shape}`).join('\n');
   throw new InputError(file, `unknown trace format; tried:\n${tried}\n  otlp-jsonl: one OTLP/JSON request per line\n(use --format to force one)`);
 }

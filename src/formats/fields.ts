@@ -73,6 +73,16 @@ export class FieldReader {
     return n;
   }
 
+  /**
+   * A time or duration a format leaves out when it is not known: absent, null or
+   * zero (proto3's unset value; Zipkin's "absent if incomplete") is undefined,
+   * never the Unix epoch.
+   */
+  optionalTime(value: unknown, path: string, suffix?: string): bigint | undefined {
+    const n = this.uint64(value, path, suffix);
+    return n === 0n ? undefined : n;
+  }
+
   /** A signed 64-bit integer as a number when exact, else a bigint. */
   int64(value: unknown, path: string, suffix?: string): number | bigint {
     const n = toBigInt(value);

@@ -78,8 +78,10 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, processes: Map<st
   const traceId = readNumericHexId(read.string(raw.traceID, `${path}.traceID`), 32, 'traceId', problems);
   const spanId = readNumericHexId(read.string(raw.spanID, `${path}.spanID`), 16, 'spanId', problems);
   const attributes = decodeTags(read, raw.tags, `${path}.tags`);
-  const start = read.uint64(raw.startTime, `${path}.startTime`) * NANOS_PER_MICRO;
-  const duration = read.uint64(raw.duration, `${path}.duration`) * NANOS_PER_MICRO;
+  // An absent or zero start is unknown; a zero duration is a span shorter than a microsecond.
+  const startMicros = read.optionalTime(raw.startTime, `${path}.startTime`);
+  const start = startMicros === undefined ? undefined : startMicros * NANOS_PER_MICRO;
+  const duration = raw.duration === undefined || raw.duration === null ? undefined : read.uint64(raw.duration, `${path}.duration`) * NANOS_PER_MICRO;
 
   // The parent is the first CHILD_OF reference in this trace, else the first FOLLOWS_FROM;
   // every other reference is a link. Old clients wrote `parentSpanID` instead.
@@ -104,7 +106,7 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, processes: Map<st
     name: read.string(raw.operationName, `${path}.operationName`),
     kind: takeKind(attributes),
     startTimeUnixNano: start,
-    endTimeUnixNano: start + duration,
+    endTimeUnixNano: start === undefined || duration === undefined ? undefined : start + duration,
     status: takeStatus(attributes),
     attributes,
     events: read.array(raw.logs, `${path}.logs`).map((log, i) => {
@@ -113,7 +115,8 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, processes: Map<st
       const fields = decodeTags(read, entry.fields, `${logPath}.fields`);
       const name = typeof fields.event === 'string' ? fields.event : '';
       if (name !== '') delete fields.event;
-      return { timeUnixNano: read.uint64(entry.timestamp, `${logPath}.timestamp`) * NANOS_PER_MICRO, name, attributes: fields, droppedAttributesCount: 0 };
+      const micros = read.optionalTime(entry.timestamp, `${logPath}.timestamp`);
+      return { timeUnixNano: micros === undefined ? undefined : micros * NANOS_PER_MICRO, name, attributes: fields, droppedAttributesCount: 0 };
     }),
     links,
     droppedAttributesCount: 0,
@@ -124,7 +127,11 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, processes: Map<st
     source: spanSource(source.file, source.format),
   };
   if (parentRef) span.parentRefType = parentRef.refType;
-  if (raw.flags !== undefined && raw.flags !== null) span.flags = read.count(raw.flags, `${path}.flags`);
+  if (raw.flags !== undefined && raw.flags !== null) {
+    // Jaeger clients always write the flags byte: bit 0 is sampled, bit 1 debug.
+    span.flags = read.count(raw.flags, `${path}.flags`);
+    span.sampled = (span.flags & 1) === 1;
+  }
   if (problems.length > 0) span.idProblems = problems;
   return span;
 }

@@ -3,45 +3,62 @@ import { attachPositions } from './decoder.js';
 import { InputError } from './errors.js';
 import { parsePrepared, prepareDocument, type PreparedDocument } from './json.js';
 import { decodeOtlp, resourceSpansOf } from './otlp.js';
+import { otherSignalOf, type OtherSignal, type SkippedSignals } from './signals.js';
 
-export interface JsonLinesResult {
-  spans: Span[];
-  /** Lines that could not be read; the other lines are still decoded. */
-  problems: InputError[];
+/**
+ * What the lines of one input gave: spans, the lines that could not be read
+ * (the other lines are still decoded), and the lines of other OTLP signals
+ * that were skipped. Every reader of JSON lines (whole text, stream, reader
+ * worker) hands its lines to one of these.
+ */
+export class JsonLines {
+  readonly problems: InputError[] = [];
+  readonly skipped: SkippedSignals = {};
+
+  /** Spans are added to `spans` (a reader's own list, so nothing is copied). */
+  constructor(
+    readonly file: string,
+    readonly spans: Span[] = [],
+  ) {}
+
+  /** One line made ready by prepareDocument (here or in a reader worker). */
+  line(prepared: PreparedDocument): void {
+    try {
+      const result = decodePreparedLine(prepared, this.file);
+      if (Array.isArray(result)) for (const span of result) this.spans.push(span);
+      else this.skipped[result.skipped] = (this.skipped[result.skipped] ?? 0) + 1;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.problems.push(error);
+    }
+  }
 }
 
 /**
  * OTLP JSON lines, as the Collector's file exporter writes them: one
- * ExportTraceServiceRequest per line. A bad line is reported with its line
- * number and the rest of the file is still read. (The streaming reader feeds
- * lines to decodeJsonLine as they arrive; this is the whole-text form.)
+ * ExportTraceServiceRequest per line (and, from an exporter that serves other
+ * pipelines too, requests of logs and metrics, skipped). A bad line is
+ * reported with its line number and the rest of the file is still read. (The
+ * streaming reader feeds lines as they arrive; this is the whole-text form.)
  */
-export function decodeOtlpJsonLines(text: string, file: string): JsonLinesResult {
-  const spans: Span[] = [];
-  const problems: InputError[] = [];
+export function decodeOtlpJsonLines(text: string, file: string): JsonLines {
+  const lines = new JsonLines(file);
   text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      for (const span of decodeJsonLine(line, file, index + 1)) spans.push(span);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(error);
-    }
+    if (line.trim() !== '') lines.line(prepareDocument(line, index + 1));
   });
-  return { spans, problems };
+  return lines;
 }
 
-/** One line: an OTLP/JSON request, its spans placed at this line. */
-export function decodeJsonLine(text: string, file: string, lineNumber: number): Span[] {
-  return decodePreparedLine(prepareDocument(text, lineNumber), file);
-}
-
-/** One line made ready by prepareDocument (here or in a reader worker). */
-export function decodePreparedLine(prepared: PreparedDocument, file: string): Span[] {
+/** One line: its spans placed at this line, or which other signal it holds. */
+export function decodePreparedLine(prepared: PreparedDocument, file: string): Span[] | { skipped: OtherSignal } {
   const lineNumber = prepared.firstLine;
   const { value, spanPositions } = parsePrepared(prepared, file);
   const list = resourceSpansOf(value);
-  if (!list) throw new InputError(file, 'expected an OTLP/JSON request ({"resourceSpans": [...]}) on this line', lineNumber, 1);
+  if (!list) {
+    const signal = otherSignalOf(value);
+    if (signal) return { skipped: signal };
+    throw new InputError(file, 'expected an OTLP/JSON request ({"resourceSpans": [...]}, or resourceLogs/resourceMetrics to skip) on this line', lineNumber, 1);
+  }
   const spans = decodeOtlp(list, { file, format: 'otlp-jsonl', positions: spanPositions });
   attachPositions(spans, spanPositions);
   return spans;

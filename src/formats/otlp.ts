@@ -4,6 +4,7 @@ import { base64ToHex, isNormalHexId, normaliseHexId, SPAN_ID_HEX_LENGTH, TRACE_I
 import type { Decoder, SpanSource } from './decoder.js';
 import { InputError } from './errors.js';
 import { FieldReader, pick } from './fields.js';
+import { sampledFromOtlpFlags, sdkFillsTraceFlags } from './trace-flags.js';
 
 /**
  * OTLP/JSON (ExportTraceServiceRequest) as the OTLP spec encodes it, and the
@@ -42,6 +43,7 @@ export function decodeOtlp(resourceSpans: unknown[], source: SpanSource, onBadSp
     const path = `resourceSpans[${r}]`;
     const rs = read.object(entry, path);
     const resource = decodeResource(read, read.optionalObject(rs.resource, path, '.resource'), `${path}.resource`);
+    const fillsTraceFlags = sdkFillsTraceFlags(resource);
     const scopeSpansList = read.array(pick(rs, 'scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans'), path, '.scopeSpans');
     scopeSpansList.forEach((scopeEntry, s) => {
       const scopePath = `${path}.scopeSpans[${s}]`;
@@ -51,7 +53,7 @@ export function decodeOtlp(resourceSpans: unknown[], source: SpanSource, onBadSp
         // Positions are of span objects only (see scanJson).
         const isObject = typeof spanEntry === 'object' && spanEntry !== null && !Array.isArray(spanEntry);
         read.at(isObject ? source.positions[seen++] : undefined);
-        const decode = (): void => void spans.push(decodeSpan(read, read.object(spanEntry, `${scopePath}.spans[${k}]`), `${scopePath}.spans[${k}]`, resource, scope, source));
+        const decode = (): void => void spans.push(decodeSpan(read, read.object(spanEntry, `${scopePath}.spans[${k}]`), `${scopePath}.spans[${k}]`, resource, scope, source, fillsTraceFlags));
         if (!onBadSpan) return decode();
         try {
           decode();
@@ -85,7 +87,7 @@ function decodeScope(read: FieldReader, raw: Record<string, unknown> | undefined
   return scope;
 }
 
-function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: string, resource: Resource, scope: InstrumentationScope, source: SpanSource): Span {
+function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: string, resource: Resource, scope: InstrumentationScope, source: SpanSource, fillsTraceFlags: boolean): Span {
   const idProblems: IdProblem[] = [];
   const traceId = decodeId(read, pick(raw, 'traceId', 'trace_id'), path, '.traceId', TRACE_ID_HEX_LENGTH, 'traceId', idProblems);
   const spanId = decodeId(read, pick(raw, 'spanId', 'span_id'), path, '.spanId', SPAN_ID_HEX_LENGTH, 'spanId', idProblems);
@@ -100,8 +102,8 @@ function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: strin
     parentSpanId,
     name: read.string(raw.name, path, '.name'),
     kind: decodeEnum(read, raw.kind, path, '.kind', KINDS, 'SPAN_KIND_'),
-    startTimeUnixNano: read.uint64(pick(raw, 'startTimeUnixNano', 'start_time_unix_nano'), path, '.startTimeUnixNano'),
-    endTimeUnixNano: read.uint64(pick(raw, 'endTimeUnixNano', 'end_time_unix_nano'), path, '.endTimeUnixNano'),
+    startTimeUnixNano: read.optionalTime(pick(raw, 'startTimeUnixNano', 'start_time_unix_nano'), path, '.startTimeUnixNano'),
+    endTimeUnixNano: read.optionalTime(pick(raw, 'endTimeUnixNano', 'end_time_unix_nano'), path, '.endTimeUnixNano'),
     status: spanStatus(status ? decodeEnum(read, status.code, path, '.status.code', STATUS_CODES, 'STATUS_CODE_') : 'UNSET', statusMessage),
     attributes: decodeAttributes(read, raw.attributes, path, '.attributes'),
     events: listOrNone(read.array(raw.events, path, '.events').map((event, i) => decodeEvent(read, read.object(event, `${path}.events[${i}]`), `${path}.events[${i}]`))),
@@ -116,19 +118,23 @@ function decodeSpan(read: FieldReader, raw: Record<string, unknown>, path: strin
     // when they are set; absent, they are undefined, as an unset optional field reads.
     traceState: undefined,
     flags: undefined,
+    sampled: undefined,
     idProblems: undefined,
   };
   const traceState = read.string(pick(raw, 'traceState', 'trace_state'), path, '.traceState');
   if (traceState !== '') span.traceState = traceState;
   const flags = pick(raw, 'flags');
-  if (flags !== undefined && flags !== null) span.flags = read.count(flags, path, '.flags');
+  if (flags !== undefined && flags !== null) {
+    span.flags = read.count(flags, path, '.flags');
+    span.sampled = sampledFromOtlpFlags(span.flags, fillsTraceFlags);
+  }
   if (idProblems.length > 0) span.idProblems = idProblems;
   return span;
 }
 
 function decodeEvent(read: FieldReader, raw: Record<string, unknown>, path: string): SpanEvent {
   return {
-    timeUnixNano: read.uint64(pick(raw, 'timeUnixNano', 'time_unix_nano'), path, '.timeUnixNano'),
+    timeUnixNano: read.optionalTime(pick(raw, 'timeUnixNano', 'time_unix_nano'), path, '.timeUnixNano'),
     name: read.string(raw.name, path, '.name'),
     attributes: decodeAttributes(read, raw.attributes, path, '.attributes'),
     droppedAttributesCount: read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), path, '.droppedAttributesCount'),

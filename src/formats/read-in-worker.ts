@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { FormatName, Span } from '../model/span.js';
 import { InputError } from './errors.js';
 import type { Position, PreparedDocument } from './json.js';
-import { decodePreparedLine } from './otlp-jsonl.js';
+import { JsonLines } from './otlp-jsonl.js';
 import { DocumentReader, type StreamedInput, type StreamReadOptions } from './stream-read.js';
 
 /**
@@ -84,7 +84,7 @@ export async function readInWorker(path: string, file: string, options: StreamRe
   const worker = new Worker(WORKER_SCRIPT, { workerData: data });
   workerStats.started++;
   const spans: Span[] = [];
-  const problems: InputError[] = [];
+  const lines = new JsonLines(file, spans);
   const document = new DocumentReader(file, spans, options.format);
   // Messages are taken one at a time with a turn of the event loop between them, so the heap
   // watch (whose notices come as immediates) and progress keep running while batches arrive.
@@ -119,7 +119,7 @@ export async function readInWorker(path: string, file: string, options: StreamRe
       switch (message.kind) {
         case 'lines':
         case 'elements': {
-          if (message.kind === 'lines') for (const line of message.lines) decodeLine(line, file, spans, problems);
+          if (message.kind === 'lines') for (const line of message.lines) lines.line(fromPreparedLine(line));
           else for (const { path: keys, line, column, prepared } of message.elements) document.preparedElement(keys, { line, column }, fromPreparedLine(prepared));
           Atomics.sub(inFlight, 0, 1);
           Atomics.notify(inFlight, 0);
@@ -129,9 +129,9 @@ export async function readInWorker(path: string, file: string, options: StreamRe
         }
         case 'end': {
           const read = { bytes: message.rawBytes, compressed: message.compressed };
-          if (message.mode === 'lines') return { format: 'otlp-jsonl', spans, problems, ...read };
+          if (message.mode === 'lines') return { format: 'otlp-jsonl', spans, problems: lines.problems, skipped: lines.skipped, mergedParts: 0, ...read };
           document.finish(message.envelope, message.root);
-          return { format: document.format(), spans, problems, ...read };
+          return { format: document.format(), spans, problems: [], skipped: {}, mergedParts: document.mergedParts, ...read };
         }
         case 'error':
           throw new InputError(file, message.reason, message.line, message.column);
@@ -141,15 +141,5 @@ export async function readInWorker(path: string, file: string, options: StreamRe
     }
   } finally {
     await worker.terminate();
-  }
-}
-
-/** As readStreamed's line reader does on one thread: a bad line is a problem, the rest is read. */
-function decodeLine(line: PreparedLine, file: string, spans: Span[], problems: InputError[]): void {
-  try {
-    for (const span of decodePreparedLine(fromPreparedLine(line), file)) spans.push(span);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    problems.push(error);
   }
 }

@@ -14,6 +14,8 @@ import { readerWorkerAvailable, readInWorker } from './read-in-worker.js';
 import { DEFAULT_MAX_BYTES, readStreamed, type StreamedInput, type StreamReadOptions } from './stream-read.js';
 import { decodeOtlpJsonLines } from './otlp-jsonl.js';
 import { readProtoStream } from './otlp-proto.js';
+import type { SkippedSignals } from './signals.js';
+import { finishDocument } from './zipkin-merge.js';
 
 export interface ReadOptions {
   /** Skip detection and decode every input as this format. */
@@ -44,6 +46,10 @@ export interface InputSummary {
   bytes: number;
   compressed: boolean;
   spanCount: number;
+  /** JSON lines of other OTLP signals (logs, metrics) skipped in this input. */
+  skipped: SkippedSignals;
+  /** Zipkin: parts of spans sent in pieces, merged into their spans (see zipkin-merge). */
+  mergedParts: number;
 }
 
 export interface ReadResult {
@@ -58,6 +64,10 @@ export interface DecodedText {
   format: FormatName;
   spans: Span[];
   problems: InputError[];
+  /** JSON lines of other OTLP signals (logs, metrics) that were skipped. */
+  skipped: SkippedSignals;
+  /** Zipkin: parts of spans sent in pieces, merged into their spans. */
+  mergedParts: number;
 }
 
 /** Files in a directory that look like trace exports. */
@@ -65,29 +75,39 @@ const TRACE_FILE = /\.(json|jsonl|ndjson|txt|pb|binpb)(\.gz)?$|\.gz$/i;
 
 /**
  * Reads traces from files, directories, globs and `-` (stdin), gzip included,
- * detecting each input's format. Each input is read exactly once.
+ * detecting each input's format. Each input is read exactly once. A file the
+ * user named that cannot be read stops the run (an InputError); a file found
+ * in a directory or by a glob that cannot be read is a problem, and the others
+ * are still read.
  */
 export async function readTraces(inputs: readonly string[], options: ReadOptions = {}): Promise<ReadResult> {
   const cwd = options.cwd ?? process.cwd();
-  const names = await expandInputs(inputs, cwd);
+  const entries = await expandInputList(inputs, cwd);
   const spans: Span[] = [];
   const summaries: InputSummary[] = [];
   const problems: InputError[] = [];
   let bytesBefore = 0;
   const heap = watchHeap();
   try {
-    for (const name of names) {
+    for (const { name, found } of entries) {
       const displayName = name === '-' ? '<stdin>' : (options.label?.(name) ?? name);
       const report = options.onProgress;
       const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, spans.length + count, displayName));
       const checkMemory = (count: number): void => {
         if (heap.full) throw heapFullError(displayName, spans.length + count, heap.full);
       };
-      const streamed = await readInput(name, displayName, cwd, options, { onProgress, checkMemory });
+      let streamed: StreamedInput;
+      try {
+        streamed = await readInput(name, displayName, cwd, options, { onProgress, checkMemory });
+      } catch (error) {
+        if (!found || !(error instanceof InputError) || heap.full) throw error;
+        problems.push(error);
+        continue;
+      }
       bytesBefore += streamed.bytes;
       for (const span of streamed.spans) spans.push(span);
       problems.push(...streamed.problems);
-      summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length });
+      summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length, skipped: streamed.skipped, mergedParts: streamed.mergedParts });
       checkMemory(0);
     }
   } finally {
@@ -132,8 +152,8 @@ function heapFullError(file: string, spans: number, { usedBytes, limitBytes }: H
 /** Decodes one input's text: JSON lines, or one JSON document of any supported format. */
 export function decodeText(text: string, file: string, format?: FormatName): DecodedText {
   if (format === 'otlp-jsonl' || (format === undefined && looksLikeJsonLines(text))) {
-    const { spans, problems } = decodeOtlpJsonLines(text, file);
-    return { format: 'otlp-jsonl', spans, problems };
+    const { spans, problems, skipped } = decodeOtlpJsonLines(text, file);
+    return { format: 'otlp-jsonl', spans, problems, skipped, mergedParts: 0 };
   }
   if (text.trim() === '') throw new InputError(file, 'empty input: expected a JSON trace export');
   const { value, spanPositions, rootPosition } = parseDocument(text, file);
@@ -142,18 +162,24 @@ export function decodeText(text: string, file: string, format?: FormatName): Dec
   if (!decoder.matches(value)) throw new InputError(file, `not ${decoder.format}: expected ${decoder.shape}`);
   const spans = decoder.decode(value, { file, format: decoder.format, positions: spanPositions, ...(rootPosition ? { rootPosition } : {}) });
   attachPositions(spans, spanPositions);
-  return { format: decoder.format, spans, problems: [] };
+  const finished = finishDocument(decoder.format, spans);
+  return { format: decoder.format, spans: finished.spans, problems: [], skipped: {}, mergedParts: finished.merged };
 }
 
 /** Files, directories (their trace files, sorted), globs and `-`, each once, in the order given. */
 export async function expandInputs(inputs: readonly string[], cwd: string): Promise<string[]> {
+  return (await expandInputList(inputs, cwd)).map((entry) => entry.name);
+}
+
+/** The inputs to read, each with whether it was found (in a directory or by a glob) rather than named. */
+async function expandInputList(inputs: readonly string[], cwd: string): Promise<Array<{ name: string; found: boolean }>> {
   const seen = new Set<string>();
-  const out: string[] = [];
-  const add = (name: string): void => {
+  const out: Array<{ name: string; found: boolean }> = [];
+  const add = (name: string, found = false): void => {
     const key = name === '-' ? '-' : path.resolve(cwd, name);
     if (seen.has(key)) return;
     seen.add(key);
-    out.push(name);
+    out.push({ name, found });
   };
   for (const input of inputs) {
     if (input === '-') {
@@ -164,11 +190,11 @@ export async function expandInputs(inputs: readonly string[], cwd: string): Prom
     if (info?.isDirectory()) {
       const files = await listTraceFiles(path.resolve(cwd, input));
       if (files.length === 0) throw new InputError(input, 'a directory with no trace files (*.json, *.jsonl, *.ndjson, *.txt, *.pb, *.binpb, *.gz)');
-      for (const file of files) add(path.relative(cwd, file) || file);
+      for (const file of files) add(path.relative(cwd, file) || file, true);
     } else if (info === undefined && /[*?[\]{}]/.test(input)) {
       const matches = (await glob(input, { cwd, onlyFiles: true, dot: false })).sort();
       if (matches.length === 0) throw new InputError(input, 'no files match this pattern');
-      matches.forEach(add);
+      for (const match of matches) add(match, true);
     } else {
       add(input);
     }

@@ -5,8 +5,10 @@ import { attachPositions, type Decoder } from './decoder.js';
 import { decoderFor, detectDecoder } from './detect.js';
 import { InputError } from './errors.js';
 import { parsePrepared, prepareDocument, type Position, type PreparedDocument } from './json.js';
-import { decodeJsonLine } from './otlp-jsonl.js';
+import { JsonLines } from './otlp-jsonl.js';
+import type { SkippedSignals } from './signals.js';
 import { JsonSplitter, type SplitElement } from './split.js';
+import { finishDocument } from './zipkin-merge.js';
 
 /**
  * Reads one input as a stream: gzip is detected by its magic bytes and inflated
@@ -21,6 +23,10 @@ export interface StreamedInput {
   spans: Span[];
   /** Bad JSON lines; the other lines were read. */
   problems: InputError[];
+  /** JSON lines of other OTLP signals (logs, metrics) that were skipped. */
+  skipped: SkippedSignals;
+  /** Zipkin: parts of spans sent in pieces, merged into their spans. */
+  mergedParts: number;
   /** Bytes read from the source (compressed size for gzip). */
   bytes: number;
   compressed: boolean;
@@ -47,7 +53,7 @@ export async function readStreamed(source: Readable, file: string, options: Stre
     options.checkMemory?.(sink.spans.length);
   }
   sink.end();
-  return { format: sink.format(), spans: sink.spans, problems: sink.problems, bytes: state.rawBytes, compressed: state.compressed };
+  return { format: sink.format(), spans: sink.spans, problems: sink.problems, skipped: sink.skipped(), mergedParts: sink.mergedParts(), bytes: state.rawBytes, compressed: state.compressed };
 }
 
 /**
@@ -129,7 +135,6 @@ function rejectUtf16(bytes: Buffer, file: string): void {
  */
 class SpanSink {
   readonly spans: Span[] = [];
-  readonly problems: InputError[] = [];
   private readonly decider = new FormatDecider();
   private lines: LineReader | undefined;
   private document: DocumentReader | undefined;
@@ -164,8 +169,20 @@ class SpanSink {
     return this.mode === 'lines' ? 'otlp-jsonl' : this.document!.format();
   }
 
+  get problems(): InputError[] {
+    return this.lines?.lines.problems ?? [];
+  }
+
+  skipped(): SkippedSignals {
+    return this.lines?.lines.skipped ?? {};
+  }
+
+  mergedParts(): number {
+    return this.document?.mergedParts ?? 0;
+  }
+
   private reader(): LineReader | DocumentReader {
-    if (this.mode === 'lines') return (this.lines ??= new LineReader(this.file, this.spans, this.problems));
+    if (this.mode === 'lines') return (this.lines ??= new LineReader(this.file, this.spans));
     return (this.document ??= new DocumentReader(this.file, this.spans, this.forced));
   }
 }
@@ -281,20 +298,12 @@ export class LineSplitter {
 
 /** OTLP JSON lines: each complete line decoded on its own; a bad line is a problem, not the end. */
 class LineReader {
-  private readonly splitter = new LineSplitter((text, lineNumber) => {
-    try {
-      for (const span of decodeJsonLine(text, this.file, lineNumber)) this.spans.push(span);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      this.problems.push(error);
-    }
-  });
+  readonly lines: JsonLines;
+  private readonly splitter = new LineSplitter((text, lineNumber) => this.lines.line(prepareDocument(text, lineNumber)));
 
-  constructor(
-    private readonly file: string,
-    private readonly spans: Span[],
-    private readonly problems: InputError[],
-  ) {}
+  constructor(file: string, spans: Span[]) {
+    this.lines = new JsonLines(file, spans);
+  }
 
   push(text: string): void {
     this.splitter.push(text);
@@ -317,6 +326,8 @@ export class DocumentReader {
   private decoder: Decoder | undefined;
   /** The array (keys joined) whose elements hold the spans, once known. */
   private spanPath: string | undefined;
+  /** Zipkin: parts of spans merged into their spans when the document ended. */
+  mergedParts = 0;
   /** Elements not decoded alone: other arrays of the envelope, or all when the shape needs assembly. */
   private readonly held: Array<{ path: readonly string[]; value: unknown; positions: Position[]; position: Position }> = [];
 
@@ -339,6 +350,18 @@ export class DocumentReader {
 
   /** The end of a document split elsewhere (by a reader worker): its envelope, and where its root value starts. */
   finish(envelope: unknown, root: Position | undefined): void {
+    this.decodeRest(envelope, root);
+    // Spans that need the whole document (Zipkin's parts of one span) are finished in place.
+    const { spans, merged } = finishDocument(this.format(), this.spans);
+    if (merged > 0) {
+      // In place: the list is the reader's, shared with its caller (no spread: it may hold millions).
+      this.spans.length = 0;
+      for (const span of spans) this.spans.push(span);
+    }
+    this.mergedParts = merged;
+  }
+
+  private decodeRest(envelope: unknown, root: Position | undefined): void {
     if (this.decoder !== undefined) {
       const stray = this.held.find((element) => element.path.join('\u0000') === this.spanPath);
       if (stray) throw new InputError(this.file, `not ${this.decoder.format}: expected ${this.decoder.shape}`, stray.position.line, stray.position.column);

@@ -47,8 +47,9 @@ const KINDS: Record<string, SpanKind> = { CLIENT: 'CLIENT', SERVER: 'SERVER', PR
 function decodeSpan(read: FieldReader, raw: Raw, path: string, services: Map<string, Resource>, source: SpanSource): Span {
   const problems: IdProblem[] = [];
   const rawParent = read.optionalString(raw.parentId, `${path}.parentId`);
-  const start = read.uint64(raw.timestamp, `${path}.timestamp`) * NANOS_PER_MICRO;
-  const duration = read.uint64(raw.duration, `${path}.duration`) * NANOS_PER_MICRO;
+  // Both are "possibly absent if incomplete" (a span sent in parts); Zipkin reads 0 as absent too.
+  const start = micros(read.optionalTime(raw.timestamp, `${path}.timestamp`));
+  const duration = micros(read.optionalTime(raw.duration, `${path}.duration`));
   const tags = read.optionalObject(raw.tags, `${path}.tags`) ?? {};
   const attributes = emptyAttributes();
   for (const key of Object.keys(tags)) attributes[key] = read.string(tags[key], `${path}.tags.${key}`);
@@ -63,13 +64,13 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, services: Map<str
     name: read.string(raw.name, `${path}.name`),
     kind: kindName === undefined ? 'UNSPECIFIED' : KINDS[kindName]!,
     startTimeUnixNano: start,
-    endTimeUnixNano: start + duration,
+    endTimeUnixNano: start === undefined || duration === undefined ? undefined : start + duration,
     status: takeStatus(attributes),
     attributes,
     events: read.array(raw.annotations, `${path}.annotations`).map((entry, i) => {
       const annotation = read.object(entry, `${path}.annotations[${i}]`);
       return {
-        timeUnixNano: read.uint64(annotation.timestamp, `${path}.annotations[${i}].timestamp`) * NANOS_PER_MICRO,
+        timeUnixNano: micros(read.optionalTime(annotation.timestamp, `${path}.annotations[${i}].timestamp`)),
         name: read.string(annotation.value, `${path}.annotations[${i}].value`),
         attributes: emptyAttributes(),
         droppedAttributesCount: 0,
@@ -84,8 +85,20 @@ function decodeSpan(read: FieldReader, raw: Raw, path: string, services: Map<str
     source: spanSource(source.file, source.format),
   };
   if (raw.shared === true) span.shared = true;
+  // A part with a duration but no start: the model has no place for it, the merge needs it.
+  if (start === undefined && duration !== undefined) DURATION_WITHOUT_START.set(span, duration);
   if (problems.length > 0) span.idProblems = problems;
   return span;
+}
+
+/**
+ * Durations of Zipkin parts that have no timestamp, for mergeZipkinParts (which
+ * runs on the same thread once the document is read); gone with the span.
+ */
+export const DURATION_WITHOUT_START = new WeakMap<Span, bigint>();
+
+function micros(value: bigint | undefined): bigint | undefined {
+  return value === undefined ? undefined : value * NANOS_PER_MICRO;
 }
 
 /** One Resource per local service and address, shared by its spans. */

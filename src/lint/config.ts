@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { closest } from '../text/suggest.js';
 import type { Rule, SeveritySetting } from './types.js';
 
 /**
@@ -35,6 +36,8 @@ export interface TracelintConfig {
   rules?: Record<string, RuleSetting>;
   overrides?: ServiceOverride[];
   ignore?: IgnorePattern[];
+  /** Spec files to check the traces against (`check --expect`); relative to the config file, absolute once loaded. */
+  expect?: string[];
 }
 
 export interface ResolvedRule {
@@ -46,6 +49,8 @@ export interface ResolvedConfig {
   rules: Map<string, ResolvedRule>;
   overrides: ServiceOverride[];
   ignore: IgnorePattern[];
+  /** Spec files, as the config gives them (absolute when loaded from a file). */
+  expect: string[];
 }
 
 /** A config or command-line setting that cannot be used; exit code 2. */
@@ -61,9 +66,9 @@ export function validateConfig(raw: unknown, source: string, rules: readonly Rul
   const fail = (where: string, message: string): never => {
     throw new ConfigError(`${source}: ${where}: ${message}`);
   };
-  if (!isPlainObject(raw)) return fail('top level', 'expected an object with "rules", "overrides" and/or "ignore"');
+  if (!isPlainObject(raw)) return fail('top level', 'expected an object with "rules", "overrides", "ignore" and/or "expect"');
   for (const key of Object.keys(raw)) {
-    if (!['rules', 'overrides', 'ignore', '$schema'].includes(key)) fail(key, 'unknown setting; expected "rules", "overrides" or "ignore"');
+    if (!['rules', 'overrides', 'ignore', 'expect', '$schema'].includes(key)) fail(key, 'unknown setting; expected "rules", "overrides", "ignore" or "expect"');
   }
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const config: TracelintConfig = {};
@@ -104,6 +109,10 @@ export function validateConfig(raw: unknown, source: string, rules: readonly Rul
       if (!IGNORE_FIELDS.slice(0, 5).some((key) => key in entry)) fail(where, 'an ignore pattern needs at least one of rule, service, span, trace, file');
       return entry as IgnorePattern;
     });
+  }
+  if (raw.expect !== undefined) {
+    if (!Array.isArray(raw.expect) || !raw.expect.every((entry) => typeof entry === 'string' && entry !== '')) fail('expect', 'expected an array of spec file paths, relative to the config file, such as ["checkout.yaml"]');
+    config.expect = raw.expect as string[];
   }
   return config;
 }
@@ -167,7 +176,7 @@ export function resolveConfig(config: TracelintConfig, rules: readonly Rule[], f
     resolved.set(rule.id, { severity, options });
   }
   for (const [id, severity] of flags) resolved.get(id)!.severity = severity;
-  return { rules: resolved, overrides: config.overrides ?? [], ignore: config.ignore ?? [] };
+  return { rules: resolved, overrides: config.overrides ?? [], ignore: config.ignore ?? [], expect: config.expect ?? [] };
 }
 
 /** The config file named, or tracelint.config.json found upward from cwd; undefined when there is none. */
@@ -186,7 +195,9 @@ export async function loadConfig(rules: readonly Rule[], cwd: string, explicit?:
   } catch (error) {
     throw new ConfigError(`${file}: invalid JSON: ${(error as Error).message}`);
   }
-  return { config: validateConfig(raw, file, rules), file };
+  const config = validateConfig(raw, file, rules);
+  if (config.expect) config.expect = config.expect.map((entry) => path.resolve(path.dirname(file), entry));
+  return { config, file };
 }
 
 async function findUpward(start: string): Promise<string | undefined> {
@@ -213,30 +224,4 @@ export function defaultConfigText(rules: readonly Rule[]): string {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The candidate nearest by edit distance, if it is close enough to be a likely typo. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

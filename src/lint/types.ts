@@ -1,12 +1,14 @@
-import type { SourceLocation, Span } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import type { ExpectationResults } from '../expect/evaluate.js';
+import type { FindingLocation, Span } from '../model/span.js';
+import type { CrossTraceSummary } from '../analysis/summary.js';
+import type { Trace } from '../model/trace.js';
 
 /** What a user can set a rule to. */
 export type SeveritySetting = 'off' | 'warn' | 'error';
 /** What a finding is reported at. */
 export type Severity = 'warn' | 'error';
 
-export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | 'ids';
+export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | 'ids' | 'expectations';
 
 /** The measured facts behind a finding: plain JSON values (bigints as decimal strings). */
 export type DiagnosticData = Record<string, string | number | boolean | null | string[] | number[]>;
@@ -19,10 +21,26 @@ export interface Diagnostic {
   traceId?: string;
   spanId?: string;
   service?: string;
-  location?: SourceLocation;
+  location?: FindingLocation;
   data: DiagnosticData;
-  /** Stable across runs and span order: rule, trace, span and the finding's key. */
+  /**
+   * Stable across runs and span order: rule, trace, span and the finding's key;
+   * for a grouped finding, rule, service and group, so it stays the same as the count grows.
+   */
   fingerprint: string;
+  /** How many spans the finding was seen on: 1, or more for a grouped finding (see Finding.group). */
+  count: number;
+  /** For a grouped finding: where it was seen, the first MAX_OCCURRENCES in input order (the first is the diagnostic's own trace, span and location). */
+  occurrences?: Occurrence[];
+  /** For a grouped finding: what repeats (Finding.group), so the findings of shards join. */
+  group?: string;
+}
+
+/** One span a grouped finding was seen on. */
+export interface Occurrence {
+  traceId?: string;
+  spanId?: string;
+  location?: FindingLocation;
 }
 
 /** What a check hands to `report`; the engine adds rule id, severity, service and location. */
@@ -35,8 +53,17 @@ export interface Finding {
   data?: DiagnosticData;
   /** Tells apart several findings of one rule on one span (e.g. the attribute key); part of the fingerprint. */
   key?: string;
+  /**
+   * One problem repeated on many spans is one finding: findings of a rule with
+   * the same group, service and severity become one diagnostic with a count
+   * and the first occurrences. The group names what repeats (an attribute key
+   * and the kind of value, say); the message should read true of every span in it.
+   */
+  group?: string;
   /** For rules with graded thresholds: a lower severity for this finding (the configured one is the most it can be). */
   severity?: Severity;
+  /** Where the finding points when that is not the span's place in the input (a failed expectation: its line in the spec file). */
+  location?: FindingLocation;
 }
 
 /** One option of a rule, with its default; the single source for docs, config checks and `init`. */
@@ -55,8 +82,14 @@ export type OptionValues<O extends RuleOptions> = {
 
 export interface RuleContext<O extends RuleOptions> {
   options: OptionValues<O>;
-  /** Every trace read; rules that need more than one trace use this. */
-  traces: TraceSet;
+  /**
+   * For 'set' rules: what the cross-trace rules may know of all the traces
+   * (analysis/summary.ts), whether they were read in one run or in shards whose
+   * summaries were merged. A set rule reads nothing else of the traces.
+   */
+  crossTrace: CrossTraceSummary;
+  /** The user's specs checked against the traces (`check --expect`), when there are any. */
+  expectations?: ExpectationResults;
   report(finding: Finding): void;
 }
 
@@ -78,7 +111,7 @@ export interface Rule<O extends RuleOptions = RuleOptions> {
   summary: string;
   docs: RuleDocs;
   options: O;
-  /** 'trace': check runs once per trace (ctx.trace set); 'set': once for the whole TraceSet. */
+  /** 'trace': check runs once per trace (ctx.trace set); 'set': once over the cross-trace summary of all traces. */
   scope: 'trace' | 'set';
   check(context: RuleContext<O> & { trace?: Trace }): void;
 }

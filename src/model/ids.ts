@@ -1,4 +1,4 @@
-import type { IdProblem } from './span.js';
+import type { FormatName, IdProblem } from './span.js';
 
 export const TRACE_ID_HEX_LENGTH = 32;
 export const SPAN_ID_HEX_LENGTH = 16;
@@ -63,4 +63,16 @@ export function isValidTraceId(id: string): boolean {
 
 export function isValidSpanId(id: string): boolean {
   return id.length === SPAN_ID_HEX_LENGTH && /^[0-9a-f]+$/.test(id) && !ALL_ZERO.test(id);
+}
+
+const SIXTEEN_ZEROS = '0000000000000000';
+
+/**
+ * A trace id as the input's own tools show it: Zipkin and Jaeger write 64-bit
+ * trace ids as 16 hex digits, which the model pads to 32 for matching; their
+ * UIs (and a user pasting from them) use the 16. Every other id is shown as stored.
+ */
+export function displayTraceIdOf(traceId: string, format: FormatName | undefined): string {
+  if ((format === 'zipkin' || format === 'jaeger') && traceId.length === TRACE_ID_HEX_LENGTH && traceId.startsWith(SIXTEEN_ZEROS)) return traceId.slice(16);
+  return traceId;
 }

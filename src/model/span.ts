@@ -34,8 +34,8 @@ export interface SpanStatus {
 }
 
 export interface SpanEvent {
-  /** Nanoseconds since the Unix epoch. */
-  timeUnixNano: bigint;
+  /** Nanoseconds since the Unix epoch; undefined when the producer did not say (never 0). */
+  timeUnixNano: bigint | undefined;
   name: string;
   attributes: Attributes;
   droppedAttributesCount: number;
@@ -77,6 +77,14 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** Where a finding points: a span's place in its input, or (format `spec`) a line of a spec file (`check --expect`). */
+export interface FindingLocation {
+  file: string;
+  format: FormatName | 'spec';
+  line?: number;
+  column?: number;
+}
+
 /** Something about a span's ids that did not conform, noted by the decoder. */
 export interface IdProblem {
   field: 'traceId' | 'spanId' | 'parentSpanId' | 'link.traceId' | 'link.spanId';
@@ -94,16 +102,25 @@ export interface Span {
   parentSpanId: string | undefined;
   name: string;
   kind: SpanKind;
-  /** Nanoseconds since the Unix epoch, exact (beyond 2^53, hence bigint). */
-  startTimeUnixNano: bigint;
-  endTimeUnixNano: bigint;
+  /**
+   * Nanoseconds since the Unix epoch, exact (beyond 2^53, hence bigint).
+   * Undefined when the producer did not say (a Zipkin span without `timestamp`,
+   * an OTLP time left at proto3's zero): unknown, never 0.
+   */
+  startTimeUnixNano: bigint | undefined;
+  endTimeUnixNano: bigint | undefined;
   status: SpanStatus;
   attributes: Attributes;
   events: readonly SpanEvent[];
   links: readonly SpanLink[];
   traceState?: string;
-  /** W3C trace flags (and OTLP's extra bits) when the format carries them; bit 0 is "sampled". */
+  /** W3C trace flags (and OTLP's extra bits) as the input had them, when the format carries them. */
   flags?: number;
+  /**
+   * The sampled decision, where the input tells it: decided by the decoder, which
+   * knows whether its producer fills the flags (see formats/trace-flags). Undefined: unknown.
+   */
+  sampled?: boolean;
   droppedAttributesCount: number;
   droppedEventsCount: number;
   droppedLinksCount: number;
@@ -123,23 +140,58 @@ export function serviceOf(span: Span): string {
   return span.resource.serviceName ?? 'unknown';
 }
 
-/**
- * The sampled bit, when the input says. OTLP's `flags` is a proto3 field whose
- * zero value also means "not set" (the SDK always sets bit 8 when it fills it),
- * so an OTLP flags of exactly 0 says nothing.
- */
+/** The sampled decision, when the input tells it (the decoder decides what its flags mean). */
 export function isSampled(span: Span): boolean | undefined {
-  if (span.flags === undefined) return undefined;
-  if (span.flags === 0 && span.source.format !== 'jaeger') return undefined;
-  return (span.flags & 1) === 1;
+  return span.sampled;
 }
 
-export function durationNano(span: Span): bigint {
-  return span.endTimeUnixNano - span.startTimeUnixNano;
+/**
+ * Whether two spans were made by one process, so on one clock: the same
+ * resource, or resources naming the same service instance (service.instance.id),
+ * the same process on the same host (process.pid with host.id or host.name), or
+ * (Zipkin, whose local endpoint is the process) the same service at the same address.
+ */
+export function sameProcess(a: Span, b: Span): boolean {
+  if (a.resource === b.resource) return true;
+  const x = a.resource.attributes;
+  const y = b.resource.attributes;
+  if (a.resource.serviceName !== b.resource.serviceName) return false;
+  if (x['service.instance.id'] !== undefined) return x['service.instance.id'] === y['service.instance.id'];
+  const pid = x['process.pid'];
+  if (pid !== undefined && pid === y['process.pid']) {
+    const host = x['host.id'] ?? x['host.name'];
+    return host !== undefined && host === (y['host.id'] ?? y['host.name']);
+  }
+  const ip = x['host.ip'];
+  return ip !== undefined && y['host.ip'] !== undefined && String(ip) === String(y['host.ip']);
 }
 
-export function byStartTime(a: { startTimeUnixNano: bigint }, b: { startTimeUnixNano: bigint }): number {
-  return a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
+/** A span whose start and end are both known. */
+export type TimedSpan = Span & { startTimeUnixNano: bigint; endTimeUnixNano: bigint };
+
+export function isTimed(span: Span): span is TimedSpan {
+  return span.startTimeUnixNano !== undefined && span.endTimeUnixNano !== undefined;
+}
+
+/** End minus start; undefined when either is unknown. */
+export function durationNano(span: Span): bigint | undefined {
+  return span.startTimeUnixNano === undefined || span.endTimeUnixNano === undefined ? undefined : span.endTimeUnixNano - span.startTimeUnixNano;
+}
+
+/** Which of a span's times the producer left out. */
+export function missingTimes(span: Span): Array<'start' | 'end'> {
+  const missing: Array<'start' | 'end'> = [];
+  if (span.startTimeUnixNano === undefined) missing.push('start');
+  if (span.endTimeUnixNano === undefined) missing.push('end');
+  return missing;
+}
+
+/** By start time; spans with an unknown start sort after every known one. */
+export function byStartTime(a: { startTimeUnixNano: bigint | undefined }, b: { startTimeUnixNano: bigint | undefined }): number {
+  const x = a.startTimeUnixNano;
+  const y = b.startTimeUnixNano;
+  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Below this many spans, sorting with bigint comparisons costs less than building number keys. */
@@ -152,19 +204,23 @@ const NUMBER_KEY_SORT_MIN = 64;
  * within 2^53 ns (104 days) of each other; comparing bigints is several times
  * slower. Wider ranges fall back to comparing the bigints.
  */
-export function sortByStartTime<T extends { startTimeUnixNano: bigint }>(items: T[]): T[] {
+export function sortByStartTime<T extends { startTimeUnixNano: bigint | undefined }>(items: T[]): T[] {
   if (items.length < NUMBER_KEY_SORT_MIN) return items.sort(byStartTime);
-  let min = items[0]!.startTimeUnixNano;
-  let max = min;
+  let min: bigint | undefined;
+  let max: bigint | undefined;
   for (const item of items) {
-    if (item.startTimeUnixNano < min) min = item.startTimeUnixNano;
-    else if (item.startTimeUnixNano > max) max = item.startTimeUnixNano;
+    const start = item.startTimeUnixNano;
+    if (start === undefined) continue;
+    if (min === undefined || start < min) min = start;
+    if (max === undefined || start > max) max = start;
   }
-  if (max - min > MAX_EXACT_NANOS) return items.sort(byStartTime);
+  if (min === undefined || max! - min > MAX_EXACT_NANOS) return items.sort(byStartTime);
   const keys = new Float64Array(items.length);
   const order = new Int32Array(items.length);
   for (let i = 0; i < items.length; i++) {
-    keys[i] = Number(items[i]!.startTimeUnixNano - min);
+    const start = items[i]!.startTimeUnixNano;
+    // Unknown starts after every known one (keys are offsets, at most 2^53).
+    keys[i] = start === undefined ? Number.POSITIVE_INFINITY : Number(start - min);
     order[i] = i;
   }
   order.sort((a, b) => keys[a]! - keys[b]! || a - b);

@@ -26,8 +26,12 @@ export function nanosToMillis(ns: bigint): number {
   return Number(ns) / 1e6;
 }
 
+/** How an unknown time or duration is shown. */
+export const UNKNOWN_TIME = 'unknown';
+
 /** ISO 8601 with nanoseconds, e.g. 2024-01-09T10:00:00.123456789Z. Out-of-range times print as ns. */
-export function formatTimestamp(ns: bigint): string {
+export function formatTimestamp(ns: bigint | undefined): string {
+  if (ns === undefined) return UNKNOWN_TIME;
   const ms = ns / NANOS_PER_MILLI;
   const date = new Date(Number(ms));
   if (Number.isNaN(date.getTime())) return `${ns}ns`;
@@ -35,12 +39,19 @@ export function formatTimestamp(ns: bigint): string {
   return `${date.toISOString().slice(0, 19)}.${fraction.toString().padStart(9, '0')}Z`;
 }
 
-/** A human duration: 1.25s, 12.3ms, 450µs, 80ns. */
-export function formatDuration(ns: bigint): string {
+const MINUTE = 60e9;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A human duration: 3.5d, 2.25h, 12.5min, 1.25s, 12.3ms, 450µs, 80ns. */
+export function formatDuration(ns: bigint | undefined): string {
+  if (ns === undefined) return UNKNOWN_TIME;
   const sign = ns < 0n ? '-' : '';
   const abs = ns < 0n ? -ns : ns;
   const n = Number(abs);
-  if (n >= 60e9) return `${sign}${(n / 60e9).toFixed(1)}min`;
+  if (n >= 2 * DAY) return `${sign}${trim(n / DAY)}d`;
+  if (n >= HOUR) return `${sign}${trim(n / HOUR)}h`;
+  if (n >= MINUTE) return `${sign}${trim(n / MINUTE)}min`;
   if (n >= 1e9) return `${sign}${trim(n / 1e9)}s`;
   if (n >= 1e6) return `${sign}${trim(n / 1e6)}ms`;
   if (n >= 1e3) return `${sign}${trim(n / 1e3)}µs`;

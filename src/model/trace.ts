@@ -1,4 +1,5 @@
-import { sortByStartTime, type Span } from './span.js';
+import { displayTraceIdOf } from './ids.js';
+import { sameProcess, sortByStartTime, type Span } from './span.js';
 
 /**
  * One trace's spans with the indexes every analysis needs. Built once; the
@@ -19,8 +20,9 @@ export class Trace {
   readonly roots: readonly Span[];
   /** Spans whose parent id names a span that is not in the trace. */
   readonly orphans: readonly Span[];
-  readonly startTimeUnixNano: bigint;
-  readonly endTimeUnixNano: bigint;
+  /** Earliest known start and latest known end; undefined when no span of the trace has one. */
+  readonly startTimeUnixNano: bigint | undefined;
+  readonly endTimeUnixNano: bigint | undefined;
 
   constructor(traceId: string, spans: Span[]) {
     this.traceId = traceId;
@@ -60,12 +62,7 @@ export class Trace {
     for (const children of this.childrenOf.values()) sortByStartTime(children);
     this.roots = sortByStartTime(roots);
     this.orphans = sortByStartTime(orphans);
-    let start = spans[0]?.startTimeUnixNano ?? 0n;
-    let end = spans[0]?.endTimeUnixNano ?? 0n;
-    for (const span of spans) {
-      if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
-      if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
-    }
+    const { start, end } = timeRange(spans);
     this.startTimeUnixNano = start;
     this.endTimeUnixNano = end;
   }
@@ -116,6 +113,29 @@ export class Trace {
   }
 }
 
+/** The earliest known start and latest known end of some spans: unknown times are left out, never read as 0. */
+export function timeRange(spans: Iterable<Span>): { start: bigint | undefined; end: bigint | undefined } {
+  let start: bigint | undefined;
+  let end: bigint | undefined;
+  for (const span of spans) {
+    const s = span.startTimeUnixNano;
+    const e = span.endTimeUnixNano;
+    if (s !== undefined && (start === undefined || s < start)) start = s;
+    if (e !== undefined && (end === undefined || e > end)) end = e;
+  }
+  return { start, end };
+}
+
+/** The trace id as the input's tools show it (see displayTraceIdOf). */
+export function displayTraceId(trace: Trace): string {
+  return displayTraceIdOf(trace.traceId, trace.spans[0]?.source.format);
+}
+
+/** How long a trace lasted from its earliest known start to its latest known end; undefined when either is unknown. */
+export function traceDuration(trace: Trace): bigint | undefined {
+  return trace.startTimeUnixNano === undefined || trace.endTimeUnixNano === undefined ? undefined : trace.endTimeUnixNano - trace.startTimeUnixNano;
+}
+
 /**
  * The span a span hangs under in the tree. Zipkin's shared server half has its
  * client's id: it hangs under the client, and spans naming that id as parent hang
@@ -129,7 +149,11 @@ function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: Re
   const parentId = span.parentSpanId;
   if (parentId === undefined) return undefined;
   const candidates = reused.get(parentId);
-  if (candidates) return candidates.find((other) => other.shared && other !== span) ?? candidates.find((other) => other !== span);
+  if (candidates) {
+    // Of several server halves of one id (a message delivered to several hosts), the one in the child's own process.
+    const halves = candidates.filter((other) => other.shared && other !== span);
+    return halves.find((half) => sameProcess(half, span)) ?? halves[0] ?? candidates.find((other) => other !== span);
+  }
   const only = firstById.get(parentId);
   return only === span ? undefined : only;
 }

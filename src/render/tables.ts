@@ -3,10 +3,15 @@ import type { ServiceSummary } from '../analysis/service-summary.js';
 import type { AttributeValue, Span } from '../model/span.js';
 import { durationNano, serviceOf } from '../model/span.js';
 import { formatDuration, formatTimestamp } from '../model/time.js';
-import type { Trace } from '../model/trace.js';
+import { displayTraceId, traceDuration, type Trace } from '../model/trace.js';
 import { safeText } from './safe-text.js';
 
 const plain = { style: { head: [], border: [] } };
+
+/** When an event happened, from the span's start; unknown when either time is. */
+function eventOffset(at: bigint | undefined, start: bigint | undefined): string {
+  return at === undefined || start === undefined ? formatDuration(undefined) : `+${formatDuration(at - start)}`;
+}
 
 /** One line per trace, for choosing which to draw. */
 export function traceListTable(traces: readonly Trace[]): string {
@@ -14,11 +19,11 @@ export function traceListTable(traces: readonly Trace[]): string {
   for (const trace of traces) {
     const root = trace.roots[0] ?? trace.tops[0];
     table.push([
-      safeText(trace.traceId),
+      safeText(displayTraceId(trace)),
       root ? `${safeText(serviceOf(root))}: ${safeText(clip(root.name, 40))}` : '-',
       String(new Set(trace.spans.map(serviceOf)).size),
       String(trace.spans.length),
-      formatDuration(trace.endTimeUnixNano - trace.startTimeUnixNano),
+      formatDuration(traceDuration(trace)),
       String(trace.spans.filter((span) => span.status.code === 'ERROR').length),
     ]);
   }
@@ -41,6 +46,7 @@ export function spanDetails(span: Span): string {
     ['service', safeText(serviceOf(span))],
     ['kind', span.kind],
     ['start', formatTimestamp(span.startTimeUnixNano)],
+    ...(span.endTimeUnixNano === undefined || span.startTimeUnixNano === undefined ? [['end', formatTimestamp(span.endTimeUnixNano)]] : []),
     ['duration', formatDuration(durationNano(span))],
     ['status', span.status.message ? `${span.status.code}: ${safeText(span.status.message)}` : span.status.code],
     ['source', `${safeText(span.source.file)}${span.source.line ? `:${span.source.line}:${span.source.column ?? 1}` : ''}`],
@@ -54,7 +60,7 @@ export function spanDetails(span: Span): string {
   }
   if (span.events.length > 0) {
     const table = new Table({ head: ['event', 'at', 'attributes'], ...plain, wordWrap: true, colWidths: [28, 12, 66] });
-    for (const event of span.events) table.push([safeText(event.name || '(unnamed)'), `+${formatDuration(event.timeUnixNano - span.startTimeUnixNano)}`, safeText(clip(Object.entries(event.attributes).map(([k, v]) => `${k}=${showValue(v)}`).join(', '), 500))]);
+    for (const event of span.events) table.push([safeText(event.name || '(unnamed)'), eventOffset(event.timeUnixNano, span.startTimeUnixNano), safeText(clip(Object.entries(event.attributes).map(([k, v]) => `${k}=${showValue(v)}`).join(', '), 500))]);
     out.push(table.toString());
   }
   if (span.links.length > 0) {

@@ -1,9 +1,10 @@
 import { criticalPath, criticalSpans } from '../analysis/critical-path.js';
 import { looksSkewed } from '../analysis/skew.js';
+import { clockSkew } from '../rules/clock-skew.js';
 import type { Span } from '../model/span.js';
-import { durationNano, serviceOf } from '../model/span.js';
+import { durationNano, missingTimes, serviceOf } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
-import type { Trace } from '../model/trace.js';
+import { displayTraceId, traceDuration, type Trace } from '../model/trace.js';
 import { safeText } from './safe-text.js';
 import { MARK_MEANING, type Mark, type Theme } from './theme.js';
 
@@ -40,7 +41,11 @@ export interface Row {
 }
 
 const MAX_INDENT = 16;
-const SKEW_TOLERANCE = 1_000_000n;
+/** The clock-skew rule's default tolerances (its metadata): the waterfall marks what the rule would report. */
+const SKEW_TOLERANCE = {
+  startNano: BigInt(Math.round(clockSkew.options.toleranceMs.default * 1e6)),
+  endNano: BigInt(Math.round(clockSkew.options.endToleranceMs.default * 1e6)),
+};
 
 export function layoutWaterfall(trace: Trace, options: WaterfallOptions): Row[] {
   const critical = criticalSpans(criticalPath(trace));
@@ -73,7 +78,9 @@ function visible(span: Span, depth: number, marks: Mark[], options: WaterfallOpt
   if (options.maxDepth !== undefined && depth > options.maxDepth) return false;
   if (options.criticalOnly && !marks.includes('critical')) return false;
   if (options.services && !options.services.includes(serviceOf(span))) return false;
-  if (options.minDurationNano !== undefined && durationNano(span) < options.minDurationNano && !marks.includes('critical') && !marks.includes('error')) return false;
+  const duration = durationNano(span);
+  // A span of unknown duration is not known to be short: it stays.
+  if (options.minDurationNano !== undefined && duration !== undefined && duration < options.minDurationNano && !marks.includes('critical') && !marks.includes('error')) return false;
   return true;
 }
 
@@ -94,8 +101,10 @@ function marksOf(span: Span, trace: Trace, sets: { critical: Set<Span>; cycle: S
 export function paintWaterfall(trace: Trace, rows: readonly Row[], theme: Theme, options: WaterfallOptions): string[] {
   const { c } = theme;
   const width = Math.max(60, options.width);
-  const start = trace.startTimeUnixNano;
-  const total = trace.endTimeUnixNano - start > 0n ? trace.endTimeUnixNano - start : 1n;
+  // The axis spans the known times only; spans without them are drawn in place, marked.
+  const start = trace.startTimeUnixNano ?? 0n;
+  const known = traceDuration(trace);
+  const total = known !== undefined && known > 0n ? known : 1n;
   const serviceWidth = Math.min(16, Math.max(7, ...rows.map((row) => serviceOf(row.span).length)));
   const nameWidth = Math.min(48, Math.floor(width * 0.34));
   const durationWidth = 9;
@@ -107,8 +116,9 @@ export function paintWaterfall(trace: Trace, rows: readonly Row[], theme: Theme,
   const root = trace.roots[0] ?? trace.tops[0];
   const services = new Set(trace.spans.map(serviceOf));
   const errors = trace.spans.filter((span) => span.status.code === 'ERROR').length;
-  const title = `trace ${safeText(trace.traceId)}`;
-  const about = `  ${root ? `${safeText(serviceOf(root))}: ${safeText(root.name)}` : ''}  ${formatDuration(trace.endTimeUnixNano - trace.startTimeUnixNano)}, ${count(trace.spans.length, 'span')}, ${count(services.size, 'service')}${errors ? `, ${count(errors, 'error')}` : ''}`;
+  const title = `trace ${safeText(displayTraceId(trace))}`;
+  const untimed = trace.spans.filter((span) => missingTimes(span).length > 0).length;
+  const about = `  ${root ? `${safeText(serviceOf(root))}: ${safeText(root.name)}` : ''}  ${known === undefined ? 'no known times' : formatDuration(known)}, ${count(trace.spans.length, 'span')}, ${count(services.size, 'service')}${errors ? `, ${count(errors, 'error')}` : ''}${untimed ? `, ${untimed} without time` : ''}`;
   // Title and summary on one line when they fit, else the summary goes below.
   if (title.length + [...about].length <= width) lines.push(c.bold(title) + c.dim(about));
   else lines.push(c.bold(title), c.dim(fit(about.trimStart(), width).trimEnd()));
@@ -124,7 +134,8 @@ export function paintWaterfall(trace: Trace, rows: readonly Row[], theme: Theme,
     const label = fit(`${indent}${deeper}${safeText(span.name)}${row.folded ? ` ×${row.folded + 1}` : ''}`, nameWidth);
     const service = theme.service(serviceOf(span))(fit(safeText(serviceOf(span)), serviceWidth));
     const bar = drawBar(span, column, barWidth, theme, row.marks);
-    const duration = formatDuration(durationNano(span)).padStart(durationWidth);
+    const known = durationNano(span);
+    const duration = (known === undefined ? '?' : formatDuration(known)).padStart(durationWidth);
     const name = span.status.code === 'ERROR' ? c.red(label) : row.marks.includes('critical') ? c.bold(label) : label;
     lines.push(`${row.marks.includes('error') ? c.red(marks) : c.yellow(marks)}${name} ${service} ${bar} ${duration}`);
     if (span.status.code === 'ERROR' && span.status.message) lines.push(c.red(`${' '.repeat(marksWidth)}${fit(`${' '.repeat(Math.min(indent.length + 3, nameWidth - 10))}error: ${safeText(span.status.message)}`, width - marksWidth)}`));
@@ -146,13 +157,24 @@ function treePrefix(row: Row, theme: Theme): string {
 }
 
 function drawBar(span: Span, column: (ns: bigint) => number, width: number, theme: Theme, marks: Mark[]): string {
-  const from = column(span.startTimeUnixNano);
-  const to = Math.max(from, column(span.endTimeUnixNano));
   const cells: string[] = Array(width).fill(' ');
+  const { startTimeUnixNano: start, endTimeUnixNano: end } = span;
+  if (start === undefined || end === undefined) {
+    // No bar where a time is unknown: a marker at the known end, and words saying what is missing.
+    const note = `(no ${missingTimes(span).join(' or ')} time)`;
+    const at = start !== undefined ? column(start) : end !== undefined ? column(end) : 0;
+    if (start !== undefined || end !== undefined) cells[at] = theme.bar.sliver;
+    const from = start !== undefined ? Math.min(at + 1, width) : end !== undefined ? Math.max(0, at - note.length) : 0;
+    [...note].forEach((ch, i) => {
+      if (from + i < width) cells[from + i] = ch;
+    });
+    return theme.c.dim(cells.join(''));
+  }
+  const from = column(start);
+  const to = Math.max(from, column(end));
   for (let i = from; i <= to && i < width; i++) cells[i] = to === from ? theme.bar.sliver : theme.bar.full;
   for (const event of span.events) {
-    const at = column(event.timeUnixNano);
-    cells[at] = theme.bar.event;
+    if (event.timeUnixNano !== undefined) cells[column(event.timeUnixNano)] = theme.bar.event;
   }
   const painted = cells.join('');
   const paint = marks.includes('error') ? theme.c.red : marks.includes('critical') ? theme.c.yellow : theme.service(serviceOf(span));

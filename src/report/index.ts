@@ -15,4 +15,4 @@ export const REPORTERS = {
 
 export type ReporterName = keyof typeof REPORTERS;
 
-export type { ReportInput, Reporter, RunSummary } from './types.js';
+export type { ExpectationCase, ReportInput, Reporter, RunNotice, RunSummary } from './types.js';

@@ -9,7 +9,11 @@ import type { Reporter } from './types.js';
  * location, a partial fingerprint for deduplication across runs, and the
  * trace, span, service and measured data as properties.
  */
-export const sarifReporter: Reporter = ({ diagnostics, rules, cwd, toolVersion }) => {
+export const sarifReporter: Reporter = ({ diagnostics, rules, cwd, toolVersion, summary, notices }) => {
+  const physical = (l: { file: string; line?: number; column?: number }): Record<string, unknown> => ({
+    artifactLocation: { uri: encodeURI(displayPath(l.file, cwd)) },
+    ...(l.line !== undefined ? { region: { startLine: l.line, ...(l.column !== undefined ? { startColumn: l.column } : {}) } } : {}),
+  });
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -28,22 +32,32 @@ export const sarifReporter: Reporter = ({ diagnostics, rules, cwd, toolVersion }
           ruleId: d.ruleId,
           ...(ruleIndex.has(d.ruleId) ? { ruleIndex: ruleIndex.get(d.ruleId) } : {}),
           level: d.severity === 'error' ? 'error' : 'warning',
-          message: { text: d.message },
-          ...(d.location
+          message: { text: d.count > 1 ? `${d.message} (×${d.count} spans)` : d.message },
+          ...(d.location ? { locations: [{ physicalLocation: physical(d.location) }] } : {}),
+          // The other spans a grouped finding was seen on.
+          ...(d.count > 1
             ? {
-                locations: [
-                  {
-                    physicalLocation: {
-                      artifactLocation: { uri: encodeURI(displayPath(d.location.file, cwd)) },
-                      ...(d.location.line !== undefined ? { region: { startLine: d.location.line, ...(d.location.column !== undefined ? { startColumn: d.location.column } : {}) } } : {}),
-                    },
-                  },
-                ],
+                relatedLocations: (d.occurrences ?? [])
+                  .slice(1)
+                  .filter((o) => o.location !== undefined)
+                  .map((o, i) => ({ id: i + 1, physicalLocation: physical(o.location!), message: { text: `also seen on${o.traceId ? ` trace ${o.traceId}` : ''}${o.spanId ? ` span ${o.spanId}` : ''}` } })),
               }
             : {}),
           partialFingerprints: { 'tracelint/v1': d.fingerprint },
-          properties: { traceId: d.traceId ?? null, spanId: d.spanId ?? null, service: d.service ?? null, data: d.data },
+          properties: { traceId: d.traceId ?? null, spanId: d.spanId ?? null, service: d.service ?? null, count: d.count, data: d.data },
         })),
+        // How the run went: SARIF's place for what made it incomplete, so code scanning shows why.
+        invocations: [
+          {
+            executionSuccessful: summary.exitCode !== 2,
+            exitCode: summary.exitCode,
+            toolExecutionNotifications: notices.map((n) => ({
+              level: n.level === 'error' ? 'error' : 'note',
+              message: { text: n.message },
+              ...(n.file !== undefined ? { locations: [{ physicalLocation: physical({ ...n, file: n.file }) }] } : {}),
+            })),
+          },
+        ],
       },
     ],
   };

@@ -1,7 +1,9 @@
 import { Chalk } from 'chalk';
 import type { Diagnostic } from '../lint/types.js';
+import { displayTraceIdOf } from '../model/ids.js';
 import { safeText } from '../render/safe-text.js';
-import { displayPath } from './paths.js';
+import { expectationsText } from './expectations.js';
+import { displayPath, inputFormatOf } from './paths.js';
 import type { Reporter } from './types.js';
 
 /**
@@ -23,12 +25,15 @@ export const stylishReporter: Reporter = ({ diagnostics, summary, cwd, color }) 
   for (const [file, traces] of groups) {
     lines.push(c.underline(safeText(file)));
     for (const [traceId, found] of traces) {
-      lines.push(`  ${c.dim('trace')} ${traceId ? c.cyan(safeText(traceId)) : c.dim('(across traces)')}`);
+      // As the input's own tools show it (a 64-bit Zipkin or Jaeger id in 16 digits).
+      const shown = traceId ? displayTraceIdOf(traceId, inputFormatOf(found[0]!)) : '';
+      lines.push(`  ${c.dim('trace')} ${shown ? c.cyan(safeText(shown)) : c.dim('(across traces)')}`);
       const positions = found.map((d) => (d.location?.line !== undefined ? `${d.location.line}:${d.location.column ?? 1}` : ''));
       const width = Math.max(...positions.map((p) => p.length));
       found.forEach((d, i) => {
         const severity = d.severity === 'error' ? c.red('error') : c.yellow('warn ');
-        lines.push(`    ${c.dim(positions[i]!.padEnd(width))}  ${severity}  ${safeText(d.message)}  ${c.dim(d.ruleId)}`);
+        const count = d.count > 1 ? `  ${c.bold(`×${d.count} spans`)}` : '';
+        lines.push(`    ${c.dim(positions[i]!.padEnd(width))}  ${severity}  ${safeText(d.message)}${count}  ${c.dim(d.ruleId)}`);
       });
     }
     lines.push('');
@@ -36,13 +41,13 @@ export const stylishReporter: Reporter = ({ diagnostics, summary, cwd, color }) 
   const problems = summary.errors + summary.warnings;
   const scope = `${summary.traces} trace${summary.traces === 1 ? '' : 's'}, ${summary.spans} span${summary.spans === 1 ? '' : 's'}`;
   const extras = [summary.baselined ? `${summary.baselined} in baseline` : '', summary.ignored ? `${summary.ignored} ignored` : ''].filter(Boolean).join(', ');
+  const expectations = expectationsText(summary);
+  const tail = `${extras ? ` (${extras})` : ''}${expectations ? `; ${expectations}` : ''}`;
   if (problems === 0) {
-    lines.push(`${c.green('✔')} no problems in ${scope}${extras ? ` (${extras})` : ''}`);
+    lines.push(`${c.green('✔')} no problems in ${scope}${tail}`);
   } else {
     const mark = summary.errors > 0 ? c.red.bold('✖') : c.yellow.bold('⚠');
-    lines.push(
-      `${mark} ${problems} problem${problems === 1 ? '' : 's'} (${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${scope}${extras ? ` (${extras})` : ''}`,
-    );
+    lines.push(`${mark} ${problems} problem${problems === 1 ? '' : 's'} (${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${scope}${tail}`);
   }
   return `${lines.join('\n')}\n`;
 };

@@ -17,6 +17,20 @@ export const duplicateSpanId = defineRule({
   check({ trace, report }) {
     for (const [spanId, spans] of trace!.reusedIds) {
       if (isZipkinSharedPair(spans)) continue;
+      const fanOut = sharedFanOut(spans);
+      if (fanOut) {
+        const { client, servers, hosts } = fanOut;
+        const services = [...new Set(servers.map(serviceOf))].join(', ');
+        // One half per host: each child finds its own half. Several on one host: their children cannot be told apart.
+        const distinct = hosts === servers.length;
+        report({
+          span: servers[0]!,
+          ...(distinct ? { severity: 'warn' as const } : {}),
+          message: `span id ${spanId} is shared by ${spanLabel(client)} and ${servers.length} server halves in ${services} on ${hosts} host${hosts === 1 ? '' : 's'}${distinct ? '' : ': halves on one host reuse one id, so their children cannot be told apart'}; receivers of a message should each start a CONSUMER span of their own instead of joining the sender's`,
+          data: { spanId, count: spans.length, identical: false, hosts, services: [...new Set(spans.map(serviceOf))].sort() },
+        });
+        continue;
+      }
       const identical = spans.every((span) => sameSpan(span, spans[0]!));
       report({
         span: spans[1]!,
@@ -32,6 +46,19 @@ export const duplicateSpanId = defineRule({
 /** Zipkin's RPC halves: one CLIENT (or unmarked) span and its `shared` SERVER span. */
 function isZipkinSharedPair(spans: readonly Span[]): boolean {
   return spans.length === 2 && spans.filter((span) => span.shared).length === 1 && spans.some((span) => span.shared && span.kind === 'SERVER');
+}
+
+/**
+ * One unshared span and several `shared` SERVER halves of it: a message
+ * delivered to several receivers that each joined the sender's span (old
+ * Zipkin messaging instrumentation), with how many hosts the halves are on.
+ */
+function sharedFanOut(spans: readonly Span[]): { client: Span; servers: Span[]; hosts: number } | undefined {
+  const clients = spans.filter((span) => !span.shared);
+  const servers = spans.filter((span) => span.shared && span.kind === 'SERVER');
+  if (clients.length !== 1 || servers.length !== spans.length - 1 || servers.some((span) => span.resource.attributes['host.ip'] === undefined)) return undefined;
+  const hosts = new Set(servers.map((span) => JSON.stringify([span.resource.serviceName, span.resource.attributes['host.ip']])));
+  return { client: clients[0]!, servers, hosts: hosts.size };
 }
 
 function sameSpan(a: Span, b: Span): boolean {

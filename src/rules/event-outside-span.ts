@@ -1,4 +1,5 @@
 import { defineRule } from '../lint/types.js';
+import { isTimed } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
 import { clip, spanLabel } from './support/describe.js';
 
@@ -18,13 +19,23 @@ export const eventOutsideSpan = defineRule({
   check({ trace, options, report }) {
     const tolerance = BigInt(Math.round(options.toleranceMs * 1e6));
     for (const span of trace!.spans) {
+      // Unknown times place nothing: incomplete-span reports them.
+      if (!isTimed(span)) continue;
       span.events.forEach((event, index) => {
+        if (event.timeUnixNano === undefined) return;
         const before = span.startTimeUnixNano - tolerance - event.timeUnixNano;
         const after = event.timeUnixNano - span.endTimeUnixNano - tolerance;
         if (before <= 0n && after <= 0n) return;
         const label = event.name ? `'${clip(event.name, 40)}'` : `#${index + 1} (unnamed)`;
         const where = before > 0n ? `${formatDuration(before + tolerance)} before the span starts` : `${formatDuration(after + tolerance)} after the span ends`;
-        report({ span, key: `${index}`, message: `event ${label} of ${spanLabel(span)} is ${where}`, data: { event: event.name, eventIndex: index, timeUnixNano: event.timeUnixNano.toString() } });
+        // One finding per service, event and side: the same late event (a flush after the end) repeats on every span.
+        report({
+          span,
+          key: `${index}`,
+          group: `${event.name}\u0000${before > 0n ? 'before' : 'after'}`,
+          message: `event ${label} is recorded ${before > 0n ? 'before its span starts' : 'after its span ends'} (first: ${spanLabel(span)}, ${where})`,
+          data: { event: event.name, eventIndex: index, timeUnixNano: event.timeUnixNano.toString() },
+        });
       });
     }
   },

@@ -1,5 +1,6 @@
 import { defineRule } from '../lint/types.js';
-import { clip, spanLabel } from './support/describe.js';
+import { serviceOf } from '../model/span.js';
+import { clip } from './support/describe.js';
 
 const PATTERNS: Array<[string, RegExp]> = [
   ['a UUID', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i],
@@ -25,7 +26,13 @@ export const highCardinalitySpanName = defineRule({
     for (const span of trace!.spans) {
       const hit = PATTERNS.find(([, pattern]) => pattern.test(span.name));
       if (!hit) continue;
-      report({ span, message: `span name of ${spanLabel(span)} contains ${hit[0]}: use the route or operation template`, data: { name: clip(span.name, 200), pattern: hit[0] } });
+      // One finding per service, kind and pattern: an instrumentation that names spans so does it on every span.
+      report({
+        span,
+        group: `${span.kind}\u0000${hit[0]}`,
+        message: `${span.kind === 'UNSPECIFIED' || span.kind === 'INTERNAL' ? '' : `${span.kind} `}span names in '${clip(serviceOf(span))}' contain ${hit[0]} (first: '${clip(span.name)}'): use the route or operation template`,
+        data: { name: clip(span.name, 200), pattern: hit[0] },
+      });
     }
   },
 });

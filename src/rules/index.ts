@@ -1,6 +1,7 @@
 import type { Rule } from '../lint/types.js';
 import { asyncContextLoss } from './async-context-loss.js';
 import { attributeCount } from './attribute-count.js';
+import { childBeforeParent } from './child-before-parent.js';
 import { clockSkew } from './clock-skew.js';
 import { deprecatedAttribute } from './deprecated-attribute.js';
 import { droppedBatch } from './dropped-batch.js';
@@ -8,8 +9,10 @@ import { droppedData } from './dropped-data.js';
 import { duplicateSpanId } from './duplicate-span-id.js';
 import { errorWithoutDetails } from './error-without-details.js';
 import { eventOutsideSpan } from './event-outside-span.js';
+import { expectation } from './expectation.js';
 import { highCardinalitySpanName } from './high-cardinality-span-name.js';
 import { implausibleTimestamp } from './implausible-timestamp.js';
+import { incompleteSpan } from './incomplete-span.js';
 import { invalidId } from './invalid-id.js';
 import { lostPropagation } from './lost-propagation.js';
 import { missingRoot } from './missing-root.js';
@@ -22,6 +25,7 @@ import { parentCycle } from './parent-cycle.js';
 import { pii } from './pii.js';
 import { samplingFlagMismatch } from './sampling-flag-mismatch.js';
 import { unlinkedConsumer } from './unlinked-consumer.js';
+import { uninstrumentedClient } from './uninstrumented-client.js';
 import { unsampledSpanRecorded } from './unsampled-span-recorded.js';
 import { oversizedAttribute } from './oversized-attribute.js';
 
@@ -35,6 +39,7 @@ export const RULES: readonly Rule[] = [
   multipleRoots,
   missingRoot,
   lostPropagation,
+  uninstrumentedClient,
   asyncContextLoss,
   unlinkedConsumer,
   duplicateSpanId,
@@ -42,8 +47,10 @@ export const RULES: readonly Rule[] = [
   parentCycle,
   // timing
   clockSkew,
+  childBeforeParent,
   negativeDuration,
   implausibleTimestamp,
+  incompleteSpan,
   eventOutsideSpan,
   // sampling and loss
   samplingFlagMismatch,
@@ -59,4 +66,6 @@ export const RULES: readonly Rule[] = [
   errorWithoutDetails,
   missingServiceName,
   deprecatedAttribute,
+  // the user's own expectations (check --expect)
+  expectation,
 ] as Rule[];

@@ -1,4 +1,5 @@
 import { defineRule } from '../lint/types.js';
+import { isTimed } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
 import { spanLabel } from './support/describe.js';
 
@@ -15,7 +16,7 @@ export const negativeDuration = defineRule({
   scope: 'trace',
   check({ trace, report }) {
     for (const span of trace!.spans) {
-      if (span.endTimeUnixNano >= span.startTimeUnixNano) continue;
+      if (!isTimed(span) || span.endTimeUnixNano >= span.startTimeUnixNano) continue;
       const by = span.startTimeUnixNano - span.endTimeUnixNano;
       report({ span, message: `${spanLabel(span)} ends ${formatDuration(by)} before it starts`, data: { durationNs: (-by).toString() } });
     }

@@ -59,6 +59,14 @@ describe('tracelint check', () => {
     expect(strict.stderr).toContain('more than --max-warnings 0');
   });
 
+  it('--rule before the inputs takes one value, so the inputs stay inputs', async () => {
+    const dir = tempDir();
+    brokenTrace(dir);
+    const run = await runTracelint(['check', '--rule', 'orphan-span=off,missing-root=off', 'broken.json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
   it('--quiet reports errors only', async () => {
     const dir = tempDir();
     brokenTrace(dir);

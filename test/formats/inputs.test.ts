@@ -70,7 +70,7 @@ describe('inputs', () => {
   it('stats --json: one object per input with the documented fields', async () => {
     const run = await runTracelint(['stats', '--json', path.join(FIXTURES, 'checkout.otlp.json')]);
     const [stats] = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
-    expect(Object.keys(stats!)).toEqual(['name', 'format', 'bytes', 'compressed', 'spanCount', 'traces', 'spans', 'services', 'startTimeUnixNano', 'endTimeUnixNano', 'kinds', 'errors']);
+    expect(Object.keys(stats!)).toEqual(['name', 'format', 'bytes', 'compressed', 'spanCount', 'skipped', 'mergedParts', 'traces', 'spans', 'services', 'startTimeUnixNano', 'endTimeUnixNano', 'untimed', 'kinds', 'errors']);
     expect(stats).toMatchObject({ format: 'otlp-json', traces: 2, spans: 14, errors: 0, startTimeUnixNano: '1717243200000000000' });
   });
 });

@@ -53,7 +53,7 @@ describe('OTLP protobuf decodes to the same model as OTLP/JSON', () => {
   it('the bundled fixture checkout.otlp.pb reads as checkout.otlp.json does', async () => {
     const pb = await readTraces([PB_FIXTURE]);
     const json = await readTraces([path.join(FIXTURES, 'checkout.otlp.json')]);
-    expect(pb.inputs).toEqual([{ name: PB_FIXTURE, format: 'otlp-proto', bytes: readFileSync(PB_FIXTURE).length, compressed: false, spanCount: 14 }]);
+    expect(pb.inputs).toEqual([{ name: PB_FIXTURE, format: 'otlp-proto', bytes: readFileSync(PB_FIXTURE).length, compressed: false, spanCount: 14, skipped: {}, mergedParts: 0 }]);
     expect(withoutSource(pb.spans)).toEqual(withoutSource(json.spans));
   });
 

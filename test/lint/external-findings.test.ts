@@ -25,10 +25,13 @@ const EXPECTED_ERRORS: Record<string, string[]> = {
   'jaeger/jaeger__trace_success.json': ['orphan-span'],
   // Span id 0000000000000002 is used by two spans with different names.
   'jaeger/jaeger__ui_01.json': ['duplicate-span-id'],
-  // API v3 snapshot: no start or end time (zero values left out) and an empty resource.
-  'otlp-json/jaeger__GetTrace.json': ['implausible-timestamp', 'missing-service-name'],
+  // API v3 snapshot: an empty resource. (Its times are left out: unknown, an incomplete-span warning.)
+  'otlp-json/jaeger__GetTrace.json': ['missing-service-name'],
   // Parent 0000000000000003 is not in the file.
   'otlp-json/jaeger__otel_traces_01.json': ['orphan-span'],
+  // Jaeger-Go's 'HTTP Client' span opens after its own CLIENT children in the same resource (e.g. 5.784 s vs
+  // 3.329 s, 2.46 s before): parent and child swapped, for HTTP POST and HTTP GET in lb and in app.
+  'otlp-json/grafana-agent__trace-sample.json': Array(4).fill('child-before-parent'),
   // The official example's parent EEE19B7EC3C1B173 is not in the file (same span re-keyed by Tempo).
   'otlp-json/proto__trace.json': ['orphan-span'],
   'tempo/tempo__trace.json': ['orphan-span'],
@@ -43,7 +46,7 @@ const EXPECTED_ERRORS: Record<string, string[]> = {
   'zipkin/jaeger__zipkin_v2_03.json': ['orphan-span'],
   // Envoy's localEndpoint has only an ipv4.
   'zipkin/zipkin__envoy.json': ['missing-service-name'],
-  // Seven spans carry a real-looking user.email; six SERVER spans share id 9d2d35b746db84f3 (not a client/server pair).
+  // Seven spans carry a real-looking user.email; five SERVER halves share their client's id 9d2d35b746db84f3, three of them on one host.
   'zipkin/zipkin__smartthings-oauth-authorization.json': ['duplicate-span-id', ...Array(7).fill('pii')],
 };
 

@@ -24,10 +24,11 @@ function input(): ReportInput {
   return {
     diagnostics: result.diagnostics,
     rules: RULES,
-    summary: { inputs: [{ name: 'dir/trace 1.json', format: 'otlp-json', spans: 2 }], traces: 1, spans: 2, errors: result.errorCount, warnings: result.warningCount, baselined: 0, ignored: 0 },
+    summary: { inputs: [{ name: 'dir/trace 1.json', format: 'otlp-json', spans: 2 }], exitCode: 1, traces: 1, spans: 2, errors: result.errorCount, warnings: result.warningCount, baselined: 0, ignored: 0 },
     cwd: process.cwd(),
     color: false,
     toolVersion: '0.0.0-test',
+    notices: [],
   };
 }
 
@@ -57,9 +58,9 @@ describe('reporters', () => {
 
   it('JSON has a versioned, stable shape', () => {
     const report = JSON.parse(REPORTERS.json(input())) as Record<string, unknown> & { diagnostics: Array<Record<string, unknown>> };
-    expect(Object.keys(report)).toEqual(['version', 'tool', 'summary', 'diagnostics']);
+    expect(Object.keys(report)).toEqual(['version', 'tool', 'summary', 'diagnostics', 'notices']);
     expect(report.version).toBe(1);
-    expect(Object.keys(report.diagnostics[0]!)).toEqual(['ruleId', 'severity', 'message', 'traceId', 'spanId', 'service', 'location', 'fingerprint', 'data']);
+    expect(Object.keys(report.diagnostics[0]!)).toEqual(['ruleId', 'severity', 'message', 'traceId', 'spanId', 'service', 'location', 'fingerprint', 'count', 'occurrences', 'data']);
   });
 
   it('JUnit XML is well formed: escaped text, no control characters', () => {
@@ -92,5 +93,73 @@ describe('reporters', () => {
     const text = REPORTERS.stylish(input());
     expect(text).not.toContain('\u001b');
     expect(text).toContain('\\x1b[31m');
+  });
+});
+
+describe('grouped findings and run notices reach every reporter', () => {
+  /** One attribute problem on three spans (grouped by the rule), and an unreadable line. */
+  function grouped(): ReportInput {
+    const spans = [1, 2, 3].map((n) =>
+      span({ spanId: sid(String(n)), attributes: { 'http.method': 'GET' }, source: { file: 'a.json', format: 'otlp-json', line: n * 10, column: 1 } }),
+    );
+    const diagnostics = lint(new TraceSet(spans)).diagnostics.filter((d) => d.ruleId === 'deprecated-attribute');
+    return {
+      ...input(),
+      diagnostics,
+      summary: { ...input().summary, exitCode: 2 },
+      notices: [
+        { level: 'error', message: 'expected an OTLP/JSON request on this line', file: 'b.jsonl', line: 4, column: 1 },
+        { level: 'note', message: 'skipped 2 lines of other signals: 2 logs', file: 'b.jsonl' },
+      ],
+    };
+  }
+
+  it('the engine made one finding of three spans', () => {
+    const [d] = grouped().diagnostics;
+    expect(grouped().diagnostics).toHaveLength(1);
+    expect(d!.count).toBe(3);
+    expect(d!.occurrences!.map((o) => o.location?.line)).toEqual([10, 20, 30]);
+  });
+
+  it('stylish shows the count', () => {
+    expect(REPORTERS.stylish(grouped())).toContain('×3 spans');
+  });
+
+  it('JSON: count, occurrences and notices', () => {
+    const report = JSON.parse(REPORTERS.json(grouped())) as { summary: { exitCode: number }; diagnostics: Array<{ count: number; occurrences: unknown[] }>; notices: Array<{ level: string; line: number | null }> };
+    expect(report.summary.exitCode).toBe(2);
+    expect(report.diagnostics[0]).toMatchObject({ count: 3 });
+    expect(report.diagnostics[0]!.occurrences).toHaveLength(3);
+    expect(report.notices.map((n) => [n.level, n.line])).toEqual([
+      ['error', 4],
+      ['note', null],
+    ]);
+  });
+
+  it('SARIF: related locations for the other spans, and an unsuccessful invocation with its reasons (still schema-valid)', () => {
+    const log = JSON.parse(REPORTERS.sarif(grouped())) as { runs: Array<{ results: Array<{ relatedLocations: Array<{ physicalLocation: { region: { startLine: number } } }>; message: { text: string } }>; invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ level: string }> }> }> };
+    const [result] = log.runs[0]!.results;
+    expect(result!.message.text).toContain('×3 spans');
+    expect(result!.relatedLocations.map((r) => r.physicalLocation.region.startLine)).toEqual([20, 30]);
+    expect(log.runs[0]!.invocations[0]!.executionSuccessful).toBe(false);
+    expect(log.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => n.level)).toEqual(['error', 'note']);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(sarifSchema);
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it('JUnit: the count in the case, and an error case for what made the run incomplete', () => {
+    const xml = REPORTERS.junit(grouped());
+    expect(xml).toContain('(×3 spans)');
+    expect(xml).toMatch(/<testsuite name="tracelint run" tests="1" failures="0" errors="1">/);
+    expect(xml).toContain('<error type="incomplete" message="expected an OTLP/JSON request on this line">b.jsonl:4:1: expected');
+  });
+
+  it('GitHub: the count in the annotation, and the reasons as annotations', () => {
+    const text = REPORTERS.github(grouped());
+    expect(text).toContain('::error file=b.jsonl,line=4,col=1,title=tracelint%3A incomplete run::expected an OTLP/JSON request on this line');
+    expect(text).toContain('::notice file=b.jsonl,title=tracelint::skipped 2 lines');
+    expect(text).toContain('(×3 spans)');
   });
 });

@@ -38,7 +38,7 @@ describe('streamed reading gives the same model as whole-file reading', () => {
       const whole = await outcome(() => decodeText(bytes.toString('utf8'), name));
       const streamed = await outcome(async () => {
         const result = await readStreamed(chunked(bytes, size), name);
-        return { format: result.format, spans: result.spans, problems: result.problems };
+        return { format: result.format, spans: result.spans, problems: result.problems, skipped: result.skipped, mergedParts: result.mergedParts };
       });
       expect(streamed).toEqual(whole);
     },

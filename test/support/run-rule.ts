@@ -1,29 +1,21 @@
+import { resolveConfig } from '../../src/lint/config.js';
+import { lint, type LintHooks } from '../../src/lint/engine.js';
 import type { Diagnostic, OptionValues, Rule, RuleOptions } from '../../src/lint/types.js';
 import type { Span } from '../../src/model/span.js';
-import { serviceOf } from '../../src/model/span.js';
 import { TraceSet } from '../../src/model/trace.js';
 
+/** What the engine hands rules besides options and traces (the expectation rule's evaluated specs), made from the case's traces. */
+export type RuleExtras = (traces: TraceSet) => Pick<LintHooks, 'expectations'>;
+
 /**
- * Runs one rule over spans with its default options (or overrides), without the
- * lint engine, so rule tables test the rule alone. Severity is the rule's default.
+ * Runs one rule over spans with its default options (or overrides) through the
+ * lint engine alone, so rule tables test the rule as a user meets it: severity
+ * the rule's default (or a finding's lower one), repeated findings grouped.
  */
-export function runRule<O extends RuleOptions>(rule: Rule<O>, spans: Span[], overrides: Partial<OptionValues<O>> = {}): Diagnostic[] {
-  const options = { ...Object.fromEntries(Object.entries(rule.options).map(([key, option]) => [key, option.default])), ...overrides } as OptionValues<O>;
+export function runRule<O extends RuleOptions>(rule: Rule<O>, spans: Span[], overrides: Partial<OptionValues<O>> = {}, extra: RuleExtras = () => ({})): Diagnostic[] {
+  const config = resolveConfig({ rules: { [rule.id]: [rule.defaultSeverity, overrides as Record<string, unknown>] } }, [rule as unknown as Rule]);
   const traces = new TraceSet(spans);
-  const found: Diagnostic[] = [];
-  const base = { options, traces };
-  const report = (finding: Parameters<Parameters<Rule<O>['check']>[0]['report']>[0]): void => {
-    const span = finding.span;
-    found.push({
-      ruleId: rule.id,
-      severity: rule.defaultSeverity === 'error' && finding.severity === 'warn' ? 'warn' : rule.defaultSeverity,
-      message: finding.message,
-      ...(span ? { traceId: span.traceId, spanId: span.spanId, service: serviceOf(span), location: span.source } : finding.trace ? { traceId: finding.trace.traceId } : {}),
-      data: finding.data ?? {},
-      fingerprint: '',
-    });
-  };
-  if (rule.scope === 'set') rule.check({ ...base, report });
-  else for (const trace of traces.traces.values()) rule.check({ ...base, trace, report });
-  return found;
+  const result = lint(traces, config, [rule as unknown as Rule], extra(traces));
+  if (result.failures.length > 0) throw new Error(`${rule.id} failed: ${result.failures[0]!.message}`);
+  return result.diagnostics;
 }
