@@ -91,18 +91,20 @@ class Run {
   private readonly sink = new DiagnosticSink();
   private readonly running: Running[] = [];
   private readonly failures: RuleFailure[] = [];
+  private readonly known: Set<string>;
   private ignoredCount = 0;
 
   constructor(
     private readonly settings: ResolvedConfig,
     rules: readonly Rule[],
   ) {
+    this.known = new Set(rules.map((rule) => rule.id));
     for (const rule of rules) {
       const setting = settings.rules.get(rule.id) ?? { severity: rule.defaultSeverity, options: defaultOptions(rule) };
       const enabledSomewhere = setting.severity !== 'off' || settings.overrides.some((override) => (override.rules[rule.id] ?? 'off') !== 'off');
       if (!enabledSomewhere) continue;
       const report = (finding: Finding): void => {
-        const configured = severityFor(rule.id, setting.severity, finding, settings);
+        const configured = severityFor(rule.id, setting.severity, finding.span ? serviceOf(finding.span) : undefined, settings);
         if (configured === 'off') return;
         // A finding may lower its severity (graded thresholds), never raise it above the configured one.
         const diagnostic = toDiagnostic(rule, finding, finding.severity === 'warn' ? 'warn' : configured);
@@ -139,11 +141,23 @@ class Run {
     }
   }
 
-  /** A shard's first stage, joined into this run. */
+  /**
+   * A shard's first stage, joined into this run. Its findings were made with
+   * the shard's settings (severities, options, ignore patterns); a rule this
+   * run turns off for a service drops its findings there.
+   */
   absorb(shard: ShardResult): void {
-    this.sink.absorb(shard.diagnostics);
+    this.sink.absorb(shard.diagnostics.filter((d) => this.enabled(d.ruleId, d.service)));
     this.ignoredCount += shard.ignoredCount;
     for (const failure of shard.failures) if (!this.failures.some((f) => f.ruleId === failure.ruleId)) this.failures.push(failure);
+  }
+
+  /** Whether this run reports a rule for a service (a rule it does not know, it leaves as the shard made it). */
+  private enabled(ruleId: string, service: string | undefined): boolean {
+    if (!this.known.has(ruleId)) return true;
+    const entry = this.running.find((e) => e.rule.id === ruleId);
+    if (!entry) return false;
+    return severityFor(ruleId, this.settings.rules.get(ruleId)?.severity ?? entry.rule.defaultSeverity, service, this.settings) !== 'off';
   }
 
   result(): LintResult {
@@ -179,9 +193,8 @@ function defaultOptions(rule: Rule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.options).map(([name, option]) => [name, option.default]));
 }
 
-/** The severity for a finding: the first override naming the finding's service, else the rule's. */
-function severityFor(ruleId: string, base: SeveritySetting, finding: Finding, config: ResolvedConfig): SeveritySetting {
-  const service = finding.span ? serviceOf(finding.span) : undefined;
+/** The severity for a finding of a service: the first override naming the service, else the rule's. */
+function severityFor(ruleId: string, base: SeveritySetting, service: string | undefined, config: ResolvedConfig): SeveritySetting {
   if (service === undefined) return base;
   for (const override of config.overrides) {
     const severity = override.rules[ruleId];
