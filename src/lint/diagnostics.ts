@@ -17,19 +17,26 @@ export const MAX_OCCURRENCES = 10;
 export class DiagnosticSink {
   private readonly single: Diagnostic[] = [];
   private readonly groups = new Map<string, Diagnostic>();
+  /** A group's digest and fingerprint by its text, hashed once per group rather than once per finding. */
+  private readonly named = new Map<string, { digest: string; fingerprint: string }>();
 
   add(diagnostic: Diagnostic, group: string | undefined): void {
     if (group === undefined) {
       this.single.push(diagnostic);
       return;
     }
-    // Kept as a digest: groups are made of span names and keys, which can hold personal data,
-    // and shards only need equal groups to be equal (absorb joins on the same key).
-    diagnostic.group = groupDigest(group);
-    const key = [diagnostic.ruleId, diagnostic.severity, diagnostic.service ?? '', diagnostic.group].join('\u0000');
-    diagnostic.fingerprint = fingerprint(diagnostic.ruleId, undefined, undefined, `group\u0000${diagnostic.service ?? ''}\u0000${group}`);
+    const text = [diagnostic.ruleId, diagnostic.service ?? '', group].join('\u0000');
+    let names = this.named.get(text);
+    if (!names) {
+      // Kept as a digest: groups are made of span names and keys, which can hold personal data,
+      // and shards only need equal groups to be equal (absorb joins on the same key).
+      names = { digest: groupDigest(group), fingerprint: fingerprint(diagnostic.ruleId, undefined, undefined, `group\u0000${diagnostic.service ?? ''}\u0000${group}`) };
+      this.named.set(text, names);
+    }
+    diagnostic.group = names.digest;
+    diagnostic.fingerprint = names.fingerprint;
     diagnostic.occurrences = [occurrenceOf(diagnostic)];
-    this.join(key, diagnostic);
+    this.join([diagnostic.ruleId, diagnostic.severity, diagnostic.service ?? '', diagnostic.group].join('\u0000'), diagnostic);
   }
 
   /** Diagnostics of another run (a shard), grouped ones joining their groups here. */
@@ -103,7 +110,8 @@ export function toDiagnostic(rule: Rule, finding: Finding, severity: Severity): 
     severity,
     message: finding.message,
     data: finding.data ?? {},
-    fingerprint: fingerprint(rule.id, traceId, span?.spanId, finding.key),
+    // A grouped finding's fingerprint is its group's (DiagnosticSink.add).
+    fingerprint: finding.group === undefined ? fingerprint(rule.id, traceId, span?.spanId, finding.key) : '',
     count: 1,
   };
   if (traceId !== undefined) diagnostic.traceId = traceId;
