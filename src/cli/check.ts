@@ -13,7 +13,7 @@ import { shardOfTrace } from '../model/ids.js';
 import { TraceSet } from '../model/trace.js';
 import type { ExpectationResults } from '../expect/evaluate.js';
 import type { SeveritySetting } from '../lint/types.js';
-import { REPORTERS, type ReporterName, type RunNotice } from '../report/index.js';
+import { REPORTERS, reportChunks, type ReporterName, type RunNotice } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { groupThousands } from '../render/numbers.js';
 import { safeText } from '../render/safe-text.js';
@@ -24,6 +24,7 @@ import { formatOption, maxBytesOption, printNotices, readInputs, readNotices, ty
 import { NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
+import { writeReport } from './write-report.js';
 
 export interface CheckOptions {
   rule?: string[];
@@ -168,7 +169,7 @@ export async function reportLint({ result, run, traces, expectations }: LintOutc
   const reporterName = options.reporter ?? 'stylish';
   const toFile = options.outputFile !== undefined;
   const cases = expectations ? expectationCases(expectations, diagnostics) : undefined;
-  const text = REPORTERS[reporterName]({
+  const chunks = reportChunks(reporterName, {
     diagnostics,
     rules: RULES,
     ...(cases ? { expectations: cases.cases } : {}),
@@ -189,8 +190,7 @@ export async function reportLint({ result, run, traces, expectations }: LintOutc
     ...(traces ? { traces } : {}),
     notices,
   });
-  if (toFile) await writeFileAtomic(path.resolve(io.cwd, options.outputFile!), text);
-  else io.stdout.write(text);
+  await writeReport(chunks, toFile ? { file: path.resolve(io.cwd, options.outputFile!) } : { stream: io.stdout });
 
   printNotices(notices, io, options.quiet);
   if (tooManyWarnings && exitCode !== 2) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
