@@ -83,7 +83,7 @@ export function* generateTraces(totalSpans, seed = 1) {
 function attributesFor(span, rand, traceNumber) {
   const a = { 'http.request.method': 'GET', 'url.path': '/api/x', 'http.response.status_code': 200, 'server.address': span.peer ?? 'localhost', 'thread.id': Math.floor(rand() * 64) };
   if (span.db) Object.assign(a, { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT * FROM orders WHERE id = ?', 'db.namespace': 'shop' });
-  if (traceNumber % 97 === 0) a['user.email'] = 'jane.doe@example.com';
+  if (traceNumber % 97 === 0) a['user.email'] = 'jane.doe@acmecorp.eu';
   if (traceNumber % 89 === 0) a['http.method'] = 'GET';
   return a;
 }

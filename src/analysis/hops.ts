@@ -1,5 +1,4 @@
 import { isTimed, serviceOf, sortByStartTime, type Span, type TimedSpan } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
 import { httpCall, httpServed, pathsMatch, portsPair } from './http-evidence.js';
 import { hintNamesService, peerHints } from './peers.js';
 import type { TimeWindow } from './windows.js';
@@ -36,12 +35,10 @@ export interface HopWindows {
 export class EntryIndex {
   private readonly entries: TimedSpan[];
 
-  /** Root SERVER and CONSUMER spans of every trace, by start time (those whose times are known). */
-  constructor(traces: TraceSet) {
+  /** Of the traces' roots, the SERVER and CONSUMER spans (whose times are known), by start time. */
+  constructor(roots: readonly Span[]) {
     this.entries = [];
-    for (const trace of traces.traces.values()) {
-      for (const root of trace.roots) if ((root.kind === 'SERVER' || root.kind === 'CONSUMER') && isTimed(root)) this.entries.push(root);
-    }
+    for (const root of roots) if ((root.kind === 'SERVER' || root.kind === 'CONSUMER') && isTimed(root)) this.entries.push(root);
     sortByStartTime(this.entries);
   }
 
@@ -65,10 +62,6 @@ export function spanWindow(span: TimedSpan): TimeWindow {
   return { start: span.startTimeUnixNano, end: span.endTimeUnixNano };
 }
 
-/** An outgoing call with no child in its own trace: where lost propagation shows. */
-export function isChildlessCall(span: Span, trace: Trace): boolean {
-  return (span.kind === 'CLIENT' || span.kind === 'PRODUCER') && trace.children(span).length === 0;
-}
 
 export function findLostHop(caller: Span, index: EntryIndex, windows: HopWindows): LostHop | undefined {
   // A call whose time is unknown has no window to search.

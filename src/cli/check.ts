@@ -7,17 +7,24 @@ import { evaluateSpecs } from '../expect/evaluate.js';
 import type { SpecFile } from '../expect/types.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
-import { lint, type RuleFailure } from '../lint/engine.js';
+import { lint, lintShard, type LintResult, type RuleFailure } from '../lint/engine.js';
+import { shardToJson, type ShardRun } from '../lint/shard-file.js';
+import { shardOfTrace } from '../model/ids.js';
+import { TraceSet } from '../model/trace.js';
+import type { ExpectationResults } from '../expect/evaluate.js';
 import type { SeveritySetting } from '../lint/types.js';
-import { REPORTERS, type ReporterName, type RunNotice } from '../report/index.js';
+import { REPORTERS, reportChunks, type ReporterName, type RunNotice } from '../report/index.js';
 import { RULES } from '../rules/index.js';
+import { groupThousands } from '../render/numbers.js';
 import { safeText } from '../render/safe-text.js';
 import { useColor } from './color.js';
+import { UsageError } from './errors.js';
 import { expectationCases, loadExpectations } from './expect.js';
 import { formatOption, maxBytesOption, printNotices, readInputs, readNotices, type InputOptions } from './inputs.js';
-import { groupThousands, NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
+import { NO_PROGRESS, progressWanted, startProgress, type Progress } from './progress.js';
 import type { CliIO, CommandRegistrar, ExitCode } from './run.js';
 import { VERSION } from './version.js';
+import { writeReport } from './write-report.js';
 
 export interface CheckOptions {
   rule?: string[];
@@ -31,6 +38,8 @@ export interface CheckOptions {
   baseline?: string;
   updateBaseline?: boolean;
   color?: boolean;
+  /** Write the first stage (per-trace findings and the cross-trace summary) to this shard file for `tracelint merge`, instead of a report. */
+  shardOut?: string;
 }
 
 /** `tracelint check`: lint exported traces and report like a CI tool. */
@@ -41,15 +50,16 @@ export const registerCheck: CommandRegistrar = (program: Command, io, exit) => {
     .argument('<inputs...>', 'files, directories, globs, or - for stdin (gzip is detected)')
     .addOption(formatOption())
     .addOption(maxBytesOption())
-    .option('--listen', 'receive OTLP/HTTP from running services instead of reading inputs: the same as `tracelint receive` (takes its options)');
-  addLintOptions(check).action(async (inputs: string[], options: CheckOptions & InputOptions) => {
+    .option('--listen', 'receive OTLP/HTTP from running services instead of reading inputs: the same as `tracelint receive` (takes its options)')
+    .option('--shard <k/n>', 'check only the traces of shard k of n (by a hash of the trace id): with --shard-out, to split one export across machines', parseShard);
+  addLintOptions(check).action(async (inputs: string[], options: CheckOptions & InputOptions & { shard?: Shard }) => {
     // Settings and spec files first: a mistake in them fails at once, before a large input is read.
     const prepared = await prepareCheck(options, io);
     const machineOutput = options.outputFile === undefined && (options.reporter ?? 'stylish') !== 'stylish';
     const progress = await startProgress(io, progressWanted(io, { quiet: options.quiet, machineOutput }));
     try {
       const read = await readInputs(inputs, options, io, progress);
-      exit(await checkTraces(read, options, io, progress, prepared));
+      exit(await checkTraces(options.shard ? onlyShard(read, options.shard) : read, options, io, progress, prepared));
     } finally {
       progress.stop();
     }
@@ -69,7 +79,29 @@ export function addLintOptions(command: Command): Command {
     .option('--baseline <file>', 'report only findings not in this baseline file')
     .option('--update-baseline', 'write the current findings to the --baseline file and exit 0')
     .option('--color', 'force colour')
-    .option('--no-color', 'never colour');
+    .option('--no-color', 'never colour')
+    .option('--shard-out <file>', 'write a shard file (per-trace findings and the cross-trace summary) for `tracelint merge` instead of a report');
+}
+
+interface Shard {
+  k: number;
+  n: number;
+}
+
+function parseShard(value: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const k = Number(match?.[1]);
+  const n = Number(match?.[2]);
+  if (!match || n < 1 || k < 1 || k > n) throw new UsageError(`--shard ${value}: expected k/n with 1 <= k <= n, e.g. 1/4`);
+  return { k, n };
+}
+
+/** The traces of one shard, as if only they had been read (the inputs' counts say what was kept). */
+function onlyShard(read: ReadResult, { k, n }: Shard): ReadResult {
+  const spans = read.spans.filter((span) => shardOfTrace(span.traceId, n) === k - 1);
+  const kept = new Map<string, number>();
+  for (const span of spans) kept.set(span.source.file, (kept.get(span.source.file) ?? 0) + 1);
+  return { ...read, spans, traces: new TraceSet(spans), inputs: read.inputs.map((input) => ({ ...input, spanCount: kept.get(input.name) ?? 0 })) };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -89,11 +121,36 @@ function parseCount(value: string): number {
 export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = NO_PROGRESS, prepared?: PreparedCheck): Promise<ExitCode> {
   const { config, specs } = prepared ?? (await prepareCheck(options, io));
   progress.stage(`checking ${groupThousands(read.traces.spanCount)} spans in ${groupThousands(read.traces.traces.size)} traces`);
+  const hooks = { onTraceChecked: (done: number, total: number) => progress.done(done, total) };
+  const run = { inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })), traces: read.traces.traces.size, spans: read.traces.spanCount, notices: readNotices(read) };
+  if (options.shardOut !== undefined) {
+    const shard = lintShard(read.traces, config, undefined, hooks);
+    progress.stop();
+    await writeFileAtomic(path.resolve(io.cwd, options.shardOut), shardToJson(shard, { ...run, notices: [...run.notices, ...shard.failures.map(failureNotice)] }, VERSION));
+    io.stderr.write(`tracelint: wrote the first stage of ${groupThousands(run.spans)} spans to ${safeText(options.shardOut)} (merge shards with tracelint merge)\n`);
+    return printNotices([...run.notices, ...shard.failures.map(failureNotice)], io, options.quiet);
+  }
   const expectations = specs.length > 0 ? evaluateSpecs(specs, read.traces) : undefined;
-  const result = lint(read.traces, config, undefined, { onTraceChecked: (done, total) => progress.done(done, total), ...(expectations ? { expectations } : {}) });
+  const result = lint(read.traces, config, undefined, { ...hooks, ...(expectations ? { expectations } : {}) });
   progress.stop();
+  return reportLint({ result, run, traces: read.traces, ...(expectations ? { expectations } : {}) }, options, io);
+}
 
-  const notices = [...readNotices(read), ...result.failures.map(failureNotice)];
+/** A lint result and what the report says of the run that made it (one run, or merged shards). */
+export interface LintOutcome {
+  result: LintResult;
+  run: ShardRun;
+  /** The traces, where the run read them (not when merging shards): reporters that draw waterfalls use them. */
+  traces?: TraceSet;
+  expectations?: ExpectationResults;
+}
+
+/**
+ * The tail of `check`, `receive` and `merge`: baseline, --quiet, counts, the
+ * report written, notices printed, the exit code decided.
+ */
+export async function reportLint({ result, run, traces, expectations }: LintOutcome, options: CheckOptions, io: CliIO): Promise<ExitCode> {
+  const notices = [...run.notices, ...result.failures.map(failureNotice)];
   if (options.updateBaseline) {
     await writeFileAtomic(path.resolve(io.cwd, options.baseline!), `${JSON.stringify(makeBaseline(result.diagnostics), null, 2)}\n`);
     io.stderr.write(`tracelint: wrote ${result.diagnostics.length} finding(s) to the baseline ${safeText(options.baseline!)}\n`);
@@ -112,15 +169,15 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   const reporterName = options.reporter ?? 'stylish';
   const toFile = options.outputFile !== undefined;
   const cases = expectations ? expectationCases(expectations, diagnostics) : undefined;
-  const text = REPORTERS[reporterName]({
+  const chunks = reportChunks(reporterName, {
     diagnostics,
     rules: RULES,
     ...(cases ? { expectations: cases.cases } : {}),
     summary: {
-      inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })),
+      inputs: run.inputs,
       exitCode,
-      traces: read.traces.traces.size,
-      spans: read.traces.spanCount,
+      traces: run.traces,
+      spans: run.spans,
       errors,
       warnings,
       baselined,
@@ -130,10 +187,10 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
     cwd: io.cwd,
     color: reporterName === 'stylish' && !toFile && useColor(io.stdout, io.env, options.color),
     toolVersion: VERSION,
+    ...(traces ? { traces } : {}),
     notices,
   });
-  if (toFile) await writeFileAtomic(path.resolve(io.cwd, options.outputFile!), text);
-  else io.stdout.write(text);
+  await writeReport(chunks, toFile ? { file: path.resolve(io.cwd, options.outputFile!) } : { stream: io.stdout });
 
   printNotices(notices, io, options.quiet);
   if (tooManyWarnings && exitCode !== 2) io.stderr.write(`tracelint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
@@ -152,6 +209,11 @@ export interface PreparedCheck {
  */
 export async function prepareCheck(options: CheckOptions, io: CliIO): Promise<PreparedCheck> {
   const config = await lintConfig(options, io);
+  // A spec file's "no trace matched" needs every trace: not decidable shard by shard (yet).
+  if (options.shardOut !== undefined && ((options.expect?.length ?? 0) > 0 || config.expect.length > 0)) {
+    throw new ConfigError('--shard-out cannot be used with --expect (or the config\'s "expect"): spec files need every trace; check them on the merged traces');
+  }
+  if (options.shardOut !== undefined && (options.baseline !== undefined || options.updateBaseline)) throw new ConfigError('--shard-out writes a shard, not a report: give --baseline to tracelint merge');
   return { config, specs: await loadExpectations(options.expect, config.expect, io) };
 }
 

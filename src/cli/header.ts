@@ -4,8 +4,9 @@ import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { detectKind, explainB3Multi, explainHeader, HEADER_KINDS, kindOfHeaderName, type ExplainedHeader, type HeaderKind, type SingleHeaderKind } from '../context/detect.js';
-import type { HeaderProblem } from '../context/problem.js';
+import type { HeaderProblem, HeaderSeverity } from '../context/problem.js';
 import { parseTraceContext } from '../context/trace-context.js';
+import type { TraceContextLevel } from '../context/tracestate.js';
 import { safeText, terminalSafeJson } from '../render/safe-text.js';
 import { useColor } from './color.js';
 import { UsageError } from './errors.js';
@@ -19,11 +20,13 @@ interface HeaderInput {
   value: string;
 }
 
-interface Explained {
+export interface Explained {
   source: string;
   name?: string;
   text: string;
   header: ExplainedHeader;
+  /** For X-B3-*: each field's value, which its problems' offsets are in. */
+  fields?: Record<string, string>;
   /** For a tracestate given with an invalid traceparent: why a receiver does not parse it. */
   ignoredByReceiver?: string;
 }
@@ -32,6 +35,19 @@ interface Explained {
 const IN_LOG = /(?:^|[\s"'{,;])(traceparent|tracestate|baggage|b3|uber-trace-id|x-amzn-trace-id|x-b3-(?:traceid|spanid|parentspanid|sampled|flags))["']?\s*[:=]\s*["']?([^"'\r\n]*)/i;
 const HEADER_LINE = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*:\s?(.*)$/;
 
+export interface HeaderOptions {
+  kind?: SingleHeaderKind;
+  /** The W3C Trace Context level whose tracestate grammar gives the verdict. */
+  level: TraceContextLevel;
+}
+
+/** What the command found: the headers explained and the log lines without one. */
+export interface HeaderReport {
+  explained: Explained[];
+  skipped: number;
+  level: TraceContextLevel;
+}
+
 /** `tracelint header`: validate and explain trace-context header strings. */
 export const registerHeader: CommandRegistrar = (program: Command, io, exit) => {
   program
@@ -39,45 +55,72 @@ export const registerHeader: CommandRegistrar = (program: Command, io, exit) => 
     .description('validate and explain traceparent, tracestate, baggage, b3, uber-trace-id and X-Amzn-Trace-Id values')
     .argument('[values...]', "header values or whole header lines ('traceparent: 00-…')")
     .addOption(new Option('--kind <kind>', 'read every value as this kind instead of detecting it').choices(HEADER_KINDS.filter((kind) => kind !== 'b3-multi')))
+    .addOption(new Option('--level <level>', 'the W3C Trace Context level whose tracestate key grammar gives the verdict (under 2, keys only Level 2 allows are valid with a warning)').choices(['1', '2']).default('2'))
     .option('--stdin', 'read one header (or a log line holding one) per line from standard input')
     .option('--file <file>', 'read one header (or a log line holding one) per line from a file')
     .option('--json', 'print JSON for machines')
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
-    .action(async (values: string[], options: { kind?: SingleHeaderKind; stdin?: boolean; file?: string; json?: boolean; color?: boolean }) => {
+    .action(async (values: string[], options: { kind?: SingleHeaderKind; level: '1' | '2'; stdin?: boolean; file?: string; json?: boolean; color?: boolean }) => {
       const lines = options.stdin ? await readAll(io.stdin) : options.file ? await readFile(path.resolve(io.cwd, options.file), 'utf8').catch(() => {
         throw new UsageError(`${options.file}: cannot read the file`);
       }) : undefined;
       if (values.length === 0 && lines === undefined) throw new UsageError('give header values, or --stdin / --file with one per line');
-      const { inputs, b3Fields, skipped } = lines === undefined ? fromArguments(values, options.kind) : fromLog(lines, options.kind);
-      const explained: Explained[] = inputs.map((input) => ({ source: input.source, ...(input.name ? { name: input.name } : {}), text: parsedText(input.kind, input.value), header: explainHeader(input.kind, input.value) }));
-      if (Object.keys(b3Fields).length > 0) explained.push({ source: 'X-B3-* fields', name: 'X-B3-*', text: Object.entries(b3Fields).map(([k, v]) => `${k}: ${v}`).join(', '), header: explainB3Multi(b3Fields) });
-      if (lines === undefined) markIgnoredTracestates(explained);
-      if (explained.length === 0) throw new UsageError(lines === undefined ? 'no trace header found in the arguments' : `no trace header found (${skipped} line${skipped === 1 ? '' : 's'} skipped)`);
-      if (options.json) io.stdout.write(`${terminalSafeJson({ headers: explained.map(toJson), skippedLines: skipped }, jsonReplacer, 2)}\n`);
-      else {
-        const c = new Chalk({ level: useColor(io.stdout, io.env, options.color) ? 1 : 0 });
-        io.stdout.write(explained.map((entry) => render(entry, c)).join('\n'));
-        if (skipped > 0) io.stdout.write(`${skipped} line${skipped === 1 ? '' : 's'} without a trace header skipped\n`);
-      }
-      exit(explained.every((entry) => entry.header.result.valid) ? 0 : 1);
+      const headerOptions: HeaderOptions = { ...(options.kind ? { kind: options.kind } : {}), level: options.level === '1' ? 1 : 2 };
+      const report = lines === undefined ? explainArguments(values, headerOptions) : explainLog(lines, headerOptions);
+      if (options.json) io.stdout.write(`${headersJson(report)}\n`);
+      else io.stdout.write(renderHeaders(report, new Chalk({ level: useColor(io.stdout, io.env, options.color) ? 1 : 0 })));
+      exit(report.explained.every((entry) => entry.header.result.valid) ? 0 : 1);
     });
 };
 
 /**
- * Arguments given together are one request's headers. With one traceparent, a
- * receiver parses a tracestate only when that traceparent is valid (W3C Trace
- * Context §3.3); when it is not, the tracestate is explained all the same, with
- * a note that a receiver would ignore it.
+ * Header values given as arguments, explained. Arguments given together are
+ * one request's headers: with one traceparent, a receiver parses a tracestate
+ * only when that traceparent is valid (W3C Trace Context §3.3); when it is not,
+ * the tracestate is explained all the same, with a note that a receiver would
+ * ignore it. Throws UsageError when an argument is no trace header.
  */
-function markIgnoredTracestates(explained: Explained[]): void {
+export function explainArguments(values: string[], options: HeaderOptions): HeaderReport {
+  const report = explain(fromArguments(values, options.kind), options);
+  markIgnoredTracestates(report.explained, options);
+  if (report.explained.length === 0) throw new UsageError('no trace header found in the arguments');
+  return report;
+}
+
+/** A log dump explained: each line holding a known header; other lines are skipped and counted. Throws UsageError when none holds one. */
+export function explainLog(text: string, options: HeaderOptions): HeaderReport {
+  const report = explain(fromLog(text, options.kind), options);
+  if (report.explained.length === 0) throw new UsageError(`no trace header found (${report.skipped} line${report.skipped === 1 ? '' : 's'} skipped)`);
+  return report;
+}
+
+function explain({ inputs, b3Fields, skipped }: { inputs: HeaderInput[]; b3Fields: Record<string, string>; skipped: number }, options: HeaderOptions): HeaderReport {
+  const explained: Explained[] = inputs.map((input) => ({ source: input.source, ...(input.name ? { name: input.name } : {}), text: parsedText(input.kind, input.value), header: explainHeader(input.kind, input.value, options) }));
+  const b3 = Object.entries(b3Fields);
+  if (b3.length > 0) explained.push({ source: 'X-B3-* fields', name: 'X-B3-*', text: b3.map(([k, v]) => `${k}: ${v}`).join(', '), fields: b3Fields, header: explainB3Multi(b3Fields) });
+  return { explained, skipped, level: options.level };
+}
+
+function markIgnoredTracestates(explained: Explained[], options: HeaderOptions): void {
   const parents = explained.filter((entry) => entry.header.kind === 'traceparent');
   if (parents.length !== 1) return;
   for (const entry of explained) {
     if (entry.header.kind !== 'tracestate') continue;
-    const ignored = parseTraceContext(parents[0]!.text, entry.text).tracestateIgnored;
+    const ignored = parseTraceContext(parents[0]!.text, entry.text, options).tracestateIgnored;
     if (ignored) entry.ignoredByReceiver = ignored;
   }
+}
+
+/** The report as text: each header's verdict, its problems under carets, then its fields. */
+export function renderHeaders(report: HeaderReport, c: ChalkInstance): string {
+  const text = report.explained.map((entry) => render(entry, c)).join('\n');
+  return report.skipped > 0 ? `${text}${report.skipped} line${report.skipped === 1 ? '' : 's'} without a trace header skipped\n` : text;
+}
+
+/** The report as JSON: the same data, every problem with its severity. */
+export function headersJson(report: HeaderReport): string {
+  return terminalSafeJson({ level: report.level, headers: report.explained.map(toJson), skippedLines: report.skipped }, jsonReplacer, 2);
 }
 
 function parsedText(kind: HeaderKind, value: string): string {
@@ -129,29 +172,85 @@ function render(entry: Explained, c: ChalkInstance): string {
   const { header } = entry;
   const status = header.result.valid ? c.green('VALID') : c.red.bold('INVALID');
   const lines = [`${c.bold(header.kind)} ${status}  ${c.dim(safeText(entry.source))}`];
-  const errors = header.result.problems.filter((problem) => problem.severity === 'error');
-  if (errors.length > 0) lines.push(...caret(entry.text, errors[0]!, c));
-  for (const problem of errors.slice(1)) lines.push(`  ${c.red('also:')} ${describeProblem(problem)}`);
+  lines.push(...problemLines(entry, c));
   if (header.result.valid || header.kind === 'tracestate' || header.kind === 'baggage') lines.push(...fields(header, c));
-  for (const problem of header.result.problems.filter((p) => p.severity === 'note')) lines.push(`  ${c.yellow('note:')} ${describeProblem(problem)}`);
-  if (entry.ignoredByReceiver) lines.push(`  ${c.yellow('note:')} a receiver does not parse this tracestate: the ${entry.ignoredByReceiver}`);
+  if (entry.ignoredByReceiver) lines.push(`  ${c.cyan('note:')} a receiver does not parse this tracestate: the ${entry.ignoredByReceiver}`);
   return `${lines.join('\n')}\n`;
 }
 
-/** The value with a caret under the first wrong character; control characters shown escaped, caret still aligned. */
-function caret(text: string, problem: HeaderProblem, c: ChalkInstance): string[] {
+const SEVERITY_ORDER: Record<HeaderSeverity, number> = { error: 0, warning: 1, note: 2 };
+
+/**
+ * Every problem, errors first: the value it is in, shown once with a caret
+ * under each problem (coloured by severity), then one line per problem. For
+ * X-B3-* each field with problems is shown on its own; a missing field has no
+ * value to point into.
+ */
+function problemLines(entry: Explained, c: ChalkInstance): string[] {
+  const problems = [...entry.header.result.problems].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const lines: string[] = [];
+  let errorsShown = 0;
+  const describe = (problem: HeaderProblem): string => {
+    const where = [problem.field === undefined ? '' : `in ${safeText(problem.field)}`, shownValue(entry, problem) === undefined ? '' : `at character ${problem.offset + 1}`].filter(Boolean).join(' ');
+    const label = problem.severity === 'error' ? (errorsShown++ === 0 ? '' : c.red('also')) : problem.severity === 'warning' ? c.yellow('warning') : c.cyan('note');
+    return `  ${[label, where].filter(Boolean).join(' ')}: ${describeProblem(problem)}`;
+  };
+  for (const group of groupByValue(entry, problems)) {
+    if (group.value !== undefined) lines.push(...carets(group.value, group.problems, c));
+    for (const problem of group.problems) lines.push(describe(problem));
+  }
+  return lines;
+}
+
+/** The text a problem's offset is in: the value, or for X-B3-* `name: value` of its field (undefined for a missing field). */
+function shownValue(entry: Explained, problem: HeaderProblem): { text: string; shift: number } | undefined {
+  if (problem.field === undefined) return { text: entry.text, shift: 0 };
+  const value = entry.fields?.[problem.field];
+  if (value === undefined) return undefined;
+  const prefix = `${problem.field}: `;
+  return { text: `${prefix}${value.trim()}`, shift: prefix.length };
+}
+
+function groupByValue(entry: Explained, problems: HeaderProblem[]): Array<{ value?: { text: string; shift: number }; problems: HeaderProblem[] }> {
+  const groups = new Map<string, { value?: { text: string; shift: number }; problems: HeaderProblem[] }>();
+  for (const problem of problems) {
+    const key = problem.field ?? '';
+    const group = groups.get(key) ?? { value: shownValue(entry, problem), problems: [] };
+    group.problems.push(problem);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+const MARK: Record<HeaderSeverity, (c: ChalkInstance) => string> = { error: (c) => c.red('^'), warning: (c) => c.yellow('^'), note: (c) => c.cyan('^') };
+
+/** The value (control characters shown escaped) and, under it, a caret at each problem's offset, the most severe where several meet. */
+function carets(value: { text: string; shift: number }, problems: HeaderProblem[], c: ChalkInstance): string[] {
+  const { text, shift } = value;
+  const columns: number[] = [];
   let shown = '';
-  let caretColumn = -1;
   for (let i = 0; i < text.length; i++) {
-    if (i === problem.offset) caretColumn = shown.length;
+    columns.push(shown.length);
     shown += safeText(text[i]!);
   }
-  if (caretColumn === -1) caretColumn = shown.length;
-  return [`  ${shown}`, `  ${' '.repeat(caretColumn)}${c.red('^')}`, `  at character ${problem.offset + 1}: ${describeProblem(problem)}`];
+  columns.push(shown.length);
+  const marks = new Map<number, HeaderSeverity>();
+  for (const problem of problems) {
+    const column = columns[Math.min(problem.offset + shift, text.length)]!;
+    const previous = marks.get(column);
+    if (previous === undefined || SEVERITY_ORDER[problem.severity] < SEVERITY_ORDER[previous]) marks.set(column, problem.severity);
+  }
+  let line = '';
+  let at = 0;
+  for (const [column, severity] of [...marks].sort((a, b) => a[0] - b[0])) {
+    line += `${' '.repeat(column - at)}${MARK[severity](c)}`;
+    at = column + 1;
+  }
+  return [`  ${shown}`, `  ${line}`];
 }
 
 function describeProblem(problem: HeaderProblem): string {
-  return `expected ${problem.expected}, found ${safeText(problem.found)} (${problem.section})`;
+  return `expected ${safeText(problem.expected)}, found ${safeText(problem.found)} (${problem.section})`;
 }
 
 function fields(header: ExplainedHeader, c: ChalkInstance): string[] {

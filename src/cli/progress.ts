@@ -1,6 +1,7 @@
 import type { Ora } from 'ora';
 import { safeText } from '../render/safe-text.js';
 import type { CliIO } from './run.js';
+import { groupThousands } from '../render/numbers.js';
 
 /** Reads shorter than this show nothing: a spinner that flashes is noise. */
 const DEFAULT_DELAY_MS = 500;
@@ -88,19 +89,6 @@ export async function startProgress(io: Pick<CliIO, 'stderr' | 'env'>, wanted: b
   };
 }
 
-/**
- * A count with thousands separators, as `toLocaleString('en-US')` writes it,
- * without waking ICU's number formatting (about 10 ms on a cold start).
- */
-export function groupThousands(count: number): string {
-  const digits = String(Math.trunc(count));
-  let grouped = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return grouped;
-}
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;

@@ -1,10 +1,13 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
-import { EntryIndex, findLostHop, isChildlessCall } from '../analysis/hops.js';
+import { lostPropagationCalls } from '../analysis/marks.js';
 import { serviceSummary } from '../analysis/service-summary.js';
 import type { FormatName } from '../model/span.js';
 import type { Span } from '../model/span.js';
-import { displayTraceId, traceDuration, type Trace, type TraceSet } from '../model/trace.js';
+import { displayTraceId, traceDuration, type Trace } from '../model/trace.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { safeText } from '../render/safe-text.js';
+import { traceViewPage } from '../report/html/reporter.js';
 import { serviceSummaryTable, spanDetails, traceListTable } from '../render/tables.js';
 import { makeTheme } from '../render/theme.js';
 import { layoutWaterfall, paintWaterfall } from '../render/waterfall.js';
@@ -32,6 +35,7 @@ interface ViewOptions {
   summary?: boolean;
   ascii?: boolean;
   color?: boolean;
+  html?: string;
 }
 
 /** `traceview`: the waterfall viewer. */
@@ -59,6 +63,7 @@ const registerView: CommandRegistrar = (program, io, exit) => {
     .option('--critical-path', 'show only the spans on the critical path')
     .option('--span <id>', "print one span's fields, attributes, events and links")
     .option('--summary', 'per-service span count, total and self time, errors')
+    .addOption(new Option('--html <file>', 'write the chosen traces (every trace when none is chosen) as an interactive, self-contained HTML page instead of drawing them').conflicts(['span', 'summary']))
     .option('--ascii', 'ASCII characters only')
     .option('--color', 'force colour')
     .option('--no-color', 'never colour')
@@ -67,30 +72,29 @@ const registerView: CommandRegistrar = (program, io, exit) => {
       const read = await readInputs(inputs, options, io, progress).finally(() => progress.stop());
       const traces = [...read.traces.traces.values()];
       if (traces.length === 0) throw new UsageError('the inputs hold no spans');
+      if (options.html) {
+        const chosen = choose(traces, options) ?? traces;
+        const inputs = read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount }));
+        const notices = readNotices(read);
+        const page = traceViewPage(read.traces, chosen, inputs, notices, io.cwd, VERSION);
+        await writeFileAtomic(path.resolve(io.cwd, options.html), page);
+        io.stderr.write(`traceview: wrote ${chosen.length === 1 ? 'the trace' : `${chosen.length} traces`} to ${safeText(options.html)} (${Math.ceil(Buffer.byteLength(page) / 1024)} KiB)\n`);
+        exit(printNotices(notices, io));
+        return;
+      }
       const theme = makeTheme(useColor(io.stdout, io.env, options.color), !options.ascii);
       const chosen = choose(traces, options);
       if (chosen === undefined) {
         io.stdout.write(`${traceListTable(traces)}\n${traces.length} traces: pick one with --trace <id>, or use --slowest, --errors or --all\n`);
       } else {
         const width = options.width ?? (io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 120);
-        const lostCalls = lostPropagation(read.traces);
+        const lostCalls = lostPropagationCalls(read.traces);
         const blocks = chosen.map((trace) => render(trace, options, width, theme, lostCalls));
         io.stdout.write(`${blocks.join('\n\n')}\n`);
       }
       exit(printNotices(readNotices(read), io));
     });
 };
-
-/** Calls whose callee started a new trace during them, anywhere in what was read. */
-function lostPropagation(traces: TraceSet): Set<Span> {
-  const index = new EntryIndex(traces);
-  const windows = { toleranceNano: 5_000_000n, messagingWindowNano: 300_000_000_000n };
-  const lost = new Set<Span>();
-  for (const trace of traces.traces.values()) {
-    for (const span of trace.spans) if (isChildlessCall(span, trace) && findLostHop(span, index, windows)) lost.add(span);
-  }
-  return lost;
-}
 
 function render(trace: Trace, options: ViewOptions, width: number, theme: ReturnType<typeof makeTheme>, lostCalls: ReadonlySet<Span>): string {
   if (options.span) {

@@ -2,7 +2,7 @@ import { parseBaggage, type BaggageMember } from './baggage.js';
 import { parseB3Multi, parseB3Single, parseUberTraceId, parseXRay, type ForeignContext } from './other-families.js';
 import type { ParseResult } from './problem.js';
 import { parseTraceparent, type Traceparent } from './traceparent.js';
-import { parseTracestate, type TracestateMember } from './tracestate.js';
+import { parseTracestate, type TracestateMember, type TracestateOptions } from './tracestate.js';
 
 export type HeaderKind = 'traceparent' | 'tracestate' | 'baggage' | 'b3' | 'b3-multi' | 'uber-trace-id' | 'x-amzn-trace-id';
 /** Kinds carried by one header value (B3's multi form spans several). */
@@ -31,7 +31,8 @@ export function kindOfHeaderName(name: string): HeaderKind | undefined {
   return NAMES.get(lower) ?? (lower.startsWith('x-b3-') ? 'b3-multi' : undefined);
 }
 
-const TRACESTATE_KEY = /^(?:[a-z][a-z0-9_\-*/]*|[a-z0-9][a-z0-9_\-*/]*@[a-z][a-z0-9_\-*/]*)$/;
+/** A tracestate key under Level 2's rule (which takes in Level 1's keys). */
+const TRACESTATE_KEY = /^[a-z0-9][a-z0-9_\-*/@]*$/;
 
 /** The kind of a bare value, from its shape; undefined when it looks like none. */
 export function detectKind(value: string): HeaderKind | undefined {
@@ -48,13 +49,14 @@ export function detectKind(value: string): HeaderKind | undefined {
   return undefined;
 }
 
-export function explainHeader(kind: SingleHeaderKind, value: string): ExplainedHeader {
+/** `options.level` is the W3C Trace Context level whose tracestate grammar decides (2 by default). */
+export function explainHeader(kind: SingleHeaderKind, value: string, options?: TracestateOptions): ExplainedHeader {
   switch (kind) {
     case 'traceparent':
       // Senders may surround the value with optional whitespace (RFC 7230 OWS).
       return { kind, result: parseTraceparent(value.trim()) };
     case 'tracestate':
-      return { kind, result: parseTracestate(value) };
+      return { kind, result: parseTracestate(value, options) };
     case 'baggage':
       return { kind, result: parseBaggage(value) };
     case 'b3':

@@ -1,16 +1,22 @@
 /**
  * A problem in a header value: where (character offset), what was found, what
  * the specification expects there, and which section says so. `severity`
- * 'error' makes the header invalid; 'note' is worth knowing but still valid.
+ * 'error' makes the header invalid; 'warning' is valid, but some receivers
+ * drop or lose what it points at; 'note' is worth knowing and changes nothing.
  */
 export interface HeaderProblem {
+  /** In the value; for headers sent as several fields (B3's X-B3-*), in the value of `field`. */
   offset: number;
   found: string;
   expected: string;
   /** The specification section, e.g. "W3C Trace Context §3.2.2.3 trace-id". */
   section: string;
-  severity: 'error' | 'note';
+  severity: HeaderSeverity;
+  /** The header field the offset is in, for kinds sent as several fields. */
+  field?: string;
 }
+
+export type HeaderSeverity = 'error' | 'warning' | 'note';
 
 export type ParseResult<T> = { valid: true; value: T; problems: readonly HeaderProblem[] } | { valid: false; value?: T; problems: readonly HeaderProblem[] };
 
@@ -35,6 +41,10 @@ export function describeAt(text: string, offset: number, length = 1): string {
 
 export function error(text: string, offset: number, expected: string, section: string, length = 1): HeaderProblem {
   return { offset, found: describeAt(text, offset, length), expected, section, severity: 'error' };
+}
+
+export function warning(offset: number, found: string, expected: string, section: string): HeaderProblem {
+  return { offset, found, expected, section, severity: 'warning' };
 }
 
 export function note(offset: number, found: string, expected: string, section: string): HeaderProblem {

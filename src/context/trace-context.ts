@@ -1,6 +1,6 @@
 import type { ParseResult } from './problem.js';
 import { parseTraceparent, type Traceparent } from './traceparent.js';
-import { parseTracestate, type TracestateMember } from './tracestate.js';
+import { parseTracestate, type TracestateMember, type TracestateOptions } from './tracestate.js';
 
 /**
  * What a receiver makes of a request's `traceparent` and `tracestate`,
@@ -20,11 +20,12 @@ export interface TraceContext {
 
 /**
  * Parses the two headers as a receiver does. `tracestate` is the combined
- * value of every tracestate header line (joined with ',', §3.3.1.1).
+ * value of every tracestate header line (joined with ',', §3.3.1.1);
+ * `options.level` chooses the level whose tracestate key grammar decides (2 by default).
  */
-export function parseTraceContext(traceparent: string, tracestate?: string): TraceContext {
+export function parseTraceContext(traceparent: string, tracestate?: string, options?: TracestateOptions): TraceContext {
   const parent = parseTraceparent(traceparent);
   if (tracestate === undefined) return { traceparent: parent, tracestate: undefined, tracestateIgnored: undefined };
   if (!parent.valid) return { traceparent: parent, tracestate: undefined, tracestateIgnored: 'traceparent is invalid (W3C Trace Context §3.3)' };
-  return { traceparent: parent, tracestate: parseTracestate(tracestate), tracestateIgnored: undefined };
+  return { traceparent: parent, tracestate: parseTracestate(tracestate, options), tracestateIgnored: undefined };
 }

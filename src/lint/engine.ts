@@ -1,16 +1,16 @@
-import { createHash } from 'node:crypto';
+import { mergeSummaries, summarize, type CrossTraceSummary } from '../analysis/summary.js';
 import type { ExpectationResults } from '../expect/evaluate.js';
 import type { Span } from '../model/span.js';
 import { serviceOf } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import type { TraceSet } from '../model/trace.js';
 import { RULES } from '../rules/index.js';
 import type { IgnorePattern, ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
-import type { Diagnostic, Finding, Occurrence, OptionValues, Rule, RuleOptions, Severity, SeveritySetting } from './types.js';
-
-/** How many occurrences a grouped finding lists (its count has them all). */
-export const MAX_OCCURRENCES = 10;
+import { DiagnosticSink, toDiagnostic } from './diagnostics.js';
+import type { Diagnostic, Finding, OptionValues, Rule, RuleOptions, SeveritySetting } from './types.js';
 import { wildcardMatch } from './wildcard.js';
+
+export { compareDiagnostics, fingerprint, MAX_OCCURRENCES } from './diagnostics.js';
 
 export interface RuleFailure {
   ruleId: string;
@@ -29,156 +29,178 @@ export interface LintResult {
 }
 
 export interface LintHooks {
-  /** Called after the per-trace rules have run on each trace (the set-wide rules run first), for progress display. */
+  /** Called after the per-trace rules have run on each trace, for progress display. */
   onTraceChecked?: (tracesDone: number, tracesTotal: number) => void;
   /** Spec files already checked against the traces (`evaluateSpecs`): the expectation rule reports their failures. */
   expectations?: ExpectationResults;
 }
 
 /**
- * Runs every enabled rule over the traces and turns their findings into
- * diagnostics: severity from the config (per service where an override says
- * so), ignore patterns applied, fingerprints added, deterministic order.
- * A rule that throws does not stop the others; it is reported as a failure.
+ * The first stage of a check run on one shard of the traces: the per-trace
+ * rules' diagnostics (grouped ones keep their group, to join those of other
+ * shards) and the cross-trace summary the second stage needs. `lintShards`
+ * merges shards into the result one run over all their traces would give.
  */
-export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly Rule[] = RULES, hooks: LintHooks = {}): LintResult {
-  const settings = config ?? resolveConfig({}, rules);
-  const diagnostics: Diagnostic[] = [];
-  const groups = new Map<string, Diagnostic>();
-  const failures: RuleFailure[] = [];
-  let ignoredCount = 0;
-  const running: Array<{ rule: Rule; options: OptionValues<RuleOptions>; report: (finding: Finding) => void; failure?: RuleFailure }> = [];
-  for (const rule of rules) {
-    const setting = settings.rules.get(rule.id) ?? { severity: rule.defaultSeverity, options: defaultOptions(rule) };
-    const enabledSomewhere = setting.severity !== 'off' || settings.overrides.some((override) => (override.rules[rule.id] ?? 'off') !== 'off');
-    if (!enabledSomewhere) continue;
-    const report = (finding: Finding): void => {
-      const configured = severityFor(rule.id, setting.severity, finding, settings);
-      // A finding may lower its severity (graded thresholds), never raise it above the configured one.
-      const diagnostic = toDiagnostic(rule, finding, configured !== 'off' && finding.severity === 'warn' ? 'warn' : configured);
-      if (!diagnostic) return;
-      if (settings.ignore.some((pattern) => ignores(pattern, diagnostic, finding.span))) ignoredCount++;
-      else if (finding.group === undefined) diagnostics.push(diagnostic);
-      else addToGroup(groups, diagnostics, diagnostic, finding.group);
-    };
-    running.push({ rule, options: setting.options as OptionValues<RuleOptions>, report });
-  }
-  // A rule that throws stops there: what it reported before stays, and it is a failure.
-  const fail = (entry: (typeof running)[number], error: unknown): void => {
-    entry.failure = { ruleId: entry.rule.id, message: error instanceof Error ? error.message : String(error) };
-  };
-  for (const entry of running) {
-    if (entry.rule.scope !== 'set') continue;
-    try {
-      entry.rule.check({ options: entry.options, traces, report: entry.report, ...(hooks.expectations ? { expectations: hooks.expectations } : {}) });
-    } catch (error) {
-      fail(entry, error);
-    }
-  }
-  // Trace by trace, every per-trace rule while the trace's spans are in the cache, rather than
-  // rule by rule over the whole set: a third less time at 100k and 1M spans.
-  const perTrace = running.filter((entry) => entry.rule.scope !== 'set');
-  let tracesDone = 0;
-  for (const trace of traces.traces.values()) {
-    for (const entry of perTrace) {
-      if (entry.failure !== undefined) continue;
-      try {
-        entry.rule.check({ options: entry.options, traces, report: entry.report, trace });
-      } catch (error) {
-        fail(entry, error);
-      }
-    }
-    hooks.onTraceChecked?.(++tracesDone, traces.traces.size);
-  }
-  for (const entry of running) if (entry.failure) failures.push(entry.failure);
-  diagnostics.sort(compareDiagnostics);
-  return {
-    diagnostics,
-    errorCount: diagnostics.filter((d) => d.severity === 'error').length,
-    warningCount: diagnostics.filter((d) => d.severity === 'warn').length,
-    ignoredCount,
-    failures,
-  };
+export interface ShardResult {
+  diagnostics: Diagnostic[];
+  ignoredCount: number;
+  failures: RuleFailure[];
+  crossTrace: CrossTraceSummary;
 }
 
 /**
- * A grouped finding: the first becomes the diagnostic (its fingerprint made of
- * rule, service and group, not of the span), later ones count and add their place.
+ * Runs every enabled rule over the traces and turns their findings into
+ * diagnostics: severity from the config (per service where an override says
+ * so), ignore patterns applied, repeated findings grouped, fingerprints added,
+ * deterministic order. A rule that throws does not stop the others; it is
+ * reported as a failure. The two stages of `lintShard` and `lintShards`, in one.
  */
-function addToGroup(groups: Map<string, Diagnostic>, diagnostics: Diagnostic[], diagnostic: Diagnostic, group: string): void {
-  const key = [diagnostic.ruleId, diagnostic.severity, diagnostic.service ?? '', group].join('\u0000');
-  const first = groups.get(key);
-  const occurrence = occurrenceOf(diagnostic);
-  if (first === undefined) {
-    diagnostic.fingerprint = fingerprint(diagnostic.ruleId, undefined, undefined, `group\u0000${diagnostic.service ?? ''}\u0000${group}`);
-    diagnostic.occurrences = [occurrence];
-    groups.set(key, diagnostic);
-    diagnostics.push(diagnostic);
-    return;
-  }
-  first.count++;
-  if (first.occurrences!.length < MAX_OCCURRENCES) first.occurrences!.push(occurrence);
+export function lint(traces: TraceSet, config?: ResolvedConfig, rules: readonly Rule[] = RULES, hooks: LintHooks = {}): LintResult {
+  const run = new Run(config ?? resolveConfig({}, rules), rules);
+  run.traceRules(traces, hooks);
+  run.setRules(summarize(traces), hooks);
+  return run.result();
 }
 
-function occurrenceOf(diagnostic: Diagnostic): Occurrence {
-  const occurrence: Occurrence = {};
-  if (diagnostic.traceId !== undefined) occurrence.traceId = diagnostic.traceId;
-  if (diagnostic.spanId !== undefined) occurrence.spanId = diagnostic.spanId;
-  if (diagnostic.location !== undefined) occurrence.location = diagnostic.location;
-  return occurrence;
+/** The first stage on one shard: per-trace rules and the cross-trace summary. */
+export function lintShard(traces: TraceSet, config?: ResolvedConfig, rules: readonly Rule[] = RULES, hooks: LintHooks = {}): ShardResult {
+  const run = new Run(config ?? resolveConfig({}, rules), rules);
+  run.traceRules(traces, hooks);
+  // The expectation rule reads the shard's evaluated specs, not the summary: it runs with its shard.
+  run.setRules(summarize(traces), hooks, (rule) => rule.id === 'expectation');
+  const { diagnostics, ignoredCount, failures } = run.result();
+  return { diagnostics, ignoredCount, failures, crossTrace: summarize(traces) };
 }
+
+/** The second stage over the shards: the cross-trace rules on their merged summaries, and every diagnostic joined. */
+export function lintShards(shards: readonly ShardResult[], config?: ResolvedConfig, rules: readonly Rule[] = RULES): LintResult {
+  const run = new Run(config ?? resolveConfig({}, rules), rules);
+  for (const shard of shards) run.absorb(shard);
+  run.setRules(
+    mergeSummaries(shards.map((shard) => shard.crossTrace)),
+    {},
+    (rule) => rule.id !== 'expectation',
+  );
+  return run.result();
+}
+
+type Running = { rule: Rule; options: OptionValues<RuleOptions>; report: (finding: Finding) => void; failure?: RuleFailure };
+
+/** One lint run: the enabled rules with their settings, and where their findings go. */
+class Run {
+  private readonly sink = new DiagnosticSink();
+  private readonly running: Running[] = [];
+  private readonly failures: RuleFailure[] = [];
+  private readonly known: Set<string>;
+  private ignoredCount = 0;
+
+  constructor(
+    private readonly settings: ResolvedConfig,
+    rules: readonly Rule[],
+  ) {
+    this.known = new Set(rules.map((rule) => rule.id));
+    for (const rule of rules) {
+      const setting = settings.rules.get(rule.id) ?? { severity: rule.defaultSeverity, options: defaultOptions(rule) };
+      const enabledSomewhere = setting.severity !== 'off' || settings.overrides.some((override) => (override.rules[rule.id] ?? 'off') !== 'off');
+      if (!enabledSomewhere) continue;
+      const report = (finding: Finding): void => {
+        const configured = severityFor(rule.id, setting.severity, finding.span ? serviceOf(finding.span) : undefined, settings);
+        if (configured === 'off') return;
+        // A finding may lower its severity (graded thresholds), never raise it above the configured one.
+        const diagnostic = toDiagnostic(rule, finding, finding.severity === 'warn' ? 'warn' : configured);
+        if (settings.ignore.some((pattern) => ignores(pattern, diagnostic, finding.span))) this.ignoredCount++;
+        else this.sink.add(diagnostic, finding.group);
+      };
+      this.running.push({ rule, options: setting.options as OptionValues<RuleOptions>, report });
+    }
+  }
+
+  /**
+   * Trace by trace, every per-trace rule while the trace's spans are in the
+   * cache, rather than rule by rule over the whole set: a third less time at
+   * 100k and 1M spans.
+   */
+  traceRules(traces: TraceSet, hooks: LintHooks): void {
+    const perTrace = this.running.filter((entry) => entry.rule.scope !== 'set');
+    const crossTrace = EMPTY_SUMMARY;
+    let tracesDone = 0;
+    for (const trace of traces.traces.values()) {
+      for (const entry of perTrace) {
+        if (entry.failure !== undefined) continue;
+        this.guard(entry, () => entry.rule.check({ options: entry.options, crossTrace, report: entry.report, trace }));
+      }
+      hooks.onTraceChecked?.(++tracesDone, traces.traces.size);
+    }
+  }
+
+  /** The set rules (those `only` keeps) over a cross-trace summary. */
+  setRules(crossTrace: CrossTraceSummary, hooks: LintHooks, only: (rule: Rule) => boolean = () => true): void {
+    for (const entry of this.running) {
+      if (entry.rule.scope !== 'set' || !only(entry.rule)) continue;
+      this.guard(entry, () => entry.rule.check({ options: entry.options, crossTrace, report: entry.report, ...(hooks.expectations ? { expectations: hooks.expectations } : {}) }));
+    }
+  }
+
+  /**
+   * A shard's first stage, joined into this run. Its findings were made with
+   * the shard's settings (severities, options, ignore patterns); a rule this
+   * run turns off for a service drops its findings there.
+   */
+  absorb(shard: ShardResult): void {
+    this.sink.absorb(shard.diagnostics.filter((d) => this.enabled(d.ruleId, d.service)));
+    this.ignoredCount += shard.ignoredCount;
+    for (const failure of shard.failures) if (!this.failures.some((f) => f.ruleId === failure.ruleId)) this.failures.push(failure);
+  }
+
+  /** Whether this run reports a rule for a service (a rule it does not know, it leaves as the shard made it). */
+  private enabled(ruleId: string, service: string | undefined): boolean {
+    if (!this.known.has(ruleId)) return true;
+    const entry = this.running.find((e) => e.rule.id === ruleId);
+    if (!entry) return false;
+    return severityFor(ruleId, this.settings.rules.get(ruleId)?.severity ?? entry.rule.defaultSeverity, service, this.settings) !== 'off';
+  }
+
+  result(): LintResult {
+    const failures = [...this.failures];
+    // Failures listed in rule order.
+    for (const entry of this.running) if (entry.failure && !failures.some((f) => f.ruleId === entry.failure!.ruleId)) failures.push(entry.failure);
+    const order = new Map(this.running.map((entry, i) => [entry.rule.id, i]));
+    failures.sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
+    const diagnostics = this.sink.diagnostics();
+    return {
+      diagnostics,
+      errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+      warningCount: diagnostics.filter((d) => d.severity === 'warn').length,
+      ignoredCount: this.ignoredCount,
+      failures,
+    };
+  }
+
+  /** A rule that throws stops there: what it reported before stays, and it is a failure. */
+  private guard(entry: Running, check: () => void): void {
+    try {
+      check();
+    } catch (error) {
+      entry.failure = { ruleId: entry.rule.id, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
+/** Per-trace rules read their trace, not the summary. */
+const EMPTY_SUMMARY: CrossTraceSummary = Object.freeze({ services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [], hops: [] });
 
 function defaultOptions(rule: Rule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.options).map(([name, option]) => [name, option.default]));
 }
 
-/** The severity for a finding: the first override naming the finding's service, else the rule's. */
-function severityFor(ruleId: string, base: SeveritySetting, finding: Finding, config: ResolvedConfig): SeveritySetting {
-  const service = finding.span ? serviceOf(finding.span) : undefined;
+/** The severity for a finding of a service: the first override naming the service, else the rule's. */
+function severityFor(ruleId: string, base: SeveritySetting, service: string | undefined, config: ResolvedConfig): SeveritySetting {
   if (service === undefined) return base;
   for (const override of config.overrides) {
     const severity = override.rules[ruleId];
     if (severity !== undefined && override.services.some((pattern) => wildcardMatch(pattern, service))) return severity;
   }
   return base;
-}
-
-function toDiagnostic(rule: Rule, finding: Finding, severity: SeveritySetting): Diagnostic | undefined {
-  if (severity === 'off') return undefined;
-  const span = finding.span;
-  const traceId = span?.traceId ?? finding.trace?.traceId;
-  const diagnostic: Diagnostic = {
-    ruleId: rule.id,
-    severity: severity as Severity,
-    message: finding.message,
-    data: finding.data ?? {},
-    fingerprint: fingerprint(rule.id, traceId, span?.spanId, finding.key),
-    count: 1,
-  };
-  if (traceId !== undefined) diagnostic.traceId = traceId;
-  if (span) {
-    diagnostic.spanId = span.spanId;
-    diagnostic.service = serviceOf(span);
-    diagnostic.location = finding.location ?? span.source;
-  } else if (finding.location) {
-    diagnostic.location = finding.location;
-  } else if (finding.trace) {
-    const first = firstSpan(finding.trace);
-    if (first) diagnostic.location = { file: first.source.file, format: first.source.format };
-  }
-  return diagnostic;
-}
-
-function firstSpan(trace: Trace): Span | undefined {
-  return trace.roots[0] ?? trace.spans[0];
-}
-
-/** Stable across runs: depends on what the finding is about, not on span order or file lines. */
-export function fingerprint(ruleId: string, traceId: string | undefined, spanId: string | undefined, key: string | undefined): string {
-  return createHash('sha256')
-    .update([ruleId, traceId ?? '', spanId ?? '', key ?? ''].join('\u0000'))
-    .digest('hex')
-    .slice(0, 32);
 }
 
 function ignores(pattern: IgnorePattern, diagnostic: Diagnostic, span: Span | undefined): boolean {
@@ -190,21 +212,4 @@ function ignores(pattern: IgnorePattern, diagnostic: Diagnostic, span: Span | un
     [pattern.file, diagnostic.location?.file],
   ];
   return checks.every(([wanted, actual]) => wanted === undefined || (actual !== undefined && wildcardMatch(wanted, actual)));
-}
-
-export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return (
-    compare(a.location?.file ?? '', b.location?.file ?? '') ||
-    (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-    (a.location?.column ?? 0) - (b.location?.column ?? 0) ||
-    compare(a.traceId ?? '', b.traceId ?? '') ||
-    compare(a.ruleId, b.ruleId) ||
-    compare(a.spanId ?? '', b.spanId ?? '') ||
-    compare(a.message, b.message) ||
-    compare(a.fingerprint, b.fingerprint)
-  );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import type { ExpectationResults } from '../expect/evaluate.js';
 import type { FindingLocation, Span } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
+import type { CrossTraceSummary } from '../analysis/summary.js';
+import type { Trace } from '../model/trace.js';
 
 /** What a user can set a rule to. */
 export type SeveritySetting = 'off' | 'warn' | 'error';
@@ -31,6 +32,8 @@ export interface Diagnostic {
   count: number;
   /** For a grouped finding: where it was seen, the first MAX_OCCURRENCES in input order (the first is the diagnostic's own trace, span and location). */
   occurrences?: Occurrence[];
+  /** For a grouped finding: a digest of what repeats (Finding.group, which can hold span names), so the findings of shards join. */
+  group?: string;
 }
 
 /** One span a grouped finding was seen on. */
@@ -79,8 +82,12 @@ export type OptionValues<O extends RuleOptions> = {
 
 export interface RuleContext<O extends RuleOptions> {
   options: OptionValues<O>;
-  /** Every trace read; rules that need more than one trace use this. */
-  traces: TraceSet;
+  /**
+   * For 'set' rules: what the cross-trace rules may know of all the traces
+   * (analysis/summary.ts), whether they were read in one run or in shards whose
+   * summaries were merged. A set rule reads nothing else of the traces.
+   */
+  crossTrace: CrossTraceSummary;
   /** The user's specs checked against the traces (`check --expect`), when there are any. */
   expectations?: ExpectationResults;
   report(finding: Finding): void;
@@ -104,7 +111,7 @@ export interface Rule<O extends RuleOptions = RuleOptions> {
   summary: string;
   docs: RuleDocs;
   options: O;
-  /** 'trace': check runs once per trace (ctx.trace set); 'set': once for the whole TraceSet. */
+  /** 'trace': check runs once per trace (ctx.trace set); 'set': once over the cross-trace summary of all traces. */
   scope: 'trace' | 'set';
   check(context: RuleContext<O> & { trace?: Trace }): void;
 }

@@ -76,3 +76,13 @@ export function displayTraceIdOf(traceId: string, format: FormatName | undefined
   if ((format === 'zipkin' || format === 'jaeger') && traceId.length === TRACE_ID_HEX_LENGTH && traceId.startsWith(SIXTEEN_ZEROS)) return traceId.slice(16);
   return traceId;
 }
+
+/**
+ * Which of `n` shards a trace belongs to (0-based): FNV-1a of its id, so every
+ * span of a trace lands in one shard whatever the input's format or order.
+ */
+export function shardOfTrace(traceId: string, n: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < traceId.length; i++) hash = Math.imul(hash ^ traceId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % n;
+}

@@ -71,7 +71,8 @@ export function spanDetails(span: Span): string {
   return out.join('\n');
 }
 
-function showValue(value: AttributeValue): string {
+/** An attribute value as text: strings as they are, bytes by their length, the rest as JSON (bigints as digits). */
+export function showValue(value: AttributeValue): string {
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
   if (typeof value === 'string') return value;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.length} bytes>` : v));

@@ -1,4 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { Mark } from '../analysis/marks.js';
+
+export type { Mark } from '../analysis/marks.js';
 
 /** How the picture is drawn: colour or not, Unicode or ASCII. */
 export interface Theme {
@@ -11,19 +14,8 @@ export interface Theme {
   service(name: string): (text: string) => string;
 }
 
-export type Mark = 'critical' | 'error' | 'orphan' | 'skew' | 'lost' | 'link' | 'cycle';
-
-export const MARK_MEANING: Record<Mark, string> = {
-  critical: 'on the critical path',
-  error: 'ERROR status',
-  orphan: 'parent was never exported (orphan)',
-  skew: "clock skew: doesn't fit inside its parent across services",
-  lost: 'propagation lost: the callee started a new trace during this call',
-  link: 'has span links',
-  cycle: 'part of a parent cycle',
-};
-
-const UNICODE: Record<Mark, string> = { critical: '★', error: '✖', orphan: '⚠', skew: '≈', lost: '↯', link: '⇢', cycle: '↻' };
+/** How marks look; their meanings are in analysis/marks. */
+export const UNICODE_MARKS: Record<Mark, string> = { critical: '★', error: '✖', orphan: '⚠', skew: '≈', lost: '↯', link: '⇢', cycle: '↻' };
 const ASCII: Record<Mark, string> = { critical: '*', error: '!', orphan: '?', skew: '~', lost: 'x', link: '>', cycle: '@' };
 const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'cyanBright', 'magentaBright', 'yellowBright', 'greenBright', 'blueBright'] as const;
 
@@ -32,7 +24,7 @@ export function makeTheme(color: boolean, unicode: boolean): Theme {
   return {
     c,
     unicode,
-    symbols: unicode ? UNICODE : ASCII,
+    symbols: unicode ? UNICODE_MARKS : ASCII,
     bar: unicode ? { full: '█', sliver: '▏', event: '◆', axis: '─', tick: '┬' } : { full: '#', sliver: '|', event: 'o', axis: '-', tick: '+' },
     tree: unicode ? { branch: '├─ ', last: '└─ ', pipe: '│  ', space: '   ' } : { branch: '|- ', last: '`- ', pipe: '|  ', space: '   ' },
     service(name: string) {

@@ -1,12 +1,11 @@
-import { criticalPath, criticalSpans } from '../analysis/critical-path.js';
-import { looksSkewed } from '../analysis/skew.js';
+import { MARK_MEANING, TraceMarks, type Mark } from '../analysis/marks.js';
 import { clockSkew } from '../rules/clock-skew.js';
 import type { Span } from '../model/span.js';
 import { durationNano, missingTimes, serviceOf } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
 import { displayTraceId, traceDuration, type Trace } from '../model/trace.js';
 import { safeText } from './safe-text.js';
-import { MARK_MEANING, type Mark, type Theme } from './theme.js';
+import type { Theme } from './theme.js';
 
 /**
  * The waterfall: first a layout (rows of plain data: which span, how deep,
@@ -47,20 +46,22 @@ const SKEW_TOLERANCE = {
   endNano: BigInt(Math.round(clockSkew.options.endToleranceMs.default * 1e6)),
 };
 
-export function layoutWaterfall(trace: Trace, options: WaterfallOptions): Row[] {
-  const critical = criticalSpans(criticalPath(trace));
-  const cycle = new Set(trace.cycleMembers());
-  const orphans = new Set(trace.orphans);
+/** The marks of a trace's spans, skew judged with the clock-skew rule's default tolerances. */
+export function waterfallMarks(trace: Trace, lostCalls?: ReadonlySet<Span>): TraceMarks {
+  return new TraceMarks(trace, lostCalls ?? new Set(), SKEW_TOLERANCE);
+}
+
+export function layoutWaterfall(trace: Trace, options: WaterfallOptions, traceMarks: TraceMarks = waterfallMarks(trace, options.lostCalls)): Row[] {
   const rows: Row[] = [];
   // Members of a parent cycle hang under no root: they are drawn after the rest.
-  const tops = [...trace.tops, ...cycle];
+  const tops = [...trace.tops, ...traceMarks.cycleMembers];
   const stack: Array<{ span: Span; depth: number; lastFlags: boolean[] }> = tops.map((span, i) => ({ span, depth: 0, lastFlags: [i === tops.length - 1] })).reverse();
   const seen = new Set<Span>();
   while (stack.length > 0) {
     const { span, depth, lastFlags } = stack.pop()!;
     if (seen.has(span)) continue;
     seen.add(span);
-    const marks = marksOf(span, trace, { critical, cycle, orphans, lost: options.lostCalls ?? new Set() });
+    const marks = traceMarks.of(span);
     if (visible(span, depth, marks, options)) {
       const previous = rows[rows.length - 1];
       if (options.collapse && previous && previous.depth === depth && trace.parent(previous.span) === trace.parent(span) && previous.span.name === span.name && serviceOf(previous.span) === serviceOf(span) && marks.length === 0 && previous.marks.length === 0) {
@@ -82,19 +83,6 @@ function visible(span: Span, depth: number, marks: Mark[], options: WaterfallOpt
   // A span of unknown duration is not known to be short: it stays.
   if (options.minDurationNano !== undefined && duration !== undefined && duration < options.minDurationNano && !marks.includes('critical') && !marks.includes('error')) return false;
   return true;
-}
-
-function marksOf(span: Span, trace: Trace, sets: { critical: Set<Span>; cycle: Set<Span>; orphans: Set<Span>; lost: ReadonlySet<Span> }): Mark[] {
-  const marks: Mark[] = [];
-  if (sets.critical.has(span)) marks.push('critical');
-  if (span.status.code === 'ERROR') marks.push('error');
-  if (sets.orphans.has(span)) marks.push('orphan');
-  const parent = trace.parent(span);
-  if (parent && looksSkewed(parent, span, SKEW_TOLERANCE)) marks.push('skew');
-  if (sets.lost.has(span)) marks.push('lost');
-  if (span.links.length > 0) marks.push('link');
-  if (sets.cycle.has(span)) marks.push('cycle');
-  return marks;
 }
 
 /** Lines of the picture: header, axis, one line per row (plus one for an error message), legend. */

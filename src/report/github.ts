@@ -1,13 +1,16 @@
 import { safeText } from '../render/safe-text.js';
 import { expectationsText } from './expectations.js';
 import { displayPath } from './paths.js';
-import type { Reporter } from './types.js';
+import type { ReportInput, Reporter } from './types.js';
 
 /**
  * GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`,
  * one per finding, shown as annotations on the run and the pull request.
  */
-export const githubReporter: Reporter = ({ diagnostics, summary, cwd, notices }) => {
+export const githubReporter: Reporter = (input) => [...githubChunks(input)].join('');
+
+/** The workflow commands, a line at a time (`check` writes them as they come). */
+export function* githubChunks({ diagnostics, summary, cwd, notices }: ReportInput): Generator<string> {
   const place = (l: { file?: string; line?: number; column?: number } | undefined): string[] => {
     if (l?.file === undefined) return [];
     const properties = [`file=${escapeProperty(safeText(displayPath(l.file, cwd)))}`];
@@ -16,17 +19,16 @@ export const githubReporter: Reporter = ({ diagnostics, summary, cwd, notices })
     return properties;
   };
   // What made the run incomplete first: the reason it exits 2 is an annotation too.
-  const lines = notices.map((n) => `::${n.level === 'error' ? 'error' : 'notice'} ${[...place(n), `title=${escapeProperty(n.level === 'error' ? 'tracelint: incomplete run' : 'tracelint')}`].join(',')}::${escapeData(safeText(n.message))}`);
+  for (const n of notices) yield `::${n.level === 'error' ? 'error' : 'notice'} ${[...place(n), `title=${escapeProperty(n.level === 'error' ? 'tracelint: incomplete run' : 'tracelint')}`].join(',')}::${escapeData(safeText(n.message))}\n`;
   for (const d of diagnostics) {
     const properties = [...place(d.location), `title=${escapeProperty(`tracelint ${d.ruleId}`)}`];
     const where = d.traceId ? ` [trace ${d.traceId}${d.spanId ? ` span ${d.spanId}` : ''}]` : '';
     const count = d.count > 1 ? ` (×${d.count} spans)` : '';
-    lines.push(`::${d.severity === 'error' ? 'error' : 'warning'} ${properties.join(',')}::${escapeData(safeText(d.message) + count + where)}`);
+    yield `::${d.severity === 'error' ? 'error' : 'warning'} ${properties.join(',')}::${escapeData(safeText(d.message) + count + where)}\n`;
   }
   const expectations = expectationsText(summary);
-  lines.push(`tracelint: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${summary.traces} trace(s)${expectations ? `; ${expectations}` : ''}`);
-  return `${lines.join('\n')}\n`;
-};
+  yield `tracelint: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${summary.traces} trace(s)${expectations ? `; ${expectations}` : ''}\n`;
+}
 
 /** Message data: %, CR and LF are escaped (the runner's own escaping rules). */
 export function escapeData(text: string): string {

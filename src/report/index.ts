@@ -1,9 +1,11 @@
-import { githubReporter } from './github.js';
-import { jsonReporter } from './json.js';
-import { junitReporter } from './junit.js';
-import { sarifReporter } from './sarif.js';
-import { stylishReporter } from './stylish.js';
-import type { Reporter } from './types.js';
+import { githubChunks, githubReporter } from './github.js';
+import { htmlReporter } from './html/reporter.js';
+import { jsonChunks, jsonReporter } from './json.js';
+import { junitChunks, junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
+import { sarifChunks, sarifReporter } from './sarif.js';
+import { stylishChunks, stylishReporter } from './stylish.js';
+import type { ReportInput, Reporter } from './types.js';
 
 export const REPORTERS = {
   stylish: stylishReporter,
@@ -11,8 +13,27 @@ export const REPORTERS = {
   sarif: sarifReporter,
   junit: junitReporter,
   github: githubReporter,
+  markdown: markdownReporter,
+  html: htmlReporter,
 } as const satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
+
+/**
+ * A report as chunks, written as they are made: the reporters whose size grows
+ * with the findings stream them (the text of a million findings is larger
+ * than a string may be); the others (html, markdown: bounded in size) are one chunk.
+ */
+export function reportChunks(name: ReporterName, input: ReportInput): Iterable<string> {
+  return STREAMED[name]?.(input) ?? [REPORTERS[name](input)];
+}
+
+const STREAMED: Partial<Record<ReporterName, (input: ReportInput) => Iterable<string>>> = {
+  stylish: stylishChunks,
+  json: jsonChunks,
+  sarif: sarifChunks,
+  junit: junitChunks,
+  github: githubChunks,
+};
 
 export type { ExpectationCase, ReportInput, Reporter, RunNotice, RunSummary } from './types.js';

@@ -1,6 +1,11 @@
 import type { Diagnostic, Rule } from '../lint/types.js';
+import type { TraceSet } from '../model/trace.js';
 
-/** What a reporter is given: the findings as data, the rules' metadata, and the run's totals. */
+/**
+ * What a reporter is given: the findings as data, the rules' metadata, and the run's totals.
+ * Reporters that draw traces (html, markdown) also read `traces` and `outcome`; the others
+ * need neither, so a caller with only diagnostics can leave them out.
+ */
 export interface ReportInput {
   diagnostics: readonly Diagnostic[];
   rules: readonly Rule[];
@@ -10,6 +15,8 @@ export interface ReportInput {
   /** Colour for the human reporter (decided by the CLI: TTY, NO_COLOR, FORCE_COLOR, flags). */
   color: boolean;
   toolVersion: string;
+  /** The traces the findings are about, for reporters that draw waterfalls (html, markdown); the others ignore it. */
+  traces?: TraceSet;
   /** What happened beside the findings: why the run was incomplete (errors: exit 2), and notes on how inputs were read. */
   notices: readonly RunNotice[];
   /** The spec files' test cases (`check --expect`): one per spec and trace, passed, failed or skipped. */

@@ -2,8 +2,7 @@ import { spanWindow } from '../analysis/hops.js';
 import { StabbingIndex } from '../analysis/windows.js';
 import { defineRule } from '../lint/types.js';
 import { displayTraceIdOf } from '../model/ids.js';
-import { isTimed, serviceOf, type TimedSpan } from '../model/span.js';
-import type { TraceSet } from '../model/trace.js';
+import { isTimed, serviceOf, type Span, type TimedSpan } from '../model/span.js';
 import { clip, spanLabel } from './support/describe.js';
 
 export const asyncContextLoss = defineRule({
@@ -17,9 +16,9 @@ export const asyncContextLoss = defineRule({
   },
   options: {},
   scope: 'set',
-  check({ traces, report }) {
-    const requests = requestIndexes(traces);
-    for (const root of lostRoots(traces, requests)) {
+  check({ crossTrace, report }) {
+    const requests = requestIndexes(crossTrace.requests);
+    for (const root of lostRoots(crossTrace.roots, requests)) {
       const index = requests.get(serviceOf(root))!;
       const running = index.count(root.startTimeUnixNano);
       const only = index.only(root.startTimeUnixNano);
@@ -37,10 +36,10 @@ export const asyncContextLoss = defineRule({
 });
 
 /** Each service's SERVER and CONSUMER spans (the requests it serves), for asking which were running at a moment. */
-function requestIndexes(traces: TraceSet): Map<string, StabbingIndex<TimedSpan>> {
+function requestIndexes(requests: readonly Span[]): Map<string, StabbingIndex<TimedSpan>> {
   const byService = new Map<string, TimedSpan[]>();
-  for (const span of traces.spans()) {
-    if ((span.kind !== 'SERVER' && span.kind !== 'CONSUMER') || !isTimed(span)) continue;
+  for (const span of requests) {
+    if (!isTimed(span)) continue;
     const list = byService.get(serviceOf(span)) ?? [];
     list.push(span);
     byService.set(serviceOf(span), list);
@@ -56,16 +55,14 @@ function requestIndexes(traces: TraceSet): Map<string, StabbingIndex<TimedSpan>>
  * (the series does not follow requests), or that start at regular intervals
  * without following a request each at a steady offset (a scheduler in a busy service).
  */
-function lostRoots(traces: TraceSet, requests: Map<string, StabbingIndex<TimedSpan>>): TimedSpan[] {
+function lostRoots(roots: readonly Span[], requests: Map<string, StabbingIndex<TimedSpan>>): TimedSpan[] {
   const series = new Map<string, TimedSpan[]>();
-  for (const trace of traces.traces.values()) {
-    for (const root of trace.roots) {
-      if (root.kind === 'SERVER' || root.kind === 'CONSUMER' || root.links.length > 0 || !isTimed(root)) continue;
-      const key = `${serviceOf(root)}\u0000${root.name}`;
-      const list = series.get(key) ?? [];
-      list.push(root);
-      series.set(key, list);
-    }
+  for (const root of roots) {
+    if (root.kind === 'SERVER' || root.kind === 'CONSUMER' || root.links.length > 0 || !isTimed(root)) continue;
+    const key = `${serviceOf(root)}\u0000${root.name}`;
+    const list = series.get(key) ?? [];
+    list.push(root);
+    series.set(key, list);
   }
   const candidates: TimedSpan[] = [];
   for (const list of series.values()) {

@@ -1,7 +1,7 @@
 import { defineRule } from '../lint/types.js';
 import { isTimed, sameProcess, serviceOf } from '../model/span.js';
 import { formatDuration } from '../model/time.js';
-import { clip, spanLabel } from './support/describe.js';
+import { clip, spanLabel, spanName } from './support/describe.js';
 
 export const childBeforeParent = defineRule({
   id: 'child-before-parent',
@@ -25,7 +25,7 @@ export const childBeforeParent = defineRule({
       report({
         span: child,
         group: `${child.name}\u0000${parent.name}`,
-        message: `${spanLabel(child)} starts ${formatDuration(early)} before its parent '${clip(parent.name)}' in the same process of ${clip(serviceOf(child))}: a wrong parent or a start time passed by hand`,
+        message: `${spanLabel(child)} starts ${formatDuration(early)} before its parent '${spanName(parent)}' in the same process of ${clip(serviceOf(child))}: a wrong parent or a start time passed by hand`,
         data: { parentSpanId: parent.spanId, earlyNs: early.toString() },
       });
     }

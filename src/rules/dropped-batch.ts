@@ -2,7 +2,7 @@ import { unansweredCalls } from '../analysis/unanswered.js';
 import { defineRule } from '../lint/types.js';
 import { isTimed, serviceOf, type Span } from '../model/span.js';
 import { formatDuration, formatTimestamp } from '../model/time.js';
-import type { TraceSet } from '../model/trace.js';
+import type { CrossTraceSummary } from '../analysis/summary.js';
 import { missingServiceSpans } from './missing-service-spans.js';
 import { clip } from './support/describe.js';
 
@@ -22,9 +22,9 @@ export const droppedBatch = defineRule({
     windowMs: { type: 'number', default: 10000, description: 'events further apart than this are separate bursts, in ms' },
   },
   scope: 'set',
-  check({ traces, options, report }) {
+  check({ crossTrace, options, report }) {
     const gap = BigInt(Math.round(options.windowMs * 1e6));
-    for (const [service, events] of missingByService(traces)) {
+    for (const [service, events] of missingByService(crossTrace)) {
       for (const burst of bursts(events, gap)) {
         const traceCount = new Set(burst.map((event) => event.span.traceId)).size;
         if (burst.length < options.minMissing || traceCount < options.minTraces) continue;
@@ -61,23 +61,21 @@ interface MissingEvent {
  * whose parent (in the same service: the span they were started under) was
  * never exported, and calls to it that nothing of it answered.
  */
-function missingByService(traces: TraceSet): Map<string, MissingEvent[]> {
+function missingByService(summary: CrossTraceSummary): Map<string, MissingEvent[]> {
   const byService = new Map<string, MissingEvent[]>();
   const add = (service: string, event: MissingEvent): void => {
     const list = byService.get(service);
     if (list) list.push(event);
     else byService.set(service, [event]);
   };
-  for (const trace of traces.traces.values()) {
-    for (const orphan of trace.orphans) {
-      // A SERVER or CONSUMER orphan's missing parent was its caller's span, in another service.
-      if (orphan.kind === 'SERVER' || orphan.kind === 'CONSUMER' || !isTimed(orphan)) continue;
-      add(serviceOf(orphan), { kind: 'orphan', span: orphan, at: orphan.startTimeUnixNano });
-    }
+  for (const orphan of summary.orphans) {
+    // A SERVER or CONSUMER orphan's missing parent was its caller's span, in another service.
+    if (orphan.kind === 'SERVER' || orphan.kind === 'CONSUMER' || !isTimed(orphan)) continue;
+    add(serviceOf(orphan), { kind: 'orphan', span: orphan, at: orphan.startTimeUnixNano });
   }
   // The calls missing-service-spans reports (with its default slack), found once for both rules.
   const slack = BigInt(Math.round(missingServiceSpans.options.toleranceMs.default * 1e6));
-  for (const { call, callee } of unansweredCalls(traces, { toleranceNano: slack, messagingWindowNano: 0n })) {
+  for (const { call, callee } of unansweredCalls(summary, { toleranceNano: slack, messagingWindowNano: 0n })) {
     if (isTimed(call)) add(callee, { kind: 'unanswered', span: call, at: call.startTimeUnixNano });
   }
   return byService;

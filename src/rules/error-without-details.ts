@@ -1,6 +1,6 @@
 import { defineRule } from '../lint/types.js';
 import { serviceOf, type Span } from '../model/span.js';
-import { clip } from './support/describe.js';
+import { clip, spanName } from './support/describe.js';
 
 export const errorWithoutDetails = defineRule({
   id: 'error-without-details',
@@ -21,8 +21,8 @@ export const errorWithoutDetails = defineRule({
       report({
         span,
         group: span.name,
-        message: `'${clip(span.name)}' in ${clip(serviceOf(span))} has ERROR status without a message, an exception event, error.type or a status code`,
-        data: { name: span.name },
+        message: `'${spanName(span)}' in ${clip(serviceOf(span))} has ERROR status without a message, an exception event, error.type or a status code`,
+        data: { name: spanName(span, 200) },
       });
     }
   },

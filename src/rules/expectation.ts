@@ -2,6 +2,7 @@ import type { AssertionFailure, FileResult, SpecResult } from '../expect/evaluat
 import { specKey } from '../expect/evaluate.js';
 import { defineRule } from '../lint/types.js';
 import { clip, spanLabel } from './support/describe.js';
+import { maskPii } from './support/pii-mask.js';
 
 /** At most this many failing spans are named in one message; data.spans lists them all. */
 const SHOWN = 3;
@@ -45,7 +46,7 @@ function reportNoTrace(result: FileResult, report: Report): void {
 function reportFailure(result: SpecResult, failure: AssertionFailure, report: Report): void {
   const { file, spec } = result;
   const spans = failure.checks.flatMap((check) => (check.span ? [check.span] : []));
-  const found = failure.checks.map((check) => check.found ?? check.problem ?? '');
+  const found = failure.checks.map((check) => (check.found !== undefined ? maskPii(check.found) : (check.problem ?? '')));
   report({
     ...(spans[0] ? { span: spans[0] } : result.trace ? { trace: result.trace } : {}),
     message: `${spec.name ? `spec "${clip(spec.name)}"` : 'spec'} ${clip(spec.selector.text || '(every span)', 160)}: ${clip(failure.assertion.assertion.text)}: ${detail(failure)}`,
@@ -68,7 +69,8 @@ function reportFailure(result: SpecResult, failure: AssertionFailure, report: Re
 
 /** What was found: the value, or why there was none; for several spans, how many failed and the first few. */
 function detail(failure: AssertionFailure): string {
-  const say = (check: AssertionFailure['checks'][number]): string => (check.found !== undefined ? `found ${check.found}` : check.problem!);
+  // A value found in the trace is shown as the pii rule would mask it: reports hold no more of a secret than findings do.
+  const say = (check: AssertionFailure['checks'][number]): string => (check.found !== undefined ? `found ${maskPii(check.found)}` : check.problem!);
   const [first] = failure.checks;
   if (failure.checks.length === 1 && !first!.span) return say(first!);
   const shown = failure.checks.slice(0, SHOWN).map((check) => `${say(check)} on ${spanLabel(check.span!)}`);

@@ -1,6 +1,6 @@
 import { defineRule } from '../lint/types.js';
 import { serviceOf } from '../model/span.js';
-import { clip } from './support/describe.js';
+import { clip, spanName } from './support/describe.js';
 
 const PATTERNS: Array<[string, RegExp]> = [
   ['a UUID', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i],
@@ -30,8 +30,8 @@ export const highCardinalitySpanName = defineRule({
       report({
         span,
         group: `${span.kind}\u0000${hit[0]}`,
-        message: `${span.kind === 'UNSPECIFIED' || span.kind === 'INTERNAL' ? '' : `${span.kind} `}span names in '${clip(serviceOf(span))}' contain ${hit[0]} (first: '${clip(span.name)}'): use the route or operation template`,
-        data: { name: clip(span.name, 200), pattern: hit[0] },
+        message: `${span.kind === 'UNSPECIFIED' || span.kind === 'INTERNAL' ? '' : `${span.kind} `}span names in '${clip(serviceOf(span))}' contain ${hit[0]} (first: '${spanName(span)}'): use the route or operation template`,
+        data: { name: spanName(span, 200), pattern: hit[0] },
       });
     }
   },

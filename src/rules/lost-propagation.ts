@@ -1,4 +1,4 @@
-import { EntryIndex, findLostHop, isChildlessCall, type LostHop } from '../analysis/hops.js';
+import { EntryIndex, findLostHop, type LostHop } from '../analysis/hops.js';
 import { defineRule } from '../lint/types.js';
 import { displayTraceIdOf } from '../model/ids.js';
 import { serviceOf } from '../model/span.js';
@@ -19,12 +19,11 @@ export const lostPropagation = defineRule({
     messagingWindowMs: { type: 'number', default: 300000, description: 'how long after a PRODUCER span a CONSUMER on the same destination may start, in ms' },
   },
   scope: 'set',
-  check({ traces, options, report }) {
-    const index = new EntryIndex(traces);
+  check({ crossTrace, options, report }) {
+    const index = new EntryIndex(crossTrace.roots);
     const windows = { toleranceNano: BigInt(Math.round(options.toleranceMs * 1e6)), messagingWindowNano: BigInt(Math.round(options.messagingWindowMs * 1e6)) };
-    for (const trace of traces.traces.values()) {
-      for (const span of trace.spans) {
-        if (!isChildlessCall(span, trace)) continue;
+    for (const span of crossTrace.childlessCalls) {
+      {
         const hop = findLostHop(span, index, windows);
         if (!hop) continue;
         const data = { callerService: serviceOf(span), calleeService: serviceOf(hop.callee), calleeTraceId: hop.callee.traceId, calleeSpanId: hop.callee.spanId, candidates: hop.candidates, evidence: hop.evidence ?? null };

@@ -12,21 +12,23 @@ export const missingServiceName = defineRule({
     references: ['https://opentelemetry.io/docs/specs/semconv/resource/#service'],
   },
   options: {},
-  scope: 'set',
-  check({ traces, report }) {
-    const seen = new Set<Resource>();
+  scope: 'trace',
+  check({ trace, report }) {
     let last: Resource | undefined;
-    for (const span of traces.spans()) {
-      // Spans of one resource come in runs: the one before is compared first.
-      if (span.resource === last) continue;
-      last = span.resource;
-      if (seen.has(last)) continue;
-      seen.add(last);
+    let named = true;
+    for (const span of trace!.spans) {
+      // Spans of one resource come in runs: its name is judged once a run.
+      if (span.resource !== last) {
+        last = span.resource;
+        const name = last.serviceName;
+        named = name !== undefined && name !== '' && !name.startsWith('unknown_service');
+      }
+      if (named) continue;
       const name = span.resource.serviceName;
-      if (name !== undefined && name !== '' && !name.startsWith('unknown_service')) continue;
+      // One finding per name (or its absence), counting the spans, however many processes and traces.
       report({
         span,
-        key: name ?? '',
+        group: name ?? '',
         message: name ? `resource service.name is the SDK default '${name}': the service was never named` : 'resource has no service.name',
         data: { serviceName: name ?? null },
       });

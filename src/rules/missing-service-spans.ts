@@ -1,7 +1,7 @@
 import { unansweredCalls } from '../analysis/unanswered.js';
 import { defineRule } from '../lint/types.js';
 import { serviceOf } from '../model/span.js';
-import { clip } from './support/describe.js';
+import { clip, spanName } from './support/describe.js';
 
 export const missingServiceSpans = defineRule({
   id: 'missing-service-spans',
@@ -16,12 +16,12 @@ export const missingServiceSpans = defineRule({
     toleranceMs: { type: 'number', default: 5, description: 'clock slack used when ruling out a lost-propagation match, in ms' },
   },
   scope: 'set',
-  check({ traces, options, report }) {
-    for (const { call, callee } of unansweredCalls(traces, { toleranceNano: BigInt(Math.round(options.toleranceMs * 1e6)), messagingWindowNano: 0n })) {
+  check({ crossTrace, options, report }) {
+    for (const { call, callee } of unansweredCalls(crossTrace, { toleranceNano: BigInt(Math.round(options.toleranceMs * 1e6)), messagingWindowNano: 0n })) {
       report({
         span: call,
         group: `${callee}\u0000${call.name}`,
-        message: `calls from '${clip(serviceOf(call))}' to '${clip(callee)}' ('${clip(call.name)}') go unanswered: '${clip(callee)}' exports spans elsewhere, but none answer these calls, in their traces or as new traces at that time (sampled out or dropped, or a new trace hidden by a skewed clock)`,
+        message: `calls from '${clip(serviceOf(call))}' to '${clip(callee)}' ('${spanName(call)}') go unanswered: '${clip(callee)}' exports spans elsewhere, but none answer these calls, in their traces or as new traces at that time (sampled out or dropped, or a new trace hidden by a skewed clock)`,
         data: { callee },
       });
     }

@@ -2,11 +2,11 @@ import { CallGraph } from '../analysis/callers.js';
 import { spanWindow } from '../analysis/hops.js';
 import { httpServed } from '../analysis/http-evidence.js';
 import { adviceForLanguage, callerOf } from '../analysis/user-agent.js';
-import { countEnclosing, StabbingIndex, type TimeWindow } from '../analysis/windows.js';
+import { countEnclosing, type TimeWindow } from '../analysis/windows.js';
 import { defineRule } from '../lint/types.js';
 import { displayTraceIdOf } from '../model/ids.js';
+import type { LocalRoot } from '../analysis/summary.js';
 import { isTimed, serviceOf, type Span, type TimedSpan } from '../model/span.js';
-import type { Trace, TraceSet } from '../model/trace.js';
 import { clockSkew } from './clock-skew.js';
 import { clip, spanLabel } from './support/describe.js';
 
@@ -22,11 +22,11 @@ export const uninstrumentedClient = defineRule({
   },
   options: {},
   scope: 'set',
-  check({ traces, report }) {
-    const graph = new CallGraph(traces);
-    const roots = untracedRoots(traces, graph);
+  check({ crossTrace, report }) {
+    const graph = new CallGraph(crossTrace.hops);
+    const roots = untracedRoots(crossTrace.roots, graph);
     if (roots.length === 0) return;
-    const work = localRoots(traces);
+    const work = localRootsByService(crossTrace.localRoots);
     const tolerance = { start: nanos(clockSkew.options.toleranceMs.default), end: nanos(clockSkew.options.endToleranceMs.default) };
     // The caller's request must enclose the call, give or take the clock tolerances.
     const queries: TimeWindow[] = roots.map(({ root }) => {
@@ -43,23 +43,22 @@ export const uninstrumentedClient = defineRule({
         else asked.set(service, [i]);
       }
     });
-    const running = roots.map(() => ({ count: 0, request: undefined as TimedSpan | undefined }));
-    const calls = new CallsIndex();
+    const running = roots.map(() => ({ count: 0, request: undefined as Work | undefined }));
     for (const [service, indexes] of asked) {
       const windows = work.get(service);
       if (!windows) continue;
-      countEnclosing(windows, indexes.map((i) => queries[i]!), spanWindow).forEach((answer, k) => {
+      countEnclosing(windows, indexes.map((i) => queries[i]!), (work) => spanWindow(work.span)).forEach((answer, k) => {
         const tally = running[indexes[k]!]!;
         tally.count += answer.count;
         tally.request ??= answer.only;
       });
     }
     roots.forEach(({ root, caller }, i) => {
-      const { count, request } = running[i]!;
-      if (count !== 1 || !request || request.traceId === root.traceId) return;
-      const trace = traces.get(request.traceId)!;
+      const { count, request: work } = running[i]!;
+      if (count !== 1 || !work || work.span.traceId === root.traceId) return;
       // A CLIENT span of the caller at that moment: the call was traced, and lost-propagation speaks of it.
-      if (calls.of(trace, serviceOf(request)).count(root.startTimeUnixNano) > 0) return;
+      if (work.calls.some((call) => call.start <= root.startTimeUnixNano && call.end >= root.startTimeUnixNano)) return;
+      const request = work.span;
       const addressed = sameAddress(root, request);
       const advice = caller.kind === 'program' ? `the user agent says ${caller.client}: ${caller.advice}` : adviceForLanguage(request.resource.attributes['telemetry.sdk.language']);
       report({
@@ -81,67 +80,39 @@ interface UntracedRoot {
 }
 
 /** New traces started by a SERVER span of an internal service, at a program's request. */
-function untracedRoots(traces: TraceSet, graph: CallGraph): UntracedRoot[] {
+function untracedRoots(roots: readonly Span[], graph: CallGraph): UntracedRoot[] {
   const found: UntracedRoot[] = [];
-  for (const trace of traces.traces.values()) {
-    for (const root of trace.roots) {
-      if (root.kind !== 'SERVER' || root.links.length > 0 || !isTimed(root)) continue;
-      const service = serviceOf(root);
-      const known = graph.callersOf(service);
-      if (known.size === 0) continue;
-      const caller = callerOf(root.attributes['user_agent.original'] ?? root.attributes['http.user_agent']);
-      if (caller.kind === 'browser' || caller.kind === 'probe') continue;
-      const ofRoute = graph.callersOfRoute(service, httpServed(root));
-      const callers = new Set([...(ofRoute.size > 0 ? ofRoute : known)].filter((name) => name !== service));
-      if (callers.size > 0) found.push({ root, callers, caller });
-    }
+  for (const root of roots) {
+    if (root.kind !== 'SERVER' || root.links.length > 0 || !isTimed(root)) continue;
+    const service = serviceOf(root);
+    const known = graph.callersOf(service);
+    if (known.size === 0) continue;
+    const caller = callerOf(root.attributes['user_agent.original'] ?? root.attributes['http.user_agent']);
+    if (caller.kind === 'browser' || caller.kind === 'probe') continue;
+    const ofRoute = graph.callersOfRoute(service, httpServed(root));
+    const callers = new Set([...(ofRoute.size > 0 ? ofRoute : known)].filter((name) => name !== service));
+    if (callers.size > 0) found.push({ root, callers, caller });
   }
   return found;
 }
 
-/** Per service, the spans where its work in a trace begins: roots, and spans whose parent is another service's. */
-function localRoots(traces: TraceSet): Map<string, TimedSpan[]> {
-  const byService = new Map<string, TimedSpan[]>();
-  for (const trace of traces.traces.values()) {
-    for (const span of trace.spans) {
-      if (!isTimed(span)) continue;
-      const parent = trace.parent(span);
-      if (parent && serviceOf(parent) === serviceOf(span)) continue;
-      const list = byService.get(serviceOf(span)) ?? [];
-      list.push(span);
-      byService.set(serviceOf(span), list);
-    }
+/** Where a service's work in a trace begins, with the CLIENT spans it made there. */
+interface Work {
+  span: TimedSpan;
+  calls: readonly TimeWindow[];
+}
+
+/** The summary's local roots of known times, by service. */
+function localRootsByService(localRoots: readonly LocalRoot[]): Map<string, Work[]> {
+  const byService = new Map<string, Work[]>();
+  for (const { span, calls } of localRoots) {
+    if (!isTimed(span)) continue;
+    const list = byService.get(serviceOf(span));
+    if (list) list.push({ span, calls });
+    else byService.set(serviceOf(span), [{ span, calls }]);
   }
   return byService;
 }
-
-/**
- * The CLIENT spans of a trace's services, by time, made on first use: asked
- * whether the caller made a call while a root was starting, once per root.
- * A scan of the whole trace each time was quadratic where a big trace (a batch
- * job) calls a service many times.
- */
-class CallsIndex {
-  private readonly byTrace = new Map<Trace, Map<string, StabbingIndex<TimedSpan>>>();
-
-  of(trace: Trace, service: string): StabbingIndex<TimedSpan> {
-    let byService = this.byTrace.get(trace);
-    if (!byService) {
-      const lists = new Map<string, TimedSpan[]>();
-      for (const span of trace.spans) {
-        if (span.kind !== 'CLIENT' || !isTimed(span)) continue;
-        const list = lists.get(serviceOf(span));
-        if (list) list.push(span);
-        else lists.set(serviceOf(span), [span]);
-      }
-      byService = new Map([...lists].map(([name, list]) => [name, new StabbingIndex(list, spanWindow)]));
-      this.byTrace.set(trace, byService);
-    }
-    return byService.get(service) ?? NO_CALLS;
-  }
-}
-
-const NO_CALLS = new StabbingIndex<TimedSpan>([], spanWindow);
 
 /** Whether the server saw the request come from an address of the caller's resource. */
 function sameAddress(root: Span, request: Span): boolean {

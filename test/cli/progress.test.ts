@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupThousands, progressWanted, startProgress } from '../../src/cli/progress.js';
+import { progressWanted, startProgress } from '../../src/cli/progress.js';
+import { groupThousands } from '../../src/render/numbers.js';
 import { asTerminal, runTracelint, runTraceview } from '../support/cli.js';
 
 const BROKEN = path.join(fileURLToPath(new URL('../../fixtures', import.meta.url)), 'checkout-broken.otlp.jsonl');

@@ -56,7 +56,8 @@ describe('regular expressions in src/', () => {
   });
 
   it.each(regexes.map((regex) => [regex.where, regex] as const))('%s is safe from catastrophic backtracking', (_where, regex) => {
-    const result = checkSync(regex.source, regex.flags.replace(/[gy]/g, ''), { timeout: 10_000 });
+    // A fixed seed: recheck's fuzz checker is random, and a verdict that changes between runs is no test.
+    const result = checkSync(regex.source, regex.flags.replace(/[gy]/g, ''), { timeout: 10_000, randomSeed: 1 });
     expect({ source: regex.source, status: result.status, complexity: result.status === 'vulnerable' ? result.complexity.summary : undefined }).toEqual({
       source: regex.source,
       status: 'safe',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, validateConfig } from '../../src/lint/config.js';
-import { lint } from '../../src/lint/engine.js';
+import { lint, lintShard, lintShards } from '../../src/lint/engine.js';
 import { defineRule, type Rule, type RuleOptions } from '../../src/lint/types.js';
 import { wildcardMatch } from '../../src/lint/wildcard.js';
 import { TraceSet } from '../../src/model/trace.js';
@@ -110,5 +110,20 @@ describe('lint engine', () => {
     ['*a*b*c*d', 'a'.repeat(10000), false],
   ])('wildcard %s matches %s: %s', (pattern, text, expected) => {
     expect(wildcardMatch(pattern, text)).toBe(expected);
+  });
+});
+
+describe('grouped findings carry a digest of their group, not its text', () => {
+  // The same ERROR-without-details span name in four traces: one grouped finding whose group is a span name with an address in it.
+  const spans = [1, 2, 3, 4].map((t) => span({ traceId: tid(`c${t}`), spanId: sid(`c${t}`), name: 'GET /users/jane.doe@acmecorp.eu', kind: 'SERVER', status: { code: 'ERROR' } }));
+
+  it('no span text in the diagnostic, and the same group joins across shards as in one run', () => {
+    const whole = lint(new TraceSet(spans)).diagnostics.filter((d) => d.ruleId === 'error-without-details');
+    expect(whole).toHaveLength(1);
+    expect(whole[0]!.count).toBe(4);
+    expect(whole[0]!.group).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(whole)).not.toContain('jane.doe');
+    const merged = lintShards([lintShard(new TraceSet(spans.slice(0, 2))), lintShard(new TraceSet(spans.slice(2)))]).diagnostics.filter((d) => d.ruleId === 'error-without-details');
+    expect(merged).toEqual(whole);
   });
 });

@@ -133,13 +133,44 @@ describe('SDK traces: every failure mode is found', () => {
 
   it('attributes with PII: found, and the values never appear in the findings', async () => {
     const { svc, spans } = sdkSystem(['signup']);
-    const span = svc.signup!.start('POST /signup', { kind: SpanKind.SERVER, at: 0, attributes: { 'user.email': 'jane.doe@example.com', 'payment.card': '4111-1111-1111-1111', 'http.request.header.authorization': 'Bearer s3cr3t-t0ken-value' } });
+    const span = svc.signup!.start('POST /signup', { kind: SpanKind.SERVER, at: 0, attributes: { 'user.email': 'jane.doe@acmecorp.eu', 'payment.card': '4005-5192-0000-0004', 'http.request.header.authorization': 'Bearer s3cr3t-t0ken-value', 'app.api_key': 'k-8c1d0e9f7a6b' } });
     span.setStatus({ code: SpanStatusCode.ERROR });
     span.end(ms(5));
     const result = lintSdk(await spans());
+    // The authorization header is one finding, the bearer token: its key naming a secret adds nothing.
     expect(result.diagnostics.filter((d) => d.ruleId === 'pii').map((d) => d.data.kind).sort()).toEqual(['bearer-token', 'card-number', 'email', 'secret-by-name']);
-    expect(JSON.stringify(result.diagnostics)).not.toMatch(/jane\.doe|4111-1111-1111-1111|s3cr3t-t0ken-value/);
+    expect(JSON.stringify(result.diagnostics)).not.toMatch(/jane\.doe|4005-5192-0000-0004|s3cr3t-t0ken-value|8c1d0e9f7a6b/);
     expect(result.diagnostics.map((d) => d.ruleId)).toContain('error-without-details');
+  });
+
+  it('PII in a URL query string and in a recorded exception, as instrumentation-http and recordException write them', async () => {
+    const { svc, spans } = sdkSystem(['web', 'accounts']);
+    const query = 'plan=pro&email=jane.doe%40acmecorp.eu';
+    const client = svc.web!.start('GET', { kind: SpanKind.CLIENT, at: 0, attributes: { 'http.request.method': 'GET', 'url.full': `http://accounts:8080/lookup?${query}`, 'server.address': 'accounts', 'server.port': 8080 } });
+    const server = svc.accounts!.start('GET /lookup', {
+      kind: SpanKind.SERVER,
+      remote: inject(client),
+      at: 1,
+      attributes: { 'http.request.method': 'GET', 'url.path': '/lookup', 'url.query': query, 'url.scheme': 'http', 'http.route': '/lookup', 'client.address': '10.0.0.7', 'user_agent.original': 'node' },
+    });
+    server.recordException(new Error('no account for jane.doe@acmecorp.eu'), ms(3));
+    server.setStatus({ code: SpanStatusCode.ERROR, message: 'lookup failed' });
+    server.setAttribute('http.response.status_code', 404);
+    server.end(ms(4));
+    client.end(ms(5));
+    const exported = await spans();
+    expect(exported.find((span) => span.name === 'GET /lookup')!.events.map((event) => Object.keys(event.attributes ?? {}).sort())).toEqual([['exception.message', 'exception.stacktrace', 'exception.type']]);
+    const found = lintSdk(exported).diagnostics.filter((d) => d.ruleId === 'pii');
+    expect(found.map((d) => [d.service, d.data.kind, d.data.keys])).toEqual([
+      ['web', 'email', ['url.full']],
+      // One address in the query, the exception's message and its stack trace: one finding naming every place.
+      ['accounts', 'email', ['url.query', 'exception.message', 'exception.stacktrace']],
+    ]);
+    expect(found.map((d) => d.message)).toEqual([
+      "e-mail address in attribute 'url.full' (parameter 'email') (spans of 'web'; first value j***@a***.eu)",
+      "e-mail address in attribute 'url.query' (parameter 'email') and event 'exception' attributes 'exception.message' and 'exception.stacktrace' (spans of 'accounts'; first value j***@a***.eu)",
+    ]);
+    expect(JSON.stringify(found)).not.toContain('jane.doe');
   });
 });
 

@@ -53,6 +53,19 @@ describe('tracelint receive -- <command>', () => {
     expect(stderr).toContain('tracelint: wrote 1 request(s) to traces.jsonl\n');
   });
 
+  it('--shard-out: each receiver of a load-balanced fleet writes its first stage, and merge reports on them together', async () => {
+    const dir = tempDir();
+    const { code, stdout, stderr } = await runReceive(['--shard-out', 'shard-a.json', '--', NODE, EMITTER, 'json', 'broken'], { cwd: dir, env: process.env }).run;
+    expect(code, stderr).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('wrote the first stage of 41 spans to shard-a.json');
+    const merged = await runTracelint(['merge', 'shard-a.json', '--reporter', 'json'], { cwd: dir });
+    expect(merged.code).toBe(1);
+    const report = JSON.parse(merged.stdout) as { summary: { spans: number }; diagnostics: Array<{ ruleId: string; severity: string }> };
+    expect(report.summary.spans).toBe(41);
+    expect(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.ruleId)).toEqual(['orphan-span']);
+  });
+
   it('a failing command makes the exit code 1 even when the lint is clean, and says so', async () => {
     const dir = tempDir();
     const { code, stderr, stdout } = await runReceive(['--', NODE, EMITTER, 'proto', 'healthy', '3'], { cwd: dir, env: process.env }).run;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,21 +6,12 @@ import { layoutWaterfall, paintWaterfall } from '../../src/render/waterfall.js';
 import { makeTheme } from '../../src/render/theme.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { runTraceview } from '../support/cli.js';
+import { matchesGolden } from '../support/golden.js';
 import { sid, span, T0 } from '../support/spans.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden', import.meta.url));
 const EXTERNAL = fileURLToPath(new URL('../../../shared/fixtures/external', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
-
-/** Compares with a stored golden file; UPDATE_GOLDEN=1 writes it instead (then review it by eye). */
-function matchesGolden(name: string, text: string): void {
-  const file = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`missing golden ${name}: run UPDATE_GOLDEN=1 npx vitest run test/render`);
-    writeFileSync(file, text);
-  }
-  expect(text).toBe(readFileSync(file, 'utf8'));
-}
 
 const CASES: Array<[string, string[]]> = [
   ['broken-80.txt', [path.join(FIXTURES, 'checkout-broken.otlp.jsonl'), '--trace', 'f022', '--width', '80']],
@@ -38,7 +29,7 @@ describe('traceview golden outputs', () => {
   it.each(CASES)('%s', async (name, args) => {
     const run = await runTraceview(args);
     expect(run.code).toBe(0);
-    matchesGolden(name, run.stdout);
+    matchesGolden(GOLDEN, name, run.stdout);
   });
 });
 

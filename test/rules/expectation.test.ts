@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { evaluateSpecs } from '../../src/expect/evaluate.js';
 import { parseSpecText } from '../../src/expect/load.js';
 import type { TraceSet } from '../../src/model/trace.js';
@@ -37,6 +38,12 @@ ruleTable(expectation, {
     },
   ],
   invalid: [
+    {
+      name: 'a value found in the trace is shown masked as the pii rule masks it',
+      spans: [checkout(200, { attributes: { 'enduser.email': 'jane.doe@acmecorp.eu' } })],
+      context: specs('specs:\n  - selector: span[service.name="checkout"]\n    assertions: [attr:enduser.email = "anonymous"]\n'),
+      findings: [{ message: /found "?j\*\*\*@a\*\*\*\.eu/, data: { found: [expect.stringMatching(/^"?j\*\*\*@a\*\*\*\.eu"?$/)] } }],
+    },
     {
       name: 'one of two spans returns 500',
       spans: [checkout(200), payment(500)],

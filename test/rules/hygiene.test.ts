@@ -5,67 +5,8 @@ import { deprecatedAttribute } from '../../src/rules/deprecated-attribute.js';
 import { errorWithoutDetails } from '../../src/rules/error-without-details.js';
 import { highCardinalitySpanName } from '../../src/rules/high-cardinality-span-name.js';
 import { missingServiceName } from '../../src/rules/missing-service-name.js';
-import { oversizedAttribute } from '../../src/rules/oversized-attribute.js';
-import { pii } from '../../src/rules/pii.js';
-import { detectPii, luhn } from '../../src/rules/support/pii-detectors.js';
-import { runRule } from '../support/run-rule.js';
 import { ruleTable } from '../support/rule-tester.js';
 import { attrs, resource, span, T0 } from '../support/spans.js';
-
-const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
-
-ruleTable(pii, {
-  valid: [
-    { name: 'ordinary attributes', spans: [span({ attributes: { 'http.route': '/users/{id}', 'user.id': '8f2a', 'thread.id': 1234567890123456 } })] },
-    { name: 'a redacted secret', spans: [span({ attributes: { 'http.request.header.authorization': 'REDACTED', 'db.password': '****' } })] },
-    { name: 'a 16-digit number that fails the Luhn check', spans: [span({ attributes: { 'order.ref': '4111111111111112' } })] },
-    { name: 'an allowed key', options: { allowKeys: ['user.email'] }, spans: [span({ attributes: { 'user.email': 'jane@example.com' } })] },
-  ],
-  invalid: [
-    { name: 'an e-mail address', spans: [span({ attributes: { 'user.email': 'jane.doe@example.com' } })], findings: [{ message: "email in attribute 'user.email' of 'op' in svc: j***@e***.com", data: { kind: 'email', masked: 'j***@e***.com' } }] },
-    { name: 'a card number with spaces', spans: [span({ attributes: { note: 'paid with 4111 1111 1111 1111 today' } })], findings: [{ message: 'card number', data: { masked: '****1111' } }] },
-    { name: 'a bearer token in a header', spans: [span({ attributes: { 'http.request.header.x-forwarded-auth': 'Bearer abcdefghijklmnop123' } })], findings: [{ data: { kind: 'bearer-token' } }] },
-    { name: 'a JWT', spans: [span({ attributes: { 'rpc.message': `token=${JWT}` } })], findings: [{ data: { kind: 'jwt' } }] },
-    { name: 'a password by its key', spans: [span({ attributes: { 'db.password': 'hunter2!' } })], findings: [{ data: { kind: 'secret-by-name', masked: '**** (8 chars)' } }] },
-    { name: 'a phone number under a phone key', spans: [span({ attributes: { 'customer.phone': '(555) 010-2233' } })], findings: [{ data: { kind: 'phone-number' } }] },
-    { name: 'an international phone number anywhere', spans: [span({ name: 'call +44 20 7946 0958' })], findings: [{ message: 'phone number in span name', data: { where: 'span name' } }] },
-    { name: 'credentials in a URL', spans: [span({ attributes: { 'url.full': 'https://admin:s3cret@db.internal/x' } })], findings: [{ data: { kind: 'url-credentials' } }] },
-    { name: 'an e-mail in an event attribute', spans: [span({ events: [{ name: 'login', timeUnixNano: T0, attributes: attrs({ who: 'bob@example.org' }), droppedAttributesCount: 0 }] })], findings: [{ data: { where: "event 'login' attribute", key: 'who' } }] },
-    { name: 'an AWS key in a resource attribute, once per resource', spans: [span({ resource: { ...resource('svc'), attributes: attrs({ 'cloud.key': 'AKIAIOSFODNN7EXAMPLE' }) } })], findings: [{ data: { kind: 'aws-access-key', where: 'resource attribute' } }] },
-  ],
-});
-
-describe('pii never shows the secret', () => {
-  const secrets = ['jane.doe@example.com', '4111 1111 1111 1111', JWT, 'hunter2!', 'Bearer abcdefghijklmnop123', 's3cret'];
-  it.each(secrets)('%s', (secret) => {
-    const found = runRule(pii, [span({ attributes: { 'app.password': secret, note: `value ${secret}`, 'url.full': `https://u:${secret}@h/` } })]);
-    expect(found.length).toBeGreaterThan(0);
-    expect(JSON.stringify(found)).not.toContain(secret.replace('Bearer ', ''));
-  });
-
-  it('a value remembered as clean is still judged by its key', () => {
-    // '5551234567' is no phone number under an ordinary key, but is under a phone-like one.
-    expect(detectPii('5551234567', 'order.ref')).toEqual([]);
-    expect(detectPii('5551234567', 'order.ref')).toEqual([]);
-    expect(detectPii('5551234567', 'customer.phone').map((m) => m.kind)).toEqual(['phone-number']);
-    expect(detectPii('5551234567', 'api.token').map((m) => m.kind)).toEqual(['secret-by-name']);
-    expect(detectPii('5551234567', 'order.ref')).toEqual([]);
-  });
-
-  it('Luhn', () => {
-    expect([luhn('4111111111111111'), luhn('4111111111111112'), luhn('79927398713')]).toEqual([true, false, true]);
-  });
-
-  it('runs in linear time on 1 MB adversarial values', () => {
-    const adversarial = ['a'.repeat(1 << 20), '@'.repeat(1 << 20), 'a@'.repeat(1 << 19), '4'.repeat(1 << 20), '4 '.repeat(1 << 19), 'eyJ'.repeat(349_525), `${'eyJaaaa.'.repeat(131_072)}`, '://a:'.repeat(209_715), `+${'1 '.repeat(1 << 19)}`, 'bearer '.repeat(149_796)];
-    for (const value of adversarial) {
-      const started = performance.now();
-      detectPii(value, 'customer.phone.password');
-      // A quadratic scan of 1 MB takes minutes; linear ones take milliseconds.
-      expect(performance.now() - started).toBeLessThan(2000);
-    }
-  });
-});
 
 const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
 
@@ -75,19 +16,6 @@ ruleTable(attributeCount, {
     { name: '21 is a warning', spans: [span({ attributes: many(21) })], findings: [{ message: 'has 21 attributes (more than 20)', severity: 'warn' }] },
     { name: '31 is an error', spans: [span({ attributes: many(31) })], findings: [{ message: 'more than 30', severity: 'error' }] },
     { name: 'thresholds are options', options: { warnAbove: 2, errorAbove: 5 }, spans: [span({ attributes: many(3) })], findings: [{ severity: 'warn', data: { count: 3, limit: 2 } }] },
-  ],
-});
-
-ruleTable(oversizedAttribute, {
-  valid: [
-    { name: 'parameterised SQL', spans: [span({ attributes: { 'db.query.text': 'SELECT * FROM orders WHERE id = ? AND status IN (?, ?)' } })] },
-    { name: 'a short body', spans: [span({ attributes: { 'http.request.body': '{"ok":true}' } })] },
-  ],
-  invalid: [
-    { name: 'SQL with a string literal', spans: [span({ attributes: { 'db.statement': "SELECT * FROM users WHERE email = 'a@b.c'" } })], findings: [{ message: "attribute 'db.statement' of 'op' in svc holds SQL with literal values" }] },
-    { name: 'SQL with a number literal', spans: [span({ attributes: { 'db.query.text': 'UPDATE t SET x = 1 WHERE id = 42' } })], findings: [{ data: { key: 'db.query.text' } }] },
-    { name: 'a body', spans: [span({ attributes: { 'http.response.body': 'x'.repeat(300) } })], findings: [{ message: 'holds a body of 300 characters' }] },
-    { name: 'a huge value', spans: [span({ attributes: { 'app.dump': 'y'.repeat(5000) } })], findings: [{ message: 'is 5000 characters long (more than 2048)' }] },
   ],
 });
 

@@ -1,0 +1,145 @@
+import { isTimed, serviceOf, type Span } from '../model/span.js';
+import type { TraceSet } from '../model/trace.js';
+import { httpCall, type HttpCall } from './http-evidence.js';
+import type { TimeWindow } from './windows.js';
+
+/**
+ * What the cross-trace rules need to know of a set of traces, and no more:
+ * the second of the two stages of a check. The first stage (every per-trace
+ * rule) needs one trace's spans at a time; this summary is built trace by
+ * trace alongside it, so a run can be split into shards by trace id, each
+ * shard's summary written out, and the summaries merged (mergeSummaries) for
+ * the cross-trace rules to run once over all of them, with the findings of one
+ * run over everything.
+ *
+ * Every list is in a canonical order (trace id, then span id), so the rules see
+ * the same summary however the traces were split.
+ */
+export interface CrossTraceSummary {
+  /** Every service that exported spans, sorted. */
+  services: string[];
+  /** Trace roots: spans with no parent id. */
+  roots: Span[];
+  /** CLIENT and PRODUCER spans with no child in their trace: where a hop may have been lost. */
+  childlessCalls: Span[];
+  /** SERVER and CONSUMER spans: the requests services serve, as windows. */
+  requests: Span[];
+  /** Where a service's work in a trace begins (a root, or a span whose parent is another service's), with the CLIENT spans that work made. */
+  localRoots: LocalRoot[];
+  /** Spans whose parent was never exported. */
+  orphans: Span[];
+  /** Traced hops, each distinct one once: a CLIENT span of one service with a SERVER child in another. */
+  hops: Hop[];
+}
+
+export interface LocalRoot {
+  span: Span;
+  /** When the service made CLIENT spans in that trace. */
+  calls: TimeWindow[];
+}
+
+export interface Hop {
+  caller: string;
+  callee: string;
+  call: HttpCall;
+}
+
+const summaries = new WeakMap<TraceSet, CrossTraceSummary>();
+
+/** The summary of a set of traces (built once per set). */
+export function summarize(traces: TraceSet): CrossTraceSummary {
+  let summary = summaries.get(traces);
+  if (!summary) summaries.set(traces, (summary = build(traces)));
+  return summary;
+}
+
+function build(traces: TraceSet): CrossTraceSummary {
+  const services = new Set<string>();
+  const summary: CrossTraceSummary = { services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [], hops: [] };
+  const hops = new Map<string, Hop>();
+  for (const trace of traces.traces.values()) {
+    append(summary.roots, trace.roots);
+    append(summary.orphans, trace.orphans);
+    const clientCalls = new Map<string, TimeWindow[]>();
+    const localRoots: Span[] = [];
+    for (const span of trace.spans) {
+      const service = serviceOf(span);
+      services.add(service);
+      const parent = trace.parent(span);
+      if (span.kind === 'CLIENT' || span.kind === 'PRODUCER') {
+        if (trace.children(span).length === 0) summary.childlessCalls.push(span);
+        if (span.kind === 'CLIENT' && isTimed(span)) {
+          const list = clientCalls.get(service) ?? [];
+          list.push({ start: span.startTimeUnixNano, end: span.endTimeUnixNano });
+          clientCalls.set(service, list);
+        }
+      } else if (span.kind === 'SERVER' || span.kind === 'CONSUMER') {
+        summary.requests.push(span);
+        if (span.kind === 'SERVER' && parent?.kind === 'CLIENT' && serviceOf(parent) !== service) addHop(hops, serviceOf(parent), service, httpCall(parent));
+      }
+      if (!parent || serviceOf(parent) !== service) localRoots.push(span);
+    }
+    for (const span of localRoots) summary.localRoots.push({ span, calls: clientCalls.get(serviceOf(span)) ?? [] });
+  }
+  summary.services = [...services].sort();
+  summary.hops = [...hops.values()];
+  return canonical(summary);
+}
+
+/** Distinct calls kept per callee: enough to learn who calls which route (paths with ids make many). */
+const MAX_HOPS_PER_CALLEE = 10_000;
+
+function addHop(hops: Map<string, Hop>, caller: string, callee: string, call: HttpCall): void {
+  const key = hopKey({ caller, callee, call });
+  if (!hops.has(key)) hops.set(key, { caller, callee, call });
+}
+
+function hopKey(hop: Hop): string {
+  return [hop.callee, hop.caller, hop.call.method ?? '', hop.call.path ?? '', hop.call.localPort ?? ''].join('\u0000');
+}
+
+/** The summaries of shards, as one: the summary of all their traces. */
+export function mergeSummaries(parts: readonly CrossTraceSummary[]): CrossTraceSummary {
+  const merged: CrossTraceSummary = { services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [], hops: [] };
+  const services = new Set<string>();
+  const hops = new Map<string, Hop>();
+  for (const part of parts) {
+    for (const service of part.services) services.add(service);
+    append(merged.roots, part.roots);
+    append(merged.childlessCalls, part.childlessCalls);
+    append(merged.requests, part.requests);
+    append(merged.localRoots, part.localRoots);
+    append(merged.orphans, part.orphans);
+    for (const hop of part.hops) if (!hops.has(hopKey(hop))) hops.set(hopKey(hop), hop);
+  }
+  merged.services = [...services].sort();
+  merged.hops = [...hops.values()];
+  return canonical(merged);
+}
+
+/** Every list in trace id, span id order (hops by callee and caller), bounded where it could grow without end. */
+function canonical(summary: CrossTraceSummary): CrossTraceSummary {
+  for (const list of [summary.roots, summary.childlessCalls, summary.requests, summary.orphans]) list.sort(bySpan);
+  summary.localRoots.sort((a, b) => bySpan(a.span, b.span));
+  summary.hops.sort((a, b) => compare(hopKey(a), hopKey(b)));
+  const perCallee = new Map<string, number>();
+  summary.hops = summary.hops.filter((hop) => {
+    const n = (perCallee.get(hop.callee) ?? 0) + 1;
+    perCallee.set(hop.callee, n);
+    return n <= MAX_HOPS_PER_CALLEE;
+  });
+  return summary;
+}
+
+/** push(...items) without spreading: lists of a million do not fit on the stack. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+function bySpan(a: Span, b: Span): number {
+  return compare(a.traceId, b.traceId) || compare(a.spanId, b.spanId) || compare(a.source.file, b.source.file) || (a.source.line ?? 0) - (b.source.line ?? 0) || (a.source.column ?? 0) - (b.source.column ?? 0);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
