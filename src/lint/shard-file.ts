@@ -1,4 +1,5 @@
 import type { CrossTraceSummary, Hop, LocalRoot } from '../analysis/summary.js';
+import type { TimeWindow } from '../analysis/windows.js';
 import type { Attributes, AttributeValue, Resource, Span, SpanKind } from '../model/span.js';
 import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
 import { ConfigError } from './config.js';
@@ -9,9 +10,13 @@ import type { Diagnostic } from './types.js';
  * A shard's first stage as a file (`check --shard-out`, `receive --shard-out`),
  * for `tracelint merge`: its diagnostics, and its cross-trace summary with
  * each span once (referenced by index), carrying only what the cross-trace
- * rules read. Times and other 64-bit values are decimal strings.
+ * rules read. Times and other 64-bit values are decimal strings. A local
+ * root's calls are the CLIENT spans of its service in its trace, one list
+ * shared by every local root of that service there: each list is written once
+ * and named by index (version 1 wrote it with every local root, quadratic in a
+ * big trace: 200 MB for a trace of 30k spans).
  */
-export const SHARD_FILE_VERSION = 1;
+export const SHARD_FILE_VERSION = 2;
 
 /** The span attributes the cross-trace rules read (analysis/peers, http-evidence, hops, user-agent). */
 const SPAN_KEYS = [
@@ -43,13 +48,24 @@ export function shardToJson(shard: ShardResult, run: ShardRun, toolVersion: stri
     }
     return i;
   };
+  const callLists: Array<readonly TimeWindow[]> = [];
+  const callListIndex = new Map<readonly TimeWindow[], number>();
+  const callsRef = (calls: readonly TimeWindow[]): number => {
+    let i = callListIndex.get(calls);
+    if (i === undefined) {
+      i = callLists.push(calls) - 1;
+      callListIndex.set(calls, i);
+    }
+    return i;
+  };
   const s = shard.crossTrace;
   const crossTrace = {
     services: s.services,
     roots: s.roots.map(ref),
     childlessCalls: s.childlessCalls.map(ref),
     requests: s.requests.map(ref),
-    localRoots: s.localRoots.map((root) => [ref(root.span), root.calls.map((call) => [call.start.toString(), call.end.toString()])]),
+    localRoots: s.localRoots.map((root) => [ref(root.span), callsRef(root.calls)]),
+    callLists: callLists.map((calls) => calls.map((call) => [call.start.toString(), call.end.toString()])),
     orphans: s.orphans.map(ref),
     hops: s.hops,
   };
@@ -105,9 +121,10 @@ export function shardFromJson(value: unknown, file: string): { shard: ShardResul
   const spans = array('spans').map((record, i) => spanOf(record, resources, () => fail(`span ${i} is malformed`)));
   const c = (v.crossTrace ?? fail('expected crossTrace')) as Record<string, unknown>;
   const refs = (key: string): Span[] => ((c[key] as unknown[] | undefined) ?? fail(`expected crossTrace.${key}`)).map((i) => spans[i as number] ?? fail(`crossTrace.${key} names span ${String(i)}, which is not in the file`));
+  const callLists = ((c.callLists as Array<Array<[string, string]>> | undefined) ?? fail('expected crossTrace.callLists')).map((calls): TimeWindow[] => calls.map(([start, end]) => ({ start: BigInt(start), end: BigInt(end) })));
   const localRoots = ((c.localRoots as unknown[] | undefined) ?? fail('expected crossTrace.localRoots')).map((entry): LocalRoot => {
-    const [i, calls] = entry as [number, Array<[string, string]>];
-    return { span: spans[i] ?? fail(`crossTrace.localRoots names span ${i}`), calls: calls.map(([start, end]) => ({ start: BigInt(start), end: BigInt(end) })) };
+    const [i, calls] = entry as [number, number];
+    return { span: spans[i] ?? fail(`crossTrace.localRoots names span ${i}`), calls: callLists[calls] ?? fail(`crossTrace.localRoots names call list ${calls}`) };
   });
   const crossTrace: CrossTraceSummary = {
     services: (c.services as string[] | undefined) ?? fail('expected crossTrace.services'),

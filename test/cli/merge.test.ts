@@ -76,10 +76,10 @@ describe('tracelint merge', () => {
   it('a file that is not a shard, or is broken JSON, is named with what was expected (exit 2)', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'other.json'), '{"resourceSpans": []}');
-    writeFileSync(path.join(dir, 'broken.json'), '{"tracelintShard": 1,\n ]');
+    writeFileSync(path.join(dir, 'broken.json'), '{"tracelintShard": 2,\n ]');
     const other = await runTracelint(['merge', 'other.json'], { cwd: dir });
     expect(other.code).toBe(2);
-    expect(other.stderr).toBe('tracelint: other.json: not a tracelint shard file (expected {"tracelintShard": 1, …}); write one with tracelint check --shard-out\n');
+    expect(other.stderr).toBe('tracelint: other.json: not a tracelint shard file (expected {"tracelintShard": 2, …}); write one with tracelint check --shard-out\n');
     const broken = await runTracelint(['merge', 'broken.json'], { cwd: dir });
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^tracelint: broken\.json:2:2: invalid JSON/);

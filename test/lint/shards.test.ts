@@ -9,7 +9,7 @@ import type { Span } from '../../src/model/span.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { resource, sid, span, tid } from '../support/spans.js';
 // @ts-expect-error -- a plain .mjs script without types
-import { encode, generateTraces } from '../../bench/generate.mjs';
+import { encode, generateShape, generateTraces } from '../../bench/generate.mjs';
 import { decodeText } from '../../src/formats/read.js';
 
 /**
@@ -78,5 +78,23 @@ describe('shards merged equal one run', () => {
     expect(new Set(whole.diagnostics.map((d) => d.ruleId)).size).toBeGreaterThanOrEqual(5);
     expect(viaFiles(spans, 2)).toEqual(whole);
     expect(viaFiles(spans, 5)).toEqual(whole);
+  });
+
+  it("a big trace's shard file grows with its spans, not with local roots times calls (bench's one-trace shape)", () => {
+    // Every local root of a service in a trace shares that service's list of CLIENT spans there:
+    // written with each local root, 10k spans made a 22 MB file and 30k spans 201 MB.
+    const bytes = (n: number) => {
+      const { spans } = decodeText([...(encode('otlp-jsonl', generateShape('one-trace', n, 1)) as Iterable<string>)].join(''), 'one-trace.jsonl');
+      const text = shardToJson(lintShard(new TraceSet(spans)), { inputs: [], traces: 0, spans: spans.length, notices: [] }, 'test');
+      return { spans, length: text.length };
+    };
+    const small = bytes(5_000);
+    const big = bytes(20_000);
+    expect(big.length / small.length).toBeLessThan(5);
+    expect(big.length).toBeLessThan(big.spans.length * 200);
+    const whole = lint(new TraceSet(big.spans));
+    expect(whole.diagnostics.some((d) => d.ruleId === 'orphan-span')).toBe(true);
+    expect(viaFiles(big.spans, 1)).toEqual(whole);
+    expect(viaFiles(big.spans, 3)).toEqual(whole);
   });
 });
