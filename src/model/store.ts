@@ -14,6 +14,7 @@ import {
   type SpanLink,
   type StatusCode,
 } from './span.js';
+import { linkFromClone, resourceFromClone, scopeFromClone, valueFromClone } from './cloned.js';
 
 /**
  * The spans read, in columns: typed arrays for ids, times, kinds, status and
@@ -66,10 +67,10 @@ export class SpanStore {
 
   private readonly traceIds: string[] = [];
   private readonly traceIndex = new Map<string, number>();
-  private readonly resources: Resource[] = [];
-  private readonly resourceIndex = new Map<Resource, number>();
-  private readonly scopes: InstrumentationScope[] = [];
-  private readonly scopeIndex = new Map<InstrumentationScope, number>();
+  private readonly resources: Resource[];
+  private readonly resourceIndex: Map<Resource, number>;
+  private readonly scopes: InstrumentationScope[];
+  private readonly scopeIndex: Map<InstrumentationScope, number>;
   private readonly files: Array<{ file: string; format: FormatName }> = [];
   private lastFile = -1;
 
@@ -82,6 +83,18 @@ export class SpanStore {
 
   /** Rows of each trace, built on first use after the last `add`. */
   private byTrace: { offsets: Uint32Array; rows: Uint32Array } | undefined;
+
+  /**
+   * `tables`: resources and scopes numbered across several stores — the
+   * batches a reader worker sends of one input (see toBatch), so a resource
+   * whose spans fall in two batches is still one object.
+   */
+  constructor(tables: ObjectTables = new ObjectTables()) {
+    this.resources = tables.resources;
+    this.resourceIndex = tables.resourceIndex;
+    this.scopes = tables.scopes;
+    this.scopeIndex = tables.scopeIndex;
+  }
 
   get spanCount(): number {
     return this.count;
@@ -229,6 +242,106 @@ export class SpanStore {
     return columns.reduce((sum, column) => sum + column.byteLength, 0) + this.attributes.bytes + this.events.bytes;
   }
 
+  /**
+   * This store's spans as a batch for another thread: the columns trimmed to
+   * their length (their buffers can be transferred, not copied), the tables,
+   * and the resources and scopes first numbered since `sent` (the
+   * ObjectTables' counts when the previous batch was made).
+   */
+  toBatch(sent: { resources: number; scopes: number }): StoreBatch {
+    const n = this.count;
+    const cut = <T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array>(column: T, length = n): T => column.slice(0, length) as T;
+    const pool = this.attributes;
+    const events = this.events;
+    return {
+      count: n,
+      rows: {
+        traceOf: cut(this.traceOf), spanIdHi: cut(this.spanIdHi), spanIdLo: cut(this.spanIdLo), parentHi: cut(this.parentHi), parentLo: cut(this.parentLo),
+        start: cut(this.start), end: cut(this.end), nameOf: cut(this.nameOf), bits: cut(this.bits), kindStatus: cut(this.kindStatus), w3cFlags: cut(this.w3cFlags),
+        statusMessage: cut(this.statusMessage), resourceOf: cut(this.resourceOf), scopeOf: cut(this.scopeOf), fileOf: cut(this.fileOf), line: cut(this.line),
+        column: cut(this.column), attrStart: cut(this.attrStart), attrEnd: cut(this.attrEnd), eventStart: cut(this.eventStart),
+      },
+      attributes: pool.toBatch(),
+      events: events.toBatch(),
+      strings: this.strings.all,
+      traceIds: this.traceIds,
+      files: this.files,
+      resourceBase: sent.resources,
+      resources: this.resources.slice(sent.resources),
+      scopeBase: sent.scopes,
+      scopes: this.scopes.slice(sent.scopes),
+      oddIds: [...this.oddIds],
+      wideTimes: [...this.wideTimes],
+      wideEventTimes: [...this.wideEventTimes],
+      extras: [...this.extras],
+    };
+  }
+
+  /**
+   * A batch from another thread, added after the spans here as if each span
+   * had been added: strings, traces and files joined to this store's tables.
+   * `from` keeps the resources and scopes of the input the batch is part of.
+   */
+  absorb(batch: StoreBatch, from: BatchSource): void {
+    const n = batch.count;
+    if (n === 0) return;
+    const base = this.count;
+    while (this.capacity < base + n) this.grow();
+    this.count += n;
+    this.byTrace = undefined;
+    const r = batch.rows;
+
+    const strings = new Uint32Array(batch.strings.length);
+    for (let i = 0; i < strings.length; i++) strings[i] = this.strings.id(batch.strings[i]!);
+    const traces = new Uint32Array(batch.traceIds.length);
+    for (let i = 0; i < traces.length; i++) {
+      const traceId = batch.traceIds[i]!;
+      let trace = this.traceIndex.get(traceId);
+      if (trace === undefined) {
+        trace = this.traceIds.push(traceId) - 1;
+        this.traceIndex.set(traceId, trace);
+      }
+      traces[i] = trace;
+    }
+    const files = batch.files.map(({ file, format }) => this.fileIndex(file, format));
+    batch.resources.forEach((resource, i) => (from.resources[batch.resourceBase + i] = indexOf(resourceFromClone(resource), this.resources, this.resourceIndex)));
+    batch.scopes.forEach((scope, i) => (from.scopes[batch.scopeBase + i] = indexOf(scopeFromClone(scope), this.scopes, this.scopeIndex)));
+
+    const attrBase = this.attributes.length;
+    const eventBase = this.events.length;
+    this.attributes.absorb(batch.attributes, strings);
+    this.events.absorb(batch.events, strings, attrBase);
+
+    this.spanIdHi.set(r.spanIdHi, base);
+    this.spanIdLo.set(r.spanIdLo, base);
+    this.parentHi.set(r.parentHi, base);
+    this.parentLo.set(r.parentLo, base);
+    this.start.set(r.start, base);
+    this.end.set(r.end, base);
+    this.bits.set(r.bits, base);
+    this.kindStatus.set(r.kindStatus, base);
+    this.w3cFlags.set(r.w3cFlags, base);
+    this.line.set(r.line, base);
+    this.column.set(r.column, base);
+    for (let i = 0; i < n; i++) {
+      const row = base + i;
+      this.traceOf[row] = traces[r.traceOf[i]!]!;
+      this.nameOf[row] = strings[r.nameOf[i]!]!;
+      const message = r.statusMessage[i]!;
+      this.statusMessage[row] = message === 0 ? 0 : strings[message - 1]! + 1;
+      this.resourceOf[row] = from.resources[r.resourceOf[i]!]!;
+      this.scopeOf[row] = from.scopes[r.scopeOf[i]!]!;
+      this.fileOf[row] = files[r.fileOf[i]!]!;
+      this.attrStart[row] = r.attrStart[i]! + attrBase;
+      this.attrEnd[row] = r.attrEnd[i]! + attrBase;
+      this.eventStart[row] = r.eventStart[i]! + eventBase;
+    }
+    for (const [key, id] of batch.oddIds) this.oddIds.set(key + 2 * base, id);
+    for (const [key, time] of batch.wideTimes) this.wideTimes.set(key + 2 * base, time);
+    for (const [key, time] of batch.wideEventTimes) this.wideEventTimes.set(key + eventBase, time);
+    for (const [row, extra] of batch.extras) this.extras.set(row + base, { ...extra, links: extra.links.length === 0 ? listOrNone([]) : extra.links.map(linkFromClone) });
+  }
+
   private eventsOf(row: number): readonly SpanEvent[] {
     const from = this.eventStart[row]!;
     const to = row + 1 < this.count ? this.eventStart[row + 1]! : this.events.length;
@@ -293,6 +406,67 @@ export class SpanStore {
     this.attrEnd = resized(this.attrEnd, size);
     this.eventStart = resized(this.eventStart, size);
   }
+}
+
+/** Resources and scopes by number, shared by the stores of one input's batches. */
+export class ObjectTables {
+  readonly resources: Resource[] = [];
+  readonly resourceIndex = new Map<Resource, number>();
+  readonly scopes: InstrumentationScope[] = [];
+  readonly scopeIndex = new Map<InstrumentationScope, number>();
+}
+
+/** What the receiving store keeps of one input while its batches come: the batch's resource and scope numbers, as its own. */
+export interface BatchSource {
+  resources: number[];
+  scopes: number[];
+}
+
+/** A store's spans, sent to another thread (SpanStore.toBatch, SpanStore.absorb). */
+export interface StoreBatch {
+  count: number;
+  rows: {
+    traceOf: Uint32Array; spanIdHi: Uint32Array; spanIdLo: Uint32Array; parentHi: Uint32Array; parentLo: Uint32Array;
+    start: BigInt64Array; end: BigInt64Array; nameOf: Uint32Array; bits: Uint16Array; kindStatus: Uint8Array; w3cFlags: Uint32Array;
+    statusMessage: Uint32Array; resourceOf: Uint32Array; scopeOf: Uint32Array; fileOf: Uint32Array; line: Uint32Array;
+    column: Uint32Array; attrStart: Uint32Array; attrEnd: Uint32Array; eventStart: Uint32Array;
+  };
+  attributes: PoolBatch;
+  events: EventBatch;
+  strings: string[];
+  traceIds: string[];
+  files: Array<{ file: string; format: FormatName }>;
+  /** The number of the first of `resources` (numbers run on across an input's batches). */
+  resourceBase: number;
+  resources: Resource[];
+  scopeBase: number;
+  scopes: InstrumentationScope[];
+  oddIds: Array<[number, string]>;
+  wideTimes: Array<[number, bigint]>;
+  wideEventTimes: Array<[number, bigint]>;
+  extras: Array<[number, Extra]>;
+}
+
+/** The buffers of a batch, to transfer rather than copy. */
+export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
+  const columns = [...Object.values(batch.rows), ...Object.values(batch.attributes), ...Object.values(batch.events)];
+  return columns.filter((column): column is Uint8Array => ArrayBuffer.isView(column)).map((column) => column.buffer as ArrayBuffer);
+}
+
+interface PoolBatch {
+  keys: Uint32Array;
+  tags: Uint8Array;
+  values: Float64Array;
+  objects: AttributeValue[];
+}
+
+interface EventBatch {
+  time: BigInt64Array;
+  known: Uint8Array;
+  nameOf: Uint32Array;
+  attrFrom: Uint32Array;
+  attrTo: Uint32Array;
+  dropped: Uint32Array;
 }
 
 interface Extra {
@@ -375,7 +549,7 @@ function unpackId(hi: number, lo: number): string {
  * 2^24 entries, and a table that big has stopped finding repeats.
  */
 class StringTable {
-  private readonly all: string[] = [];
+  readonly all: string[] = [];
   private readonly ids = new Map<string, number>();
 
   id(text: string): number {
@@ -446,6 +620,27 @@ class AttributePool {
     }
   }
 
+  toBatch(): PoolBatch {
+    return { keys: this.keys.slice(0, this.length), tags: this.tags.slice(0, this.length), values: this.values.slice(0, this.length), objects: this.objects };
+  }
+
+  /** A batch's attributes after these, its string ids made this table's (`strings`, by the batch's id). */
+  absorb(batch: PoolBatch, strings: Uint32Array): void {
+    const n = batch.keys.length;
+    const base = this.length;
+    while (this.keys.length < base + n) this.grow();
+    this.length += n;
+    const objectBase = this.objects.length;
+    for (const value of batch.objects) this.objects.push(valueFromClone(value));
+    this.tags.set(batch.tags, base);
+    for (let i = 0; i < n; i++) {
+      this.keys[base + i] = strings[batch.keys[i]!]!;
+      const tag = batch.tags[i];
+      const value = batch.values[i]!;
+      this.values[base + i] = tag === TAG_STRING ? strings[value]! : tag === TAG_OBJECT ? value + objectBase : value;
+    }
+  }
+
   read(from: number, to: number, strings: StringTable): Attributes {
     const attributes = emptyAttributes();
     for (let i = from; i < to; i++) {
@@ -513,6 +708,26 @@ class EventColumns {
     pool.add(event.attributes, strings);
     this.attrTo[i] = pool.length;
     this.dropped[i] = event.droppedAttributesCount;
+  }
+
+  toBatch(): EventBatch {
+    const n = this.length;
+    return { time: this.time.slice(0, n), known: this.known.slice(0, n), nameOf: this.nameOf.slice(0, n), attrFrom: this.attrFrom.slice(0, n), attrTo: this.attrTo.slice(0, n), dropped: this.dropped.slice(0, n) };
+  }
+
+  absorb(batch: EventBatch, strings: Uint32Array, attrBase: number): void {
+    const n = batch.time.length;
+    const base = this.length;
+    while (this.time.length < base + n) this.grow();
+    this.length += n;
+    this.time.set(batch.time, base);
+    this.known.set(batch.known, base);
+    this.dropped.set(batch.dropped, base);
+    for (let i = 0; i < n; i++) {
+      this.nameOf[base + i] = strings[batch.nameOf[i]!]!;
+      this.attrFrom[base + i] = batch.attrFrom[i]! + attrBase;
+      this.attrTo[base + i] = batch.attrTo[i]! + attrBase;
+    }
   }
 
   read(i: number, pool: AttributePool, strings: StringTable, wide: Map<number, bigint>): SpanEvent {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeText, readTraces } from '../../src/formats/read.js';
 import { lint } from '../../src/lint/engine.js';
 import { emptyAttributes, type Span } from '../../src/model/span.js';
-import { SpanStore } from '../../src/model/store.js';
+import { batchBuffers, ObjectTables, SpanStore } from '../../src/model/store.js';
 import { StoredTraces } from '../../src/model/trace-source.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { richTrace, toOtlpJson, toZipkinJson } from '../support/sdk.js';
@@ -112,6 +112,45 @@ describe('span store: what goes in comes out', () => {
     ids.forEach((traceId, i) => store.add(span({ traceId, name: `s${i}` })));
     expect([0, 1, 2].map((t) => store.traceId(t))).toEqual(['a', 'b', 'c'].map((t) => t.repeat(32)));
     expect([0, 1, 2].map((t) => store.spansOf(t).map((s) => s.name))).toEqual([['s0', 's2', 's5'], ['s1', 's4'], ['s3']]);
+  });
+});
+
+/** Spans cut into batches of `size`, each sent as a reader worker sends it (structured clone, buffers transferred), and absorbed. */
+function throughBatches(spans: readonly Span[], size: number): SpanStore {
+  const main = new SpanStore();
+  const tables = new ObjectTables();
+  const from = { resources: [], scopes: [] };
+  for (let at = 0; at < spans.length; at += size) {
+    const sent = { resources: tables.resources.length, scopes: tables.scopes.length };
+    const part = new SpanStore(tables);
+    for (const s of spans.slice(at, at + size)) part.add(s);
+    const batch = part.toBatch(sent);
+    main.absorb(structuredClone(batch, { transfer: batchBuffers(batch) }), from);
+  }
+  return main;
+}
+
+describe('span store: batches from another thread', () => {
+  const files = CORPORA.flatMap(traceFiles);
+  const all = files.flatMap((file) => decoded(file) ?? []);
+
+  it.each([1, 7, 1000])('the corpora, in batches of %i spans, come out equal, each resource one object', (size) => {
+    const store = throughBatches(all, size);
+    const back = all.map((_, row) => store.span(row));
+    expect(back).toEqual(all);
+    // Spans that shared a resource object share one again, and no others do.
+    for (let i = 1; i < all.length; i++) expect(back[i]!.resource === back[i - 1]!.resource).toBe(all[i]!.resource === all[i - 1]!.resource);
+  });
+
+  it('attribute maps that crossed keep no inherited keys', () => {
+    const kvlist = emptyAttributes();
+    kvlist.inner = 1;
+    const withMap = span({ attributes: { nested: kvlist }, links: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), attributes: attrs({ k: 'v' }), droppedAttributesCount: 0 }] });
+    const back = throughBatches([withMap], 1).span(0);
+    expect(back).toEqual(withMap);
+    for (const map of [back.attributes, back.attributes.nested as object, back.links[0]!.attributes, back.resource.attributes]) {
+      expect((map as Record<string, unknown>).constructor).toBeUndefined();
+    }
   });
 });
 
