@@ -1,5 +1,5 @@
-import { isTimed, serviceOf, type Span } from '../model/span.js';
-import type { TraceSet } from '../model/trace.js';
+import { emptyAttributes, isTimed, listOrNone, serviceOf, spanStatus, type Attributes, type Span } from '../model/span.js';
+import type { Trace, TraceSet } from '../model/trace.js';
 import { httpCall, type HttpCall } from './http-evidence.js';
 import type { TimeWindow } from './windows.js';
 
@@ -46,20 +46,43 @@ export interface Hop {
 
 const summaries = new WeakMap<TraceSet, CrossTraceSummary>();
 
-/** The summary of a set of traces (built once per set). */
+/** The summary of a set of traces (built once per set), of the spans themselves: what marks.ts compares by identity. */
 export function summarize(traces: TraceSet): CrossTraceSummary {
   let summary = summaries.get(traces);
-  if (!summary) summaries.set(traces, (summary = build(traces)));
+  if (!summary) {
+    const builder = new SummaryBuilder();
+    traces.forEachTrace((trace) => builder.add(trace));
+    summaries.set(traces, (summary = builder.finish()));
+  }
   return summary;
 }
 
-function build(traces: TraceSet): CrossTraceSummary {
-  const services = new Set<string>();
-  const summary: CrossTraceSummary = { services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [], hops: [] };
-  const hops = new Map<string, Hop>();
-  for (const trace of traces.traces.values()) {
-    append(summary.roots, trace.roots);
-    append(summary.orphans, trace.orphans);
+/**
+ * Builds the summary trace by trace, as the per-trace rules run, so a check
+ * needs each trace only while it is visited. With `slim`, the spans it keeps
+ * are cross-trace views (crossTraceView): what a shard file carries, and all
+ * the cross-trace rules read, rather than the whole span.
+ */
+export class SummaryBuilder {
+  private readonly summary: CrossTraceSummary = { services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [], hops: [] };
+  private readonly services = new Set<string>();
+  private readonly hops = new Map<string, Hop>();
+
+  constructor(private readonly slim = false) {}
+
+  add(trace: Trace): void {
+    const { summary, services, hops } = this;
+    // One view per span, so a span in several lists is one object, as in the trace.
+    const views = new Map<Span, Span>();
+    const keep = this.slim
+      ? (span: Span): Span => {
+          let view = views.get(span);
+          if (!view) views.set(span, (view = crossTraceView(span)));
+          return view;
+        }
+      : (span: Span): Span => span;
+    for (const span of trace.roots) summary.roots.push(keep(span));
+    for (const span of trace.orphans) summary.orphans.push(keep(span));
     const clientCalls = new Map<string, TimeWindow[]>();
     const localRoots: Span[] = [];
     for (const span of trace.spans) {
@@ -67,23 +90,72 @@ function build(traces: TraceSet): CrossTraceSummary {
       services.add(service);
       const parent = trace.parent(span);
       if (span.kind === 'CLIENT' || span.kind === 'PRODUCER') {
-        if (trace.children(span).length === 0) summary.childlessCalls.push(span);
+        if (trace.children(span).length === 0) summary.childlessCalls.push(keep(span));
         if (span.kind === 'CLIENT' && isTimed(span)) {
           const list = clientCalls.get(service) ?? [];
           list.push({ start: span.startTimeUnixNano, end: span.endTimeUnixNano });
           clientCalls.set(service, list);
         }
       } else if (span.kind === 'SERVER' || span.kind === 'CONSUMER') {
-        summary.requests.push(span);
+        summary.requests.push(keep(span));
         if (span.kind === 'SERVER' && parent?.kind === 'CLIENT' && serviceOf(parent) !== service) addHop(hops, serviceOf(parent), service, httpCall(parent));
       }
       if (!parent || serviceOf(parent) !== service) localRoots.push(span);
     }
-    for (const span of localRoots) summary.localRoots.push({ span, calls: clientCalls.get(serviceOf(span)) ?? [] });
+    for (const span of localRoots) summary.localRoots.push({ span: keep(span), calls: clientCalls.get(serviceOf(span)) ?? [] });
   }
-  summary.services = [...services].sort();
-  summary.hops = [...hops.values()];
-  return canonical(summary);
+
+  finish(): CrossTraceSummary {
+    this.summary.services = [...this.services].sort();
+    this.summary.hops = [...this.hops.values()];
+    return canonical(this.summary);
+  }
+}
+
+/** The span attributes the cross-trace rules read (analysis/peers, http-evidence, hops, user-agent). */
+export const CROSS_TRACE_SPAN_KEYS: readonly string[] = [
+  'peer.service', 'server.address', 'net.peer.name', 'http.host', 'rpc.service', 'messaging.destination.name', 'messaging.destination',
+  'url.full', 'http.url', 'url.path', 'http.target', 'http.route', 'http.request.method', 'http.method',
+  'network.local.port', 'net.sock.host.port', 'client.port', 'network.peer.port', 'net.sock.peer.port', 'net.peer.port',
+  'user_agent.original', 'http.user_agent', 'client.address', 'network.peer.address', 'net.sock.peer.addr', 'net.peer.ip',
+  'db.system', 'db.system.name',
+];
+
+/**
+ * What the cross-trace rules may read of a span, and a shard file carries:
+ * ids, name, kind, times, the attributes they read, whether it has links,
+ * its resource and where it was read. The rest is left at its empty value.
+ */
+export function crossTraceView(span: Span): Span {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    kind: span.kind,
+    startTimeUnixNano: span.startTimeUnixNano,
+    endTimeUnixNano: span.endTimeUnixNano,
+    status: spanStatus('UNSET'),
+    attributes: pickAttributes(span.attributes, CROSS_TRACE_SPAN_KEYS),
+    events: listOrNone([]),
+    // Only how many: the rules ask whether a span has links.
+    links: span.links.length === 0 ? listOrNone([]) : Array.from({ length: span.links.length }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 })),
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+    resource: span.resource,
+    scope: NO_SCOPE,
+    source: span.source,
+  };
+}
+
+const NO_SCOPE = Object.freeze({ name: '' });
+
+/** The attributes of `keys` a map has, in the order of `keys`. */
+export function pickAttributes(attributes: Attributes, keys: readonly string[]): Attributes {
+  const out = emptyAttributes();
+  for (const key of keys) if (attributes[key] !== undefined) out[key] = attributes[key]!;
+  return out;
 }
 
 /** Distinct calls kept per callee: enough to learn who calls which route (paths with ids make many). */

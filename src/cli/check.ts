@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { ReadResult } from '../formats/read.js';
+import { readResult, type ReadResult } from '../formats/read.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { evaluateSpecs } from '../expect/evaluate.js';
 import type { SpecFile } from '../expect/types.js';
@@ -10,7 +10,8 @@ import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedCon
 import { lint, lintShard, type LintResult, type RuleFailure } from '../lint/engine.js';
 import { shardToJson, type ShardRun } from '../lint/shard-file.js';
 import { shardOfTrace } from '../model/ids.js';
-import { TraceSet } from '../model/trace.js';
+import type { TraceSet } from '../model/trace.js';
+import { StoredTraces } from '../model/trace-source.js';
 import type { ExpectationResults } from '../expect/evaluate.js';
 import type { SeveritySetting } from '../lint/types.js';
 import { REPORTERS, reportChunks, type ReporterName, type RunNotice } from '../report/index.js';
@@ -98,10 +99,16 @@ function parseShard(value: string): Shard {
 
 /** The traces of one shard, as if only they had been read (the inputs' counts say what was kept). */
 function onlyShard(read: ReadResult, { k, n }: Shard): ReadResult {
-  const spans = read.spans.filter((span) => shardOfTrace(span.traceId, n) === k - 1);
+  const { store } = read;
+  const inShard = (traceId: string): boolean => shardOfTrace(traceId, n) === k - 1;
   const kept = new Map<string, number>();
-  for (const span of spans) kept.set(span.source.file, (kept.get(span.source.file) ?? 0) + 1);
-  return { ...read, spans, traces: new TraceSet(spans), inputs: read.inputs.map((input) => ({ ...input, spanCount: kept.get(input.name) ?? 0 })) };
+  for (let row = 0; row < store.spanCount; row++) {
+    if (!inShard(store.traceId(store.traceIndexOf(row)))) continue;
+    const file = store.fileOfRow(row);
+    kept.set(file, (kept.get(file) ?? 0) + 1);
+  }
+  const inputs = read.inputs.map((input) => ({ ...input, spanCount: kept.get(input.name) ?? 0 }));
+  return readResult(store, inputs, read.problems, new StoredTraces(store, inShard));
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -120,20 +127,23 @@ function parseCount(value: string): number {
  */
 export async function checkTraces(read: ReadResult, options: CheckOptions, io: CliIO, progress: Progress = NO_PROGRESS, prepared?: PreparedCheck): Promise<ExitCode> {
   const { config, specs } = prepared ?? (await prepareCheck(options, io));
-  progress.stage(`checking ${groupThousands(read.traces.spanCount)} spans in ${groupThousands(read.traces.traces.size)} traces`);
+  const { source } = read;
+  progress.stage(`checking ${groupThousands(source.spanCount)} spans in ${groupThousands(source.traceCount)} traces`);
   const hooks = { onTraceChecked: (done: number, total: number) => progress.done(done, total) };
-  const run = { inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })), traces: read.traces.traces.size, spans: read.traces.spanCount, notices: readNotices(read) };
+  const run = { inputs: read.inputs.map((input) => ({ name: input.name, format: input.format, spans: input.spanCount })), traces: source.traceCount, spans: source.spanCount, notices: readNotices(read) };
   if (options.shardOut !== undefined) {
-    const shard = lintShard(read.traces, config, undefined, hooks);
+    const shard = lintShard(source, config, undefined, hooks);
     progress.stop();
     await writeFileAtomic(path.resolve(io.cwd, options.shardOut), shardToJson(shard, { ...run, notices: [...run.notices, ...shard.failures.map(failureNotice)] }, VERSION));
     io.stderr.write(`tracelint: wrote the first stage of ${groupThousands(run.spans)} spans to ${safeText(options.shardOut)} (merge shards with tracelint merge)\n`);
     return printNotices([...run.notices, ...shard.failures.map(failureNotice)], io, options.quiet);
   }
+  // Spec files and reports that draw waterfalls look at traces side by side: only they hold every span built.
   const expectations = specs.length > 0 ? evaluateSpecs(specs, read.traces) : undefined;
-  const result = lint(read.traces, config, undefined, { ...hooks, ...(expectations ? { expectations } : {}) });
+  const result = lint(expectations ? read.traces : source, config, undefined, { ...hooks, ...(expectations ? { expectations } : {}) });
   progress.stop();
-  return reportLint({ result, run, traces: read.traces, ...(expectations ? { expectations } : {}) }, options, io);
+  const drawsTraces = options.reporter === 'html' || options.reporter === 'markdown';
+  return reportLint({ result, run, ...(drawsTraces ? { traces: read.traces } : {}), ...(expectations ? { expectations } : {}) }, options, io);
 }
 
 /** A lint result and what the report says of the run that made it (one run, or merged shards). */

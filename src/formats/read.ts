@@ -3,7 +3,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { FormatName, Span } from '../model/span.js';
-import { TraceSet } from '../model/trace.js';
+import { SpanStore } from '../model/store.js';
+import type { TraceSet } from '../model/trace.js';
+import { StoredTraces } from '../model/trace-source.js';
 import { attachPositions } from './decoder.js';
 import { decoderFor, detectDecoder, formatFromName, looksLikeJsonLines } from './detect.js';
 import { InputError } from './errors.js';
@@ -53,8 +55,14 @@ export interface InputSummary {
 }
 
 export interface ReadResult {
-  spans: Span[];
-  traces: TraceSet;
+  /** Every span read, in columns. */
+  store: SpanStore;
+  /** The traces, built one at a time from the store: what `lint` reads without holding every span as an object. */
+  source: StoredTraces;
+  /** Every span as an object, in input order: built on first use, and held (the slower path; see StoredTraces.spans). */
+  readonly spans: Span[];
+  /** The same spans grouped into traces: built on first use, and held. */
+  readonly traces: TraceSet;
   inputs: InputSummary[];
   /** Parts of inputs that could not be read (bad JSON lines); the rest was read. */
   problems: InputError[];
@@ -83,7 +91,7 @@ const TRACE_FILE = /\.(json|jsonl|ndjson|txt|pb|binpb)(\.gz)?$|\.gz$/i;
 export async function readTraces(inputs: readonly string[], options: ReadOptions = {}): Promise<ReadResult> {
   const cwd = options.cwd ?? process.cwd();
   const entries = await expandInputList(inputs, cwd);
-  const spans: Span[] = [];
+  const store = new SpanStore();
   const summaries: InputSummary[] = [];
   const problems: InputError[] = [];
   let bytesBefore = 0;
@@ -92,9 +100,9 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
     for (const { name, found } of entries) {
       const displayName = name === '-' ? '<stdin>' : (options.label?.(name) ?? name);
       const report = options.onProgress;
-      const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, spans.length + count, displayName));
+      const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, store.spanCount + count, displayName));
       const checkMemory = (count: number): void => {
-        if (heap.full) throw heapFullError(displayName, spans.length + count, heap.full);
+        if (heap.full) throw heapFullError(displayName, store.spanCount + count, heap.full);
       };
       let streamed: StreamedInput;
       try {
@@ -105,7 +113,7 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
         continue;
       }
       bytesBefore += streamed.bytes;
-      for (const span of streamed.spans) spans.push(span);
+      for (const span of streamed.spans) store.add(span);
       problems.push(...streamed.problems);
       summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length, skipped: streamed.skipped, mergedParts: streamed.mergedParts });
       checkMemory(0);
@@ -113,7 +121,23 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
   } finally {
     heap.stop();
   }
-  return { spans, traces: new TraceSet(spans), inputs: summaries, problems };
+  return readResult(store, summaries, problems);
+}
+
+/** A read result over a store: `source` for lint, `spans` and `traces` built when first asked for. */
+export function readResult(store: SpanStore, inputs: InputSummary[], problems: InputError[], source = new StoredTraces(store)): ReadResult {
+  return {
+    store,
+    source,
+    get spans() {
+      return source.spans();
+    },
+    get traces() {
+      return source.traceSet();
+    },
+    inputs,
+    problems,
+  };
 }
 
 /** One input, by the reader that suits it: protobuf whole, big files with the reader worker, anything else streamed here. */

@@ -1,4 +1,4 @@
-import type { CrossTraceSummary, Hop, LocalRoot } from '../analysis/summary.js';
+import { CROSS_TRACE_SPAN_KEYS, type CrossTraceSummary, type Hop, type LocalRoot } from '../analysis/summary.js';
 import type { TimeWindow } from '../analysis/windows.js';
 import type { Attributes, AttributeValue, Resource, Span, SpanKind } from '../model/span.js';
 import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
@@ -18,14 +18,6 @@ import type { Diagnostic } from './types.js';
  */
 export const SHARD_FILE_VERSION = 2;
 
-/** The span attributes the cross-trace rules read (analysis/peers, http-evidence, hops, user-agent). */
-const SPAN_KEYS = [
-  'peer.service', 'server.address', 'net.peer.name', 'http.host', 'rpc.service', 'messaging.destination.name', 'messaging.destination',
-  'url.full', 'http.url', 'url.path', 'http.target', 'http.route', 'http.request.method', 'http.method',
-  'network.local.port', 'net.sock.host.port', 'client.port', 'network.peer.port', 'net.sock.peer.port', 'net.peer.port',
-  'user_agent.original', 'http.user_agent', 'client.address', 'network.peer.address', 'net.sock.peer.addr', 'net.peer.ip',
-  'db.system', 'db.system.name',
-];
 /** The resource attributes they read (uninstrumented-client: addresses, SDK language). */
 const RESOURCE_KEYS = ['service.name', 'host.ip', 'k8s.pod.ip', 'host.name', 'container.name', 'telemetry.sdk.language'];
 
@@ -85,7 +77,7 @@ export function shardToJson(shard: ShardResult, run: ShardRun, toolVersion: stri
       span.kind,
       span.startTimeUnixNano?.toString() ?? null,
       span.endTimeUnixNano?.toString() ?? null,
-      pick(span.attributes, SPAN_KEYS),
+      pick(span.attributes, CROSS_TRACE_SPAN_KEYS),
       span.links.length,
       r,
       [span.source.file, span.source.format, span.source.line ?? null, span.source.column ?? null],

@@ -1,5 +1,6 @@
 import { displayTraceIdOf } from './ids.js';
 import { sameProcess, sortByStartTime, type Resource, type Span } from './span.js';
+import type { TraceSource } from './trace-source.js';
 
 /**
  * One trace's spans with the indexes every analysis needs. Built once; the
@@ -188,7 +189,7 @@ function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: Re
 }
 
 /** All spans read, grouped into traces by trace id, in first-seen order. */
-export class TraceSet {
+export class TraceSet implements TraceSource {
   readonly traces: ReadonlyMap<string, Trace>;
   readonly spanCount: number;
 
@@ -218,6 +219,14 @@ export class TraceSet {
 
   get(traceId: string): Trace | undefined {
     return this.traces.get(traceId);
+  }
+
+  get traceCount(): number {
+    return this.traces.size;
+  }
+
+  forEachTrace(visit: (trace: Trace) => void): void {
+    for (const trace of this.traces.values()) visit(trace);
   }
 
   private allSpans: readonly Span[] | undefined;

@@ -1,0 +1,752 @@
+import {
+  emptyAttributes,
+  listOrNone,
+  SPAN_KINDS,
+  spanStatus,
+  type Attributes,
+  type AttributeValue,
+  type FormatName,
+  type IdProblem,
+  type InstrumentationScope,
+  type Resource,
+  type Span,
+  type SpanEvent,
+  type SpanLink,
+  type StatusCode,
+} from './span.js';
+import { linkFromClone, resourceFromClone, scopeFromClone, valueFromClone } from './cloned.js';
+
+/**
+ * The spans read, in columns: typed arrays for ids, times, kinds, status and
+ * the indexes of names, resources, scopes and files; attributes and events in
+ * pools of their own. A span costs about a hundred bytes here and a dozen per
+ * attribute, against about 730 heap bytes as an object graph, and the
+ * collector has almost nothing to trace (typed arrays hold no pointers).
+ *
+ * Spans go in as decoders make them (`add`) and come out as the same `Span`
+ * objects again (`span`), built on demand: a check builds one trace's spans
+ * at a time, runs the per-trace rules on them and lets them go.
+ *
+ * Exact: every value a decoder can put on a span comes back equal (times,
+ * 64-bit integers, ids as seen, attribute order and types, shared resource
+ * objects); what is rare (links, trace state, id problems, dropped counts,
+ * times past 64 bits) is kept beside the columns as it was.
+ */
+export class SpanStore {
+  private count = 0;
+  private capacity = 0;
+
+  // One slot per span.
+  private traceOf = new Uint32Array(0);
+  /** Span and parent ids packed from 16 hex digits into two 32-bit halves; other ids are kept as seen in `oddIds`. */
+  private spanIdHi = new Uint32Array(0);
+  private spanIdLo = new Uint32Array(0);
+  private parentHi = new Uint32Array(0);
+  private parentLo = new Uint32Array(0);
+  private start = new BigInt64Array(0);
+  private end = new BigInt64Array(0);
+  private nameOf = new Uint32Array(0);
+  /** Bits: see the BIT_ constants. */
+  private bits = new Uint16Array(0);
+  private kindStatus = new Uint8Array(0);
+  private w3cFlags = new Uint32Array(0);
+  private statusMessage = new Uint32Array(0);
+  private resourceOf = new Uint32Array(0);
+  private scopeOf = new Uint32Array(0);
+  private fileOf = new Uint32Array(0);
+  private line = new Uint32Array(0);
+  private column = new Uint32Array(0);
+  private attrStart = new Uint32Array(0);
+  /** Where the span's attributes end: its events' attributes follow them in the pool. */
+  private attrEnd = new Uint32Array(0);
+  private eventStart = new Uint32Array(0);
+
+  private readonly attributes = new AttributePool();
+  private events = new EventColumns();
+  private readonly strings = new StringTable();
+
+  private readonly traceIds: string[] = [];
+  private readonly traceIndex = new Map<string, number>();
+  private readonly resources: Resource[];
+  private readonly resourceIndex: Map<Resource, number>;
+  private readonly scopes: InstrumentationScope[];
+  private readonly scopeIndex: Map<InstrumentationScope, number>;
+  private readonly files: Array<{ file: string; format: FormatName }> = [];
+  private lastFile = -1;
+
+  /** Ids that are not 16 lowercase hex digits, as seen: key row * 2 (span id) or row * 2 + 1 (parent). */
+  private readonly oddIds = new Map<number, string>();
+  /** Times outside 64-bit signed range: key row * 2 (start) or row * 2 + 1 (end). */
+  private readonly wideTimes = new Map<number, bigint>();
+  /** What few spans have, kept as the decoder made it. */
+  private readonly extras = new Map<number, Extra>();
+
+  /** Rows of each trace, built on first use after the last `add`. */
+  private byTrace: { offsets: Uint32Array; rows: Uint32Array } | undefined;
+
+  /**
+   * `tables`: resources and scopes numbered across several stores — the
+   * batches a reader worker sends of one input (see toBatch), so a resource
+   * whose spans fall in two batches is still one object.
+   */
+  constructor(tables: ObjectTables = new ObjectTables()) {
+    this.resources = tables.resources;
+    this.resourceIndex = tables.resourceIndex;
+    this.scopes = tables.scopes;
+    this.scopeIndex = tables.scopeIndex;
+  }
+
+  get spanCount(): number {
+    return this.count;
+  }
+
+  get traceCount(): number {
+    return this.traceIds.length;
+  }
+
+  add(span: Span): void {
+    const row = this.count;
+    if (row === this.capacity) this.grow();
+    this.count++;
+    this.byTrace = undefined;
+
+    let trace = this.traceIndex.get(span.traceId);
+    if (trace === undefined) {
+      trace = this.traceIds.push(span.traceId) - 1;
+      this.traceIndex.set(span.traceId, trace);
+    }
+    this.traceOf[row] = trace;
+
+    let bits = 0;
+    if (!packId(span.spanId, this.spanIdHi, this.spanIdLo, row)) this.oddIds.set(row * 2, span.spanId);
+    if (span.parentSpanId !== undefined) {
+      bits |= BIT_PARENT;
+      if (!packId(span.parentSpanId, this.parentHi, this.parentLo, row)) this.oddIds.set(row * 2 + 1, span.parentSpanId);
+    }
+    bits |= this.putTime(this.start, row, 0, span.startTimeUnixNano, BIT_START);
+    bits |= this.putTime(this.end, row, 1, span.endTimeUnixNano, BIT_END);
+    if (span.flags !== undefined) {
+      bits |= BIT_FLAGS;
+      this.w3cFlags[row] = span.flags;
+    }
+    if (span.sampled !== undefined) bits |= span.sampled ? BIT_SAMPLED | BIT_SAMPLED_KNOWN : BIT_SAMPLED_KNOWN;
+    if (span.shared) bits |= BIT_SHARED;
+    if (span.parentRefType !== undefined) bits |= span.parentRefType === 'CHILD_OF' ? BIT_CHILD_OF : BIT_FOLLOWS_FROM;
+    if (span.source.line !== undefined) bits |= BIT_LINE;
+    if (span.source.column !== undefined) bits |= BIT_COLUMN;
+
+    this.nameOf[row] = this.strings.id(span.name);
+    this.kindStatus[row] = (KIND_CODE[span.kind] ?? 0) | (STATUS_CODE[span.status.code] << 4);
+    this.statusMessage[row] = span.status.message === undefined ? 0 : this.strings.id(span.status.message) + 1;
+    this.resourceOf[row] = indexOf(span.resource, this.resources, this.resourceIndex);
+    this.scopeOf[row] = indexOf(span.scope, this.scopes, this.scopeIndex);
+    this.fileOf[row] = this.fileIndex(span.source.file, span.source.format);
+    this.line[row] = span.source.line ?? 0;
+    this.column[row] = span.source.column ?? 0;
+    this.attrStart[row] = this.attributes.length;
+    this.attributes.add(span.attributes, this.strings);
+    this.attrEnd[row] = this.attributes.length;
+    this.eventStart[row] = this.events.length;
+    for (const event of span.events) this.events.add(event, this.attributes, this.strings, this.wideEventTimes);
+
+    if (
+      span.links.length > 0 ||
+      span.traceState !== undefined ||
+      span.idProblems !== undefined ||
+      span.droppedAttributesCount !== 0 ||
+      span.droppedEventsCount !== 0 ||
+      span.droppedLinksCount !== 0
+    ) {
+      bits |= BIT_EXTRA;
+      this.extras.set(row, {
+        links: span.links,
+        traceState: span.traceState,
+        idProblems: span.idProblems,
+        droppedAttributesCount: span.droppedAttributesCount,
+        droppedEventsCount: span.droppedEventsCount,
+        droppedLinksCount: span.droppedLinksCount,
+      });
+    }
+    this.bits[row] = bits;
+  }
+
+  /** Event times outside 64-bit range, by event index. */
+  private readonly wideEventTimes = new Map<number, bigint>();
+
+  /** The span in a row, built anew: equal to the one added, with its trace id shared by the trace's spans. */
+  span(row: number): Span {
+    const bits = this.bits[row]!;
+    const ks = this.kindStatus[row]!;
+    const message = this.statusMessage[row]!;
+    const file = this.files[this.fileOf[row]!]!;
+    const extra = bits & BIT_EXTRA ? this.extras.get(row) : undefined;
+    return {
+      traceId: this.traceIds[this.traceOf[row]!]!,
+      spanId: this.oddIds.get(row * 2) ?? unpackId(this.spanIdHi[row]!, this.spanIdLo[row]!),
+      parentSpanId: bits & BIT_PARENT ? (this.oddIds.get(row * 2 + 1) ?? unpackId(this.parentHi[row]!, this.parentLo[row]!)) : undefined,
+      name: this.strings.at(this.nameOf[row]!),
+      kind: SPAN_KINDS[ks & 15]!,
+      startTimeUnixNano: bits & BIT_START ? (bits & BIT_START_WIDE ? this.wideTimes.get(row * 2) : this.start[row]) : undefined,
+      endTimeUnixNano: bits & BIT_END ? (bits & BIT_END_WIDE ? this.wideTimes.get(row * 2 + 1) : this.end[row]) : undefined,
+      status: spanStatus(STATUS_CODES[ks >> 4]!, message === 0 ? undefined : this.strings.at(message - 1)),
+      attributes: this.attributes.read(this.attrStart[row]!, this.attrEnd[row]!, this.strings),
+      events: this.eventsOf(row),
+      links: extra?.links ?? listOrNone([]),
+      droppedAttributesCount: extra?.droppedAttributesCount ?? 0,
+      droppedEventsCount: extra?.droppedEventsCount ?? 0,
+      droppedLinksCount: extra?.droppedLinksCount ?? 0,
+      resource: this.resources[this.resourceOf[row]!]!,
+      scope: this.scopes[this.scopeOf[row]!]!,
+      source: { file: file.file, format: file.format, line: bits & BIT_LINE ? this.line[row] : undefined, column: bits & BIT_COLUMN ? this.column[row] : undefined },
+      // Every optional field in the literal, undefined when absent: one object layout for all spans built here.
+      traceState: extra?.traceState,
+      flags: bits & BIT_FLAGS ? this.w3cFlags[row] : undefined,
+      sampled: bits & BIT_SAMPLED_KNOWN ? (bits & BIT_SAMPLED) !== 0 : undefined,
+      parentRefType: bits & BIT_CHILD_OF ? 'CHILD_OF' : bits & BIT_FOLLOWS_FROM ? 'FOLLOWS_FROM' : undefined,
+      shared: bits & BIT_SHARED ? true : undefined,
+      idProblems: extra?.idProblems,
+    };
+  }
+
+  /** The trace a row belongs to, as an index into the traces in first-seen order. */
+  traceIndexOf(row: number): number {
+    return this.traceOf[row]!;
+  }
+
+  traceId(trace: number): string {
+    return this.traceIds[trace]!;
+  }
+
+  /** The rows of one trace, in the order they were added. */
+  rowsOf(trace: number): Uint32Array {
+    const { offsets, rows } = this.traceRows();
+    return rows.subarray(offsets[trace]!, offsets[trace + 1]!);
+  }
+
+  /** The spans of one trace, built anew, in the order they were added. */
+  spansOf(trace: number): Span[] {
+    const rows = this.rowsOf(trace);
+    const spans = new Array<Span>(rows.length);
+    for (let i = 0; i < rows.length; i++) spans[i] = this.span(rows[i]!);
+    return spans;
+  }
+
+  /** The file a row was read from. */
+  fileOfRow(row: number): string {
+    return this.files[this.fileOf[row]!]!.file;
+  }
+
+  /** Heap and buffer bytes the columns hold (not the shared strings and objects), for measurements. */
+  get columnBytes(): number {
+    const columns = [this.traceOf, this.spanIdHi, this.spanIdLo, this.parentHi, this.parentLo, this.start, this.end, this.nameOf, this.bits, this.kindStatus, this.w3cFlags, this.statusMessage, this.resourceOf, this.scopeOf, this.fileOf, this.line, this.column, this.attrStart, this.attrEnd, this.eventStart];
+    return columns.reduce((sum, column) => sum + column.byteLength, 0) + this.attributes.bytes + this.events.bytes;
+  }
+
+  /**
+   * This store's spans as a batch for another thread: the columns trimmed to
+   * their length (their buffers can be transferred, not copied), the tables,
+   * and the resources and scopes first numbered since `sent` (the
+   * ObjectTables' counts when the previous batch was made).
+   */
+  toBatch(sent: { resources: number; scopes: number }): StoreBatch {
+    const n = this.count;
+    const cut = <T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array>(column: T, length = n): T => column.slice(0, length) as T;
+    const pool = this.attributes;
+    const events = this.events;
+    return {
+      count: n,
+      rows: {
+        traceOf: cut(this.traceOf), spanIdHi: cut(this.spanIdHi), spanIdLo: cut(this.spanIdLo), parentHi: cut(this.parentHi), parentLo: cut(this.parentLo),
+        start: cut(this.start), end: cut(this.end), nameOf: cut(this.nameOf), bits: cut(this.bits), kindStatus: cut(this.kindStatus), w3cFlags: cut(this.w3cFlags),
+        statusMessage: cut(this.statusMessage), resourceOf: cut(this.resourceOf), scopeOf: cut(this.scopeOf), fileOf: cut(this.fileOf), line: cut(this.line),
+        column: cut(this.column), attrStart: cut(this.attrStart), attrEnd: cut(this.attrEnd), eventStart: cut(this.eventStart),
+      },
+      attributes: pool.toBatch(),
+      events: events.toBatch(),
+      strings: this.strings.all,
+      traceIds: this.traceIds,
+      files: this.files,
+      resourceBase: sent.resources,
+      resources: this.resources.slice(sent.resources),
+      scopeBase: sent.scopes,
+      scopes: this.scopes.slice(sent.scopes),
+      oddIds: [...this.oddIds],
+      wideTimes: [...this.wideTimes],
+      wideEventTimes: [...this.wideEventTimes],
+      extras: [...this.extras],
+    };
+  }
+
+  /**
+   * A batch from another thread, added after the spans here as if each span
+   * had been added: strings, traces and files joined to this store's tables.
+   * `from` keeps the resources and scopes of the input the batch is part of.
+   */
+  absorb(batch: StoreBatch, from: BatchSource): void {
+    const n = batch.count;
+    if (n === 0) return;
+    const base = this.count;
+    while (this.capacity < base + n) this.grow();
+    this.count += n;
+    this.byTrace = undefined;
+    const r = batch.rows;
+
+    const strings = new Uint32Array(batch.strings.length);
+    for (let i = 0; i < strings.length; i++) strings[i] = this.strings.id(batch.strings[i]!);
+    const traces = new Uint32Array(batch.traceIds.length);
+    for (let i = 0; i < traces.length; i++) {
+      const traceId = batch.traceIds[i]!;
+      let trace = this.traceIndex.get(traceId);
+      if (trace === undefined) {
+        trace = this.traceIds.push(traceId) - 1;
+        this.traceIndex.set(traceId, trace);
+      }
+      traces[i] = trace;
+    }
+    const files = batch.files.map(({ file, format }) => this.fileIndex(file, format));
+    batch.resources.forEach((resource, i) => (from.resources[batch.resourceBase + i] = indexOf(resourceFromClone(resource), this.resources, this.resourceIndex)));
+    batch.scopes.forEach((scope, i) => (from.scopes[batch.scopeBase + i] = indexOf(scopeFromClone(scope), this.scopes, this.scopeIndex)));
+
+    const attrBase = this.attributes.length;
+    const eventBase = this.events.length;
+    this.attributes.absorb(batch.attributes, strings);
+    this.events.absorb(batch.events, strings, attrBase);
+
+    this.spanIdHi.set(r.spanIdHi, base);
+    this.spanIdLo.set(r.spanIdLo, base);
+    this.parentHi.set(r.parentHi, base);
+    this.parentLo.set(r.parentLo, base);
+    this.start.set(r.start, base);
+    this.end.set(r.end, base);
+    this.bits.set(r.bits, base);
+    this.kindStatus.set(r.kindStatus, base);
+    this.w3cFlags.set(r.w3cFlags, base);
+    this.line.set(r.line, base);
+    this.column.set(r.column, base);
+    for (let i = 0; i < n; i++) {
+      const row = base + i;
+      this.traceOf[row] = traces[r.traceOf[i]!]!;
+      this.nameOf[row] = strings[r.nameOf[i]!]!;
+      const message = r.statusMessage[i]!;
+      this.statusMessage[row] = message === 0 ? 0 : strings[message - 1]! + 1;
+      this.resourceOf[row] = from.resources[r.resourceOf[i]!]!;
+      this.scopeOf[row] = from.scopes[r.scopeOf[i]!]!;
+      this.fileOf[row] = files[r.fileOf[i]!]!;
+      this.attrStart[row] = r.attrStart[i]! + attrBase;
+      this.attrEnd[row] = r.attrEnd[i]! + attrBase;
+      this.eventStart[row] = r.eventStart[i]! + eventBase;
+    }
+    for (const [key, id] of batch.oddIds) this.oddIds.set(key + 2 * base, id);
+    for (const [key, time] of batch.wideTimes) this.wideTimes.set(key + 2 * base, time);
+    for (const [key, time] of batch.wideEventTimes) this.wideEventTimes.set(key + eventBase, time);
+    for (const [row, extra] of batch.extras) this.extras.set(row + base, { ...extra, links: extra.links.length === 0 ? listOrNone([]) : extra.links.map(linkFromClone) });
+  }
+
+  private eventsOf(row: number): readonly SpanEvent[] {
+    const from = this.eventStart[row]!;
+    const to = row + 1 < this.count ? this.eventStart[row + 1]! : this.events.length;
+    if (from === to) return listOrNone([]);
+    const events: SpanEvent[] = [];
+    for (let i = from; i < to; i++) events.push(this.events.read(i, this.attributes, this.strings, this.wideEventTimes));
+    return events;
+  }
+
+  private traceRows(): { offsets: Uint32Array; rows: Uint32Array } {
+    if (this.byTrace) return this.byTrace;
+    // A counting sort by trace: stable, so each trace keeps its spans' input order.
+    const traces = this.traceIds.length;
+    const offsets = new Uint32Array(traces + 1);
+    for (let row = 0; row < this.count; row++) offsets[this.traceOf[row]! + 1]!++;
+    for (let t = 0; t < traces; t++) offsets[t + 1]! += offsets[t]!;
+    const next = offsets.slice(0, traces);
+    const rows = new Uint32Array(this.count);
+    for (let row = 0; row < this.count; row++) rows[next[this.traceOf[row]!]!++] = row;
+    return (this.byTrace = { offsets, rows });
+  }
+
+  private putTime(column: BigInt64Array, row: number, which: 0 | 1, time: bigint | undefined, known: number): number {
+    if (time === undefined) return 0;
+    if (time >= INT64_MIN && time <= INT64_MAX) {
+      column[row] = time;
+      return known;
+    }
+    this.wideTimes.set(row * 2 + which, time);
+    return known | (which === 0 ? BIT_START_WIDE : BIT_END_WIDE);
+  }
+
+  private fileIndex(file: string, format: FormatName): number {
+    const last = this.files[this.lastFile];
+    if (last !== undefined && last.file === file && last.format === format) return this.lastFile;
+    let i = this.files.findIndex((f) => f.file === file && f.format === format);
+    if (i < 0) i = this.files.push({ file, format }) - 1;
+    return (this.lastFile = i);
+  }
+
+  private grow(): void {
+    const size = Math.max(1024, this.capacity * 2);
+    this.capacity = size;
+    this.traceOf = resized(this.traceOf, size);
+    this.spanIdHi = resized(this.spanIdHi, size);
+    this.spanIdLo = resized(this.spanIdLo, size);
+    this.parentHi = resized(this.parentHi, size);
+    this.parentLo = resized(this.parentLo, size);
+    this.start = resized(this.start, size);
+    this.end = resized(this.end, size);
+    this.nameOf = resized(this.nameOf, size);
+    this.bits = resized(this.bits, size);
+    this.kindStatus = resized(this.kindStatus, size);
+    this.w3cFlags = resized(this.w3cFlags, size);
+    this.statusMessage = resized(this.statusMessage, size);
+    this.resourceOf = resized(this.resourceOf, size);
+    this.scopeOf = resized(this.scopeOf, size);
+    this.fileOf = resized(this.fileOf, size);
+    this.line = resized(this.line, size);
+    this.column = resized(this.column, size);
+    this.attrStart = resized(this.attrStart, size);
+    this.attrEnd = resized(this.attrEnd, size);
+    this.eventStart = resized(this.eventStart, size);
+  }
+}
+
+/** Resources and scopes by number, shared by the stores of one input's batches. */
+export class ObjectTables {
+  readonly resources: Resource[] = [];
+  readonly resourceIndex = new Map<Resource, number>();
+  readonly scopes: InstrumentationScope[] = [];
+  readonly scopeIndex = new Map<InstrumentationScope, number>();
+}
+
+/** What the receiving store keeps of one input while its batches come: the batch's resource and scope numbers, as its own. */
+export interface BatchSource {
+  resources: number[];
+  scopes: number[];
+}
+
+/** A store's spans, sent to another thread (SpanStore.toBatch, SpanStore.absorb). */
+export interface StoreBatch {
+  count: number;
+  rows: {
+    traceOf: Uint32Array; spanIdHi: Uint32Array; spanIdLo: Uint32Array; parentHi: Uint32Array; parentLo: Uint32Array;
+    start: BigInt64Array; end: BigInt64Array; nameOf: Uint32Array; bits: Uint16Array; kindStatus: Uint8Array; w3cFlags: Uint32Array;
+    statusMessage: Uint32Array; resourceOf: Uint32Array; scopeOf: Uint32Array; fileOf: Uint32Array; line: Uint32Array;
+    column: Uint32Array; attrStart: Uint32Array; attrEnd: Uint32Array; eventStart: Uint32Array;
+  };
+  attributes: PoolBatch;
+  events: EventBatch;
+  strings: string[];
+  traceIds: string[];
+  files: Array<{ file: string; format: FormatName }>;
+  /** The number of the first of `resources` (numbers run on across an input's batches). */
+  resourceBase: number;
+  resources: Resource[];
+  scopeBase: number;
+  scopes: InstrumentationScope[];
+  oddIds: Array<[number, string]>;
+  wideTimes: Array<[number, bigint]>;
+  wideEventTimes: Array<[number, bigint]>;
+  extras: Array<[number, Extra]>;
+}
+
+/** The buffers of a batch, to transfer rather than copy. */
+export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
+  const columns = [...Object.values(batch.rows), ...Object.values(batch.attributes), ...Object.values(batch.events)];
+  return columns.filter((column): column is Uint8Array => ArrayBuffer.isView(column)).map((column) => column.buffer as ArrayBuffer);
+}
+
+interface PoolBatch {
+  keys: Uint32Array;
+  tags: Uint8Array;
+  values: Float64Array;
+  objects: AttributeValue[];
+}
+
+interface EventBatch {
+  time: BigInt64Array;
+  known: Uint8Array;
+  nameOf: Uint32Array;
+  attrFrom: Uint32Array;
+  attrTo: Uint32Array;
+  dropped: Uint32Array;
+}
+
+interface Extra {
+  links: readonly SpanLink[];
+  traceState: string | undefined;
+  idProblems: IdProblem[] | undefined;
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+}
+
+const BIT_PARENT = 1;
+const BIT_START = 2;
+const BIT_END = 4;
+const BIT_START_WIDE = 8;
+const BIT_END_WIDE = 16;
+const BIT_FLAGS = 32;
+const BIT_SAMPLED_KNOWN = 64;
+const BIT_SAMPLED = 128;
+const BIT_SHARED = 256;
+const BIT_CHILD_OF = 512;
+const BIT_FOLLOWS_FROM = 1024;
+const BIT_LINE = 2048;
+const BIT_COLUMN = 4096;
+/** The row has an entry in `extras`. */
+const BIT_EXTRA = 8192;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+const KIND_CODE: Readonly<Record<string, number>> = Object.freeze(Object.fromEntries(SPAN_KINDS.map((kind, i) => [kind, i])));
+const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
+const STATUS_CODE: Readonly<Record<StatusCode, number>> = { UNSET: 0, OK: 1, ERROR: 2 };
+
+function indexOf<T>(item: T, list: T[], index: Map<T, number>): number {
+  let i = index.get(item);
+  if (i === undefined) {
+    i = list.push(item) - 1;
+    index.set(item, i);
+  }
+  return i;
+}
+
+function resized<T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array | Float64Array>(column: T, size: number): T {
+  const next = new (column.constructor as new (n: number) => T)(size);
+  next.set(column as never);
+  return next;
+}
+
+/** Packs 16 lowercase hex digits into two 32-bit halves; false (nothing written) for any other id. */
+function packId(id: string, hi: Uint32Array, lo: Uint32Array, row: number): boolean {
+  if (id.length !== 16) return false;
+  let h = 0;
+  let l = 0;
+  for (let i = 0; i < 16; i++) {
+    const c = id.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (digit < 0) return false;
+    if (i < 8) h = h * 16 + digit;
+    else l = l * 16 + digit;
+  }
+  hi[row] = h;
+  lo[row] = l;
+  return true;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function unpackId(hi: number, lo: number): string {
+  return (
+    HEX[hi >>> 24]! + HEX[(hi >>> 16) & 255]! + HEX[(hi >>> 8) & 255]! + HEX[hi & 255]! +
+    HEX[lo >>> 24]! + HEX[(lo >>> 16) & 255]! + HEX[(lo >>> 8) & 255]! + HEX[lo & 255]!
+  );
+}
+
+/**
+ * Strings by number. Keys, names and short values are interned (a million
+ * spans say "GET" once); long values are kept once each without a lookup,
+ * as they rarely repeat. The lookup table is bounded: V8 Maps hold at most
+ * 2^24 entries, and a table that big has stopped finding repeats.
+ */
+class StringTable {
+  readonly all: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(text: string): number {
+    if (text.length > MAX_INTERNED_LENGTH) return this.all.push(text) - 1;
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.all.push(text) - 1;
+      if (this.ids.size < MAX_INTERNED) this.ids.set(text, id);
+    }
+    return id;
+  }
+
+  at(id: number): string {
+    return this.all[id]!;
+  }
+}
+
+const MAX_INTERNED_LENGTH = 64;
+const MAX_INTERNED = 4_000_000;
+
+/** Attribute values by type, in the pool's `tag` column. */
+const TAG_STRING = 0;
+const TAG_NUMBER = 1;
+const TAG_TRUE = 2;
+const TAG_FALSE = 3;
+const TAG_NULL = 4;
+/** Bigints, bytes, arrays and kvlists: kept as the decoder made them, in `objects`. */
+const TAG_OBJECT = 5;
+
+/** Every span's and event's attributes in one pool: key, type and value, in insertion order. */
+class AttributePool {
+  length = 0;
+  private keys = new Uint32Array(0);
+  private tags = new Uint8Array(0);
+  private values = new Float64Array(0);
+  private readonly objects: AttributeValue[] = [];
+
+  get bytes(): number {
+    return this.keys.byteLength + this.tags.byteLength + this.values.byteLength;
+  }
+
+  add(attributes: Attributes, strings: StringTable): void {
+    for (const key in attributes) {
+      const value = attributes[key]!;
+      const i = this.length;
+      if (i === this.keys.length) this.grow();
+      this.length++;
+      this.keys[i] = strings.id(key);
+      switch (typeof value) {
+        case 'string':
+          this.tags[i] = TAG_STRING;
+          this.values[i] = strings.id(value);
+          break;
+        case 'number':
+          this.tags[i] = TAG_NUMBER;
+          this.values[i] = value;
+          break;
+        case 'boolean':
+          this.tags[i] = value ? TAG_TRUE : TAG_FALSE;
+          break;
+        default:
+          if (value === null) this.tags[i] = TAG_NULL;
+          else {
+            this.tags[i] = TAG_OBJECT;
+            this.values[i] = this.objects.push(value) - 1;
+          }
+      }
+    }
+  }
+
+  toBatch(): PoolBatch {
+    return { keys: this.keys.slice(0, this.length), tags: this.tags.slice(0, this.length), values: this.values.slice(0, this.length), objects: this.objects };
+  }
+
+  /** A batch's attributes after these, its string ids made this table's (`strings`, by the batch's id). */
+  absorb(batch: PoolBatch, strings: Uint32Array): void {
+    const n = batch.keys.length;
+    const base = this.length;
+    while (this.keys.length < base + n) this.grow();
+    this.length += n;
+    const objectBase = this.objects.length;
+    for (const value of batch.objects) this.objects.push(valueFromClone(value));
+    this.tags.set(batch.tags, base);
+    for (let i = 0; i < n; i++) {
+      this.keys[base + i] = strings[batch.keys[i]!]!;
+      const tag = batch.tags[i];
+      const value = batch.values[i]!;
+      this.values[base + i] = tag === TAG_STRING ? strings[value]! : tag === TAG_OBJECT ? value + objectBase : value;
+    }
+  }
+
+  read(from: number, to: number, strings: StringTable): Attributes {
+    const attributes = emptyAttributes();
+    for (let i = from; i < to; i++) {
+      const key = strings.at(this.keys[i]!);
+      switch (this.tags[i]) {
+        case TAG_STRING:
+          attributes[key] = strings.at(this.values[i]!);
+          break;
+        case TAG_NUMBER:
+          attributes[key] = this.values[i]!;
+          break;
+        case TAG_TRUE:
+          attributes[key] = true;
+          break;
+        case TAG_FALSE:
+          attributes[key] = false;
+          break;
+        case TAG_NULL:
+          attributes[key] = null;
+          break;
+        default:
+          attributes[key] = this.objects[this.values[i]!]!;
+      }
+    }
+    return attributes;
+  }
+
+  private grow(): void {
+    const size = Math.max(4096, this.keys.length * 2);
+    this.keys = resized(this.keys, size);
+    this.tags = resized(this.tags, size);
+    this.values = resized(this.values, size);
+  }
+}
+
+/** Span events in columns: time, name, the attributes' place in the pool, dropped count. */
+class EventColumns {
+  length = 0;
+  private time = new BigInt64Array(0);
+  private known = new Uint8Array(0);
+  private nameOf = new Uint32Array(0);
+  private attrFrom = new Uint32Array(0);
+  private attrTo = new Uint32Array(0);
+  private dropped = new Uint32Array(0);
+
+  get bytes(): number {
+    return this.time.byteLength + this.known.byteLength + this.nameOf.byteLength + this.attrFrom.byteLength + this.attrTo.byteLength + this.dropped.byteLength;
+  }
+
+  add(event: SpanEvent, pool: AttributePool, strings: StringTable, wide: Map<number, bigint>): void {
+    const i = this.length;
+    if (i === this.time.length) this.grow();
+    this.length++;
+    const time = event.timeUnixNano;
+    if (time === undefined) this.known[i] = 0;
+    else if (time >= INT64_MIN && time <= INT64_MAX) {
+      this.known[i] = 1;
+      this.time[i] = time;
+    } else {
+      this.known[i] = 2;
+      wide.set(i, time);
+    }
+    this.nameOf[i] = strings.id(event.name);
+    this.attrFrom[i] = pool.length;
+    pool.add(event.attributes, strings);
+    this.attrTo[i] = pool.length;
+    this.dropped[i] = event.droppedAttributesCount;
+  }
+
+  toBatch(): EventBatch {
+    const n = this.length;
+    return { time: this.time.slice(0, n), known: this.known.slice(0, n), nameOf: this.nameOf.slice(0, n), attrFrom: this.attrFrom.slice(0, n), attrTo: this.attrTo.slice(0, n), dropped: this.dropped.slice(0, n) };
+  }
+
+  absorb(batch: EventBatch, strings: Uint32Array, attrBase: number): void {
+    const n = batch.time.length;
+    const base = this.length;
+    while (this.time.length < base + n) this.grow();
+    this.length += n;
+    this.time.set(batch.time, base);
+    this.known.set(batch.known, base);
+    this.dropped.set(batch.dropped, base);
+    for (let i = 0; i < n; i++) {
+      this.nameOf[base + i] = strings[batch.nameOf[i]!]!;
+      this.attrFrom[base + i] = batch.attrFrom[i]! + attrBase;
+      this.attrTo[base + i] = batch.attrTo[i]! + attrBase;
+    }
+  }
+
+  read(i: number, pool: AttributePool, strings: StringTable, wide: Map<number, bigint>): SpanEvent {
+    const known = this.known[i];
+    return {
+      timeUnixNano: known === 0 ? undefined : known === 1 ? this.time[i]! : wide.get(i),
+      name: strings.at(this.nameOf[i]!),
+      attributes: pool.read(this.attrFrom[i]!, this.attrTo[i]!, strings),
+      droppedAttributesCount: this.dropped[i]!,
+    };
+  }
+
+  private grow(): void {
+    const size = Math.max(1024, this.time.length * 2);
+    this.time = resized(this.time, size);
+    this.known = resized(this.known, size);
+    this.nameOf = resized(this.nameOf, size);
+    this.attrFrom = resized(this.attrFrom, size);
+    this.attrTo = resized(this.attrTo, size);
+    this.dropped = resized(this.dropped, size);
+  }
+}

@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeText, readTraces } from '../../src/formats/read.js';
+import { lint } from '../../src/lint/engine.js';
+import { emptyAttributes, type Span } from '../../src/model/span.js';
+import { batchBuffers, ObjectTables, SpanStore } from '../../src/model/store.js';
+import { StoredTraces } from '../../src/model/trace-source.js';
+import { TraceSet } from '../../src/model/trace.js';
+import { richTrace, toOtlpJson, toZipkinJson } from '../support/sdk.js';
+import { attrs, span } from '../support/spans.js';
+
+/**
+ * (Equal as toEqual has it: an optional field left out and one set to
+ * undefined are the same to every reader.)
+ *
+ * The span store gives back every span as it went in: the decoders' spans of
+ * every corpus and of the SDK, and spans with every rare value a decoder can
+ * make. A check over the store (one trace built at a time) finds what a check
+ * over the spans finds.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CORPORA = ['../shared/fixtures/external', '../shared/fixtures/real-world', 'fixtures'].map((dir) => path.join(root, dir));
+
+function traceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(dir, name))
+    .filter((file) => statSync(file).isFile() && /\.(json|jsonl|ndjson)(\.gz)?$/.test(file) && !file.includes('probes'));
+}
+
+function decoded(file: string): Span[] | undefined {
+  const bytes = readFileSync(file);
+  const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  try {
+    return decodeText(text, file).spans;
+  } catch {
+    return undefined; // not a trace export (a bad-input fixture): nothing to store
+  }
+}
+
+function roundTrip(spans: readonly Span[]): Span[] {
+  const store = new SpanStore();
+  for (const s of spans) store.add(s);
+  return spans.map((_, row) => store.span(row));
+}
+
+describe('span store: what goes in comes out', () => {
+  const files = CORPORA.flatMap(traceFiles);
+
+  it('reads the corpora (at least the 49 trace files they hold)', () => {
+    expect(files.filter((file) => decoded(file) !== undefined).length).toBeGreaterThanOrEqual(49);
+  });
+
+  it.each(files.map((file) => [path.relative(root, file), file]))('%s', (_name, file) => {
+    const spans = decoded(file);
+    if (spans === undefined) return;
+    expect(roundTrip(spans)).toEqual(spans);
+  });
+
+  it('spans of the OpenTelemetry JS SDK, as OTLP and Zipkin', async () => {
+    const sdkSpans = await richTrace();
+    for (const text of [toOtlpJson(sdkSpans), toZipkinJson(sdkSpans)]) {
+      const spans = decodeText(text, 'sdk.json').spans;
+      expect(spans.length).toBeGreaterThan(3);
+      expect(roundTrip(spans)).toEqual(spans);
+    }
+  });
+
+  it('every rare value: ids as seen, times past 64 bits and unknown, typed values, links, flags', () => {
+    const kvlist = emptyAttributes();
+    kvlist.inner = 1;
+    const typed = attrs({ big: 2n ** 63n + 5n, bytes: new Uint8Array([1, 2]), list: [1, 'a', null], nested: kvlist, no: false, yes: true, nothing: null, zero: -0, long: 'x'.repeat(500) });
+    typed['__proto__'] = 'a plain key';
+    const spans: Span[] = [
+      span({
+        spanId: 'NOT-HEX',
+        parentSpanId: '00f067aa0ba902b7',
+        startTimeUnixNano: 2n ** 64n - 1n,
+        endTimeUnixNano: undefined,
+        attributes: typed,
+        status: { code: 'ERROR', message: 'boom' },
+        flags: 0x301,
+        sampled: true,
+        traceState: 'congo=t61rcWkgMzE',
+        parentRefType: 'FOLLOWS_FROM',
+        shared: true,
+        idProblems: [{ field: 'spanId', seen: 'NOT-HEX', problem: 'not-hex' }],
+        droppedAttributesCount: 3,
+        droppedEventsCount: 1,
+        droppedLinksCount: 2,
+        links: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), attributes: attrs({ k: 'v' }), droppedAttributesCount: 0, refType: 'CHILD_OF' }],
+        events: [
+          { timeUnixNano: undefined, name: 'no time', attributes: attrs({ a: 1 }), droppedAttributesCount: 0 },
+          { timeUnixNano: -(2n ** 63n) - 1n, name: 'before', attributes: attrs(), droppedAttributesCount: 4 },
+        ],
+      }),
+      span({ parentSpanId: 'ABCDEF0123456789', sampled: false, kind: 'CONSUMER', startTimeUnixNano: -5n }),
+      span({ traceId: 'c'.repeat(32), source: { file: 'other.json', format: 'zipkin', line: 3, column: 9 } }),
+    ];
+    const back = roundTrip(spans);
+    expect(back).toEqual(spans);
+    expect(Object.keys(back[0]!.attributes)).toEqual(Object.keys(spans[0]!.attributes));
+    expect(Object.prototype.hasOwnProperty.call(back[0]!.attributes, '__proto__')).toBe(true);
+    expect(back[0]!.resource).toBe(spans[0]!.resource);
+  });
+
+  it('groups rows by trace in first-seen order, each trace in input order', () => {
+    const store = new SpanStore();
+    const ids = ['a', 'b', 'a', 'c', 'b', 'a'].map((t) => t.repeat(32));
+    ids.forEach((traceId, i) => store.add(span({ traceId, name: `s${i}` })));
+    expect([0, 1, 2].map((t) => store.traceId(t))).toEqual(['a', 'b', 'c'].map((t) => t.repeat(32)));
+    expect([0, 1, 2].map((t) => store.spansOf(t).map((s) => s.name))).toEqual([['s0', 's2', 's5'], ['s1', 's4'], ['s3']]);
+  });
+});
+
+/** Spans cut into batches of `size`, each sent as a reader worker sends it (structured clone, buffers transferred), and absorbed. */
+function throughBatches(spans: readonly Span[], size: number): SpanStore {
+  const main = new SpanStore();
+  const tables = new ObjectTables();
+  const from = { resources: [], scopes: [] };
+  for (let at = 0; at < spans.length; at += size) {
+    const sent = { resources: tables.resources.length, scopes: tables.scopes.length };
+    const part = new SpanStore(tables);
+    for (const s of spans.slice(at, at + size)) part.add(s);
+    const batch = part.toBatch(sent);
+    main.absorb(structuredClone(batch, { transfer: batchBuffers(batch) }), from);
+  }
+  return main;
+}
+
+describe('span store: batches from another thread', () => {
+  const files = CORPORA.flatMap(traceFiles);
+  const all = files.flatMap((file) => decoded(file) ?? []);
+
+  it.each([1, 7, 1000])('the corpora, in batches of %i spans, come out equal, each resource one object', (size) => {
+    const store = throughBatches(all, size);
+    const back = all.map((_, row) => store.span(row));
+    expect(back).toEqual(all);
+    // Spans that shared a resource object share one again, and no others do.
+    for (let i = 1; i < all.length; i++) expect(back[i]!.resource === back[i - 1]!.resource).toBe(all[i]!.resource === all[i - 1]!.resource);
+  });
+
+  it('attribute maps that crossed keep no inherited keys', () => {
+    const kvlist = emptyAttributes();
+    kvlist.inner = 1;
+    const withMap = span({ attributes: { nested: kvlist }, links: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), attributes: attrs({ k: 'v' }), droppedAttributesCount: 0 }] });
+    const back = throughBatches([withMap], 1).span(0);
+    expect(back).toEqual(withMap);
+    for (const map of [back.attributes, back.attributes.nested as object, back.links[0]!.attributes, back.resource.attributes]) {
+      expect((map as Record<string, unknown>).constructor).toBeUndefined();
+    }
+  });
+});
+
+describe('a check over the store finds what a check over the spans finds', () => {
+  it.each(CORPORA.map((dir) => [path.relative(root, dir), dir]))('%s', async (_name, dir) => {
+    const read = await readTraces(traceFiles(dir).filter((file) => decoded(file) !== undefined));
+    const stored = lint(new StoredTraces(read.store));
+    const held = lint(new TraceSet(read.spans));
+    expect(stored.diagnostics.length).toBeGreaterThan(0);
+    expect(stored).toEqual(held);
+  });
+});
