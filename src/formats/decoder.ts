@@ -11,6 +11,8 @@ export interface SpanSource {
   rootPosition?: Position;
 }
 
+export type { SpanTarget } from '../model/store.js';
+
 /** One export format: recognises its parsed JSON and turns it into spans. */
 export interface Decoder {
   format: FormatName;

@@ -1,5 +1,5 @@
 import type { Span } from '../model/span.js';
-import { attachPositions } from './decoder.js';
+import { attachPositions, type SpanTarget } from './decoder.js';
 import { InputError } from './errors.js';
 import { parsePrepared, prepareDocument, type PreparedDocument } from './json.js';
 import { decodeOtlp, resourceSpansOf } from './otlp.js';
@@ -11,14 +11,14 @@ import { otherSignalOf, type OtherSignal, type SkippedSignals } from './signals.
  * that were skipped. Every reader of JSON lines (whole text, stream, reader
  * worker) hands its lines to one of these.
  */
-export class JsonLines {
+export class JsonLines<Target extends SpanTarget = Span[]> {
   readonly problems: InputError[] = [];
   readonly skipped: SkippedSignals = {};
 
-  /** Spans are added to `spans` (a reader's own list, so nothing is copied). */
+  /** Spans are added to `spans` (a reader's own list or store, so nothing is copied). */
   constructor(
     readonly file: string,
-    readonly spans: Span[] = [],
+    readonly spans: Target = [] as unknown as Target,
   ) {}
 
   /** One line made ready by prepareDocument (here or in a reader worker). */

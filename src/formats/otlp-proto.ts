@@ -96,7 +96,7 @@ export async function readProtoStream(source: Readable, file: string, options: {
     chunks.push(chunk);
   }
   const spans = decodeOtlpProto(Buffer.concat(chunks, size), file);
-  return { format: 'otlp-proto', spans, problems: [], skipped: {}, mergedParts: 0, bytes: state.rawBytes, compressed: state.compressed };
+  return { format: 'otlp-proto', spans, spanCount: spans.length, problems: [], skipped: {}, mergedParts: 0, bytes: state.rawBytes, compressed: state.compressed };
 }
 
 /** Span and link ids are bytes in protobuf and hex in OTLP/JSON. */

@@ -4,19 +4,18 @@ import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { FormatName, Span } from '../model/span.js';
 import { InputError } from './errors.js';
-import type { Position, PreparedDocument } from './json.js';
-import type { BlankTail } from './json-syntax.js';
-import { JsonLines } from './otlp-jsonl.js';
-import { DocumentReader, type StreamedInput, type StreamReadOptions } from './stream-read.js';
+import { SpanStore, type StoreBatch } from '../model/store.js';
+import type { SkippedSignals } from './signals.js';
+import type { StreamedInput, StreamReadOptions } from './stream-read.js';
 
 /**
  * Big files are read with both cores: a worker (read-worker.ts) reads the
- * file, inflates it, decodes UTF-8, cuts it into lines or span-array elements
- * and prepares each for JSON.parse; this thread parses, decodes and checks
- * them in order as they arrive.
- * The spans, problems and errors are those of readStreamed on the same file.
- * Only text crosses between the threads: decoded spans would cost more to
- * copy than to parse (docs/architecture.md).
+ * file, inflates it, decodes UTF-8, cuts it into lines or span-array
+ * elements, parses and decodes them, and puts the spans in a small span store
+ * per batch; this thread joins each batch's columns to its store as it
+ * arrives (their buffers are transferred, not copied) and checks. No span
+ * crosses as an object. The spans, problems and errors are those of
+ * readStreamed on the same file.
  */
 export interface ReaderWorkerData {
   path: string;
@@ -28,59 +27,24 @@ export interface ReaderWorkerData {
   flow: SharedArrayBuffer;
 }
 
-/**
- * A prepared line as sent: span positions flattened to (line, column) pairs, which copy far faster
- * than objects (as doubles: a line's leading whitespace is not bounded by any string's length).
- */
-export interface PreparedLine {
-  json: string;
-  source: string | undefined;
-  firstLine: number;
-  firstColumn: number;
-  tail: BlankTail | undefined;
-  positions: Float64Array;
-}
-
-/** A JSON line too long to hold, in its place among the lines. */
-export interface TooLongLine {
-  tooLong: number;
-  maxLine: number;
-}
-
-/** An element of a document's span array, prepared: where it sits and where it starts. */
-export interface PreparedElement {
-  path: readonly string[];
-  line: number;
-  column: number;
-  prepared: PreparedLine;
+/** An InputError as it crosses: rebuilt on this side with the input's name. */
+export interface SentProblem {
+  reason: string;
+  line: number | undefined;
+  column: number | undefined;
 }
 
 export type ReaderWorkerMessage =
-  | { kind: 'lines'; lines: Array<PreparedLine | TooLongLine>; rawBytes: number }
-  | { kind: 'elements'; elements: PreparedElement[]; rawBytes: number }
-  | { kind: 'end'; mode: 'lines'; rawBytes: number; compressed: boolean }
-  | { kind: 'end'; mode: 'document'; rawBytes: number; compressed: boolean; envelope: unknown; root: Position | undefined }
-  | { kind: 'error'; reason: string; line: number | undefined; column: number | undefined }
+  | { kind: 'spans'; batch: StoreBatch; rawBytes: number }
+  | { kind: 'end'; format: FormatName; rawBytes: number; compressed: boolean; problems: SentProblem[]; skipped: SkippedSignals; mergedParts: number }
+  | ({ kind: 'error' } & SentProblem)
   | { kind: 'crash'; message: string };
 
 /** Batches in flight at most, and their size: enough to keep both threads busy, with little memory. */
 export const MAX_BATCHES_IN_FLIGHT = 4;
+export const BATCH_SPANS = 16_384;
+/** A batch's text at most (big attribute values make few spans a lot of text). */
 export const BATCH_CHARACTERS = 1 << 20;
-
-export function toPreparedLine({ json, source, firstLine, firstColumn, tail, spanPositions }: PreparedDocument): PreparedLine {
-  const positions = new Float64Array(spanPositions.length * 2);
-  spanPositions.forEach((position, i) => {
-    positions[2 * i] = position.line;
-    positions[2 * i + 1] = position.column;
-  });
-  return { json, source, firstLine, firstColumn, tail, positions };
-}
-
-export function fromPreparedLine({ json, source, firstLine, firstColumn, tail, positions }: PreparedLine): PreparedDocument {
-  const spanPositions = [];
-  for (let i = 0; i < positions.length; i += 2) spanPositions.push({ line: positions[i]!, column: positions[i + 1]! });
-  return { json, source, firstLine, firstColumn, tail, spanPositions, rootPosition: undefined };
-}
 
 /** The worker's script, built beside this one; absent when running from TypeScript sources (then files are read on this thread). */
 const WORKER_SCRIPT = fileURLToPath(new URL('./read-worker.js', import.meta.url));
@@ -95,9 +59,10 @@ export async function readInWorker(path: string, file: string, options: StreamRe
   const data: ReaderWorkerData = { path, file, maxBytes: options.maxBytes, forced: options.format, flow };
   const worker = new Worker(WORKER_SCRIPT, { workerData: data });
   workerStats.started++;
-  const spans: Span[] = [];
-  const lines = new JsonLines(file, spans);
-  const document = new DocumentReader(file, spans, options.format);
+  // Batches are joined to the caller's store, or to one of our own whose spans are returned.
+  const store = options.into instanceof SpanStore ? options.into : new SpanStore();
+  const before = store.spanCount;
+  const resources = { resources: [], scopes: [] };
   // Messages are taken one at a time with a turn of the event loop between them, so the heap
   // watch (whose notices come as immediates) and progress keep running while batches arrive.
   const queue: ReaderWorkerMessage[] = [];
@@ -112,9 +77,7 @@ export async function readInWorker(path: string, file: string, options: StreamRe
     arrived();
   });
   worker.once('error', (error) => {
-    // The reader holds little but the text in flight; a heap too small even for that is said as the main thread's heap watch says it.
-    const outOfMemory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-    failure ??= outOfMemory ? new InputError(file, 'the reader ran out of JavaScript heap: give it more with NODE_OPTIONS=--max-old-space-size=<MB>') : error;
+    failure ??= error;
     arrived();
   });
   worker.once('exit', (code) => {
@@ -131,26 +94,22 @@ export async function readInWorker(path: string, file: string, options: StreamRe
         continue;
       }
       switch (message.kind) {
-        case 'lines':
-        case 'elements': {
-          if (message.kind === 'lines') {
-            for (const line of message.lines) {
-              if ('tooLong' in line) lines.lineTooLong(line.tooLong, line.maxLine);
-              else lines.line(fromPreparedLine(line));
-            }
-          }
-          else for (const { path: keys, line, column, prepared } of message.elements) document.preparedElement(keys, { line, column }, fromPreparedLine(prepared));
+        case 'spans':
+          store.absorb(message.batch, resources);
           Atomics.sub(inFlight, 0, 1);
           Atomics.notify(inFlight, 0);
-          options.onProgress?.(message.rawBytes, spans.length);
-          options.checkMemory?.(spans.length);
+          options.onProgress?.(message.rawBytes, store.spanCount - before);
+          options.checkMemory?.(store.spanCount - before);
           break;
-        }
         case 'end': {
-          const read = { bytes: message.rawBytes, compressed: message.compressed };
-          if (message.mode === 'lines') return { format: 'otlp-jsonl', spans, problems: lines.problems, skipped: lines.skipped, mergedParts: 0, ...read };
-          document.finish(message.envelope, message.root);
-          return { format: document.format(), spans, problems: [], skipped: {}, mergedParts: document.mergedParts, ...read };
+          const spanCount = store.spanCount - before;
+          const spans: Span[] = [];
+          if (store !== options.into) {
+            const target = options.into ?? spans;
+            for (let row = 0; row < spanCount; row++) target.push(store.span(row));
+          }
+          const problems = message.problems.map((problem) => new InputError(file, problem.reason, problem.line, problem.column));
+          return { format: message.format, spans, spanCount, problems, skipped: message.skipped, mergedParts: message.mergedParts, bytes: message.rawBytes, compressed: message.compressed };
         }
         case 'error':
           throw new InputError(file, message.reason, message.line, message.column);

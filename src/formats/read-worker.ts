@@ -1,90 +1,97 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Span } from '../model/span.js';
+import { ObjectTables, SpanStore, batchBuffers } from '../model/store.js';
+import type { SpanTarget } from './decoder.js';
 import { InputError } from './errors.js';
 import { prepareDocument } from './json.js';
+import { openFile } from './open-file.js';
+import { JsonLines } from './otlp-jsonl.js';
+import { BATCH_CHARACTERS, BATCH_SPANS, MAX_BATCHES_IN_FLIGHT, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
 import { FormatDecider } from './format-decider.js';
 import { LineSplitter } from './line-splitter.js';
-import { BATCH_CHARACTERS, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedElement, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage, type TooLongLine } from './read-in-worker.js';
-import { JsonSplitter } from './split.js';
-import { openFile } from './open-file.js';
-import { decodedText, modeFor } from './stream-read.js';
+import { decodedText, DocumentReader, modeFor } from './stream-read.js';
 
 /**
  * The reader worker's entry (started by read-in-worker.ts, imported by
  * nothing else). On its own thread it reads the file once, inflates it,
  * decodes UTF-8 and decides from the head, as readStreamed does, whether it is
- * JSON lines. JSON lines are cut into lines, a document into the elements
- * of its span arrays (JsonSplitter), and each is prepared for JSON.parse (long
- * integers quoted, span positions found). The main thread parses, decodes and
- * checks. A batch waits while the main thread has MAX_BATCHES_IN_FLIGHT not
- * yet taken, so the reader never runs far ahead.
+ * JSON lines; then it parses and decodes with the same readers readStreamed
+ * uses (JsonLines, DocumentReader), into a span store of BATCH_SPANS spans at
+ * a time, sent with its buffers transferred. A batch waits while the main
+ * thread has MAX_BATCHES_IN_FLIGHT not yet taken, so the reader never runs far
+ * ahead.
  */
-async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData, post: (message: ReaderWorkerMessage) => void): Promise<void> {
+async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData, post: (message: ReaderWorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const inFlight = new Int32Array(flow);
   const state = { rawBytes: 0, compressed: false };
-  let lines: Array<PreparedLine | TooLongLine> = [];
-  let elements: PreparedElement[] = [];
-  let characters = 0;
-  const send = (): void => {
-    if (lines.length === 0 && elements.length === 0) return;
+  const batches = new Batches((batch) => {
     for (let sent = Atomics.load(inFlight, 0); sent >= MAX_BATCHES_IN_FLIGHT; sent = Atomics.load(inFlight, 0)) Atomics.wait(inFlight, 0, sent);
     Atomics.add(inFlight, 0, 1);
-    post(lines.length > 0 ? { kind: 'lines', lines, rawBytes: state.rawBytes } : { kind: 'elements', elements, rawBytes: state.rawBytes });
-    lines = [];
-    elements = [];
-    characters = 0;
-  };
-  const counted = (size: number): void => {
-    characters += size;
-    if (characters >= BATCH_CHARACTERS) send();
-  };
-  const lineSplitter = new LineSplitter(
-    ({ text, lineNumber, firstColumn, tail }) => {
-      lines.push(toPreparedLine(prepareDocument(text, lineNumber, firstColumn, tail)));
-      counted(text.length);
-    },
-    (lineNumber, maxLine) => lines.push({ tooLong: lineNumber, maxLine }),
-  );
-  const documentSplitter = new JsonSplitter(file, ({ path: keys, text, position }) => {
-    elements.push({ path: keys, line: position.line, column: position.column, prepared: toPreparedLine(prepareDocument(text, position.line)) });
-    counted(text.length);
+    post({ kind: 'spans', batch, rawBytes: state.rawBytes }, batchBuffers(batch));
   });
+  const lines = new JsonLines(file, batches);
+  const lineSplitter = new LineSplitter(
+    ({ text, lineNumber, firstColumn, tail }) => lines.line(prepareDocument(text, lineNumber, firstColumn, tail)),
+    (lineNumber, maxLine) => lines.lineTooLong(lineNumber, maxLine),
+  );
+  const document = new DocumentReader(file, batches, forced);
   const decider = new FormatDecider();
   let mode = modeFor(forced);
-  const take = (text: string): void => (mode === 'lines' ? lineSplitter : documentSplitter).push(text);
-  try {
-    for await (const text of decodedText(await openFile(path, file), file, maxBytes, state)) {
-      if (mode !== 'undecided') {
-        take(text);
-        continue;
-      }
+  const take = (text: string): void => (mode === 'lines' ? lineSplitter : document).push(text);
+  for await (const text of decodedText(await openFile(path, file), file, maxBytes, state)) {
+    if (mode === 'undecided') {
       const decided = decider.decide(text);
       if (decided === undefined) continue;
       mode = decided;
       decider.handOver(take);
+      continue;
     }
-    if (mode === 'undecided') {
-      mode = 'document';
-      decider.handOver(take);
-    }
-    if (mode === 'lines') {
-      lineSplitter.end();
-      send();
-      post({ kind: 'end', mode, rawBytes: state.rawBytes, compressed: state.compressed });
-      return;
-    }
-    const envelope = documentSplitter.end();
-    send();
-    post({ kind: 'end', mode, rawBytes: state.rawBytes, compressed: state.compressed, envelope, root: documentSplitter.rootPosition });
-  } catch (error) {
-    // What was cut before the error is decoded first, as on one thread, where a bad element there is the error.
-    if (error instanceof InputError) send();
-    throw error;
+    take(text);
+  }
+  if (mode === 'undecided') {
+    mode = 'document';
+    decider.handOver(take);
+  }
+  const end = { rawBytes: state.rawBytes, compressed: state.compressed };
+  if (mode === 'lines') {
+    lineSplitter.end();
+    batches.flush();
+    const problems = lines.problems.map((problem) => ({ reason: problem.reason, line: problem.line, column: problem.column }));
+    post({ kind: 'end', format: 'otlp-jsonl', problems, skipped: lines.skipped, mergedParts: 0, ...end });
+    return;
+  }
+  document.end();
+  batches.flush();
+  post({ kind: 'end', format: document.format(), problems: [], skipped: {}, mergedParts: document.mergedParts, ...end });
+}
+
+/** Spans into a store of BATCH_SPANS (or BATCH_CHARACTERS of text) at a time, each full store sent as a batch; one numbering of resources for all. */
+class Batches implements SpanTarget {
+  private readonly tables = new ObjectTables();
+  private store = new SpanStore(this.tables);
+  private sent = { resources: 0, scopes: 0 };
+  length = 0;
+
+  constructor(private readonly send: (batch: ReturnType<SpanStore['toBatch']>) => void) {}
+
+  push(span: Span): void {
+    this.store.add(span);
+    this.length++;
+    if (this.store.spanCount >= BATCH_SPANS || this.store.characters >= BATCH_CHARACTERS) this.flush();
+  }
+
+  flush(): void {
+    if (this.store.spanCount === 0) return;
+    const batch = this.store.toBatch(this.sent);
+    this.sent = { resources: this.tables.resources.length, scopes: this.tables.scopes.length };
+    this.store = new SpanStore(this.tables);
+    this.send(batch);
   }
 }
 
 if (parentPort) {
   const port = parentPort;
-  const post = (message: ReaderWorkerMessage): void => port.postMessage(message);
+  const post = (message: ReaderWorkerMessage, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
   readFile(workerData as ReaderWorkerData, post).catch((error: unknown) => {
     if (error instanceof InputError) post({ kind: 'error', reason: error.reason, line: error.line, column: error.column });
     else post({ kind: 'crash', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -100,23 +100,28 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
     for (const { name, found } of entries) {
       const displayName = name === '-' ? '<stdin>' : (options.label?.(name) ?? name);
       const report = options.onProgress;
-      const onProgress = report && ((bytes: number, count: number) => report(bytesBefore + bytes, store.spanCount + count, displayName));
-      const checkMemory = (count: number): void => {
-        if (heap.full) throw heapFullError(displayName, store.spanCount + count, heap.full);
+      // The store holds the spans of earlier inputs and those of this one read so far.
+      const onProgress = report && ((bytes: number) => report(bytesBefore + bytes, store.spanCount, displayName));
+      const checkMemory = (): void => {
+        if (heap.full) throw heapFullError(displayName, store.spanCount, heap.full);
       };
       let streamed: StreamedInput;
+      const mark = store.mark();
       try {
-        streamed = await readInput(name, displayName, cwd, options, { onProgress, checkMemory });
+        streamed = await readInput(name, displayName, cwd, options, { onProgress, checkMemory, into: store });
       } catch (error) {
+        // Nothing of an input that failed is kept, though some of its spans had come.
+        store.rollback(mark);
         if (!found || !(error instanceof InputError) || heap.full) throw error;
         problems.push(error);
         continue;
       }
       bytesBefore += streamed.bytes;
+      // A protobuf input is decoded whole, into a list.
       for (const span of streamed.spans) store.add(span);
       problems.push(...streamed.problems);
-      summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spans.length, skipped: streamed.skipped, mergedParts: streamed.mergedParts });
-      checkMemory(0);
+      summaries.push({ name: displayName, format: streamed.format, bytes: streamed.bytes, compressed: streamed.compressed, spanCount: streamed.spanCount, skipped: streamed.skipped, mergedParts: streamed.mergedParts });
+      checkMemory();
     }
   } finally {
     heap.stop();
@@ -141,7 +146,7 @@ export function readResult(store: SpanStore, inputs: InputSummary[], problems: I
 }
 
 /** One input, by the reader that suits it: protobuf whole, big files with the reader worker, anything else streamed here. */
-async function readInput(name: string, file: string, cwd: string, options: ReadOptions, hooks: Pick<StreamReadOptions, 'onProgress' | 'checkMemory'>): Promise<StreamedInput> {
+async function readInput(name: string, file: string, cwd: string, options: ReadOptions, hooks: Pick<StreamReadOptions, 'onProgress' | 'checkMemory' | 'into'>): Promise<StreamedInput> {
   const format = options.format ?? formatFromName(name);
   const streamOptions = { format: options.format, maxBytes: options.maxBytes, ...hooks };
   const fullPath = path.resolve(cwd, name);

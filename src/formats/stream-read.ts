@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { FormatName, Span } from '../model/span.js';
-import { attachPositions, type Decoder } from './decoder.js';
+import { attachPositions, type Decoder, type SpanTarget } from './decoder.js';
 import { decoderFor, detectDecoder } from './detect.js';
 import { InputError } from './errors.js';
 import { parsePrepared, prepareDocument, type Position, type PreparedDocument } from './json.js';
@@ -22,7 +22,10 @@ import { LineSplitter } from './line-splitter.js';
  */
 export interface StreamedInput {
   format: FormatName;
+  /** The spans, when no `into` was given (else they went there). */
   spans: Span[];
+  /** How many spans the input gave. */
+  spanCount: number;
   /** Bad JSON lines; the other lines were read. */
   problems: InputError[];
   /** JSON lines of other OTLP signals (logs, metrics) that were skipped. */
@@ -42,20 +45,25 @@ export interface StreamReadOptions {
   onProgress?: (bytesRead: number, spans: number) => void;
   /** Called after each chunk with the spans read so far; throws to stop reading (the heap is full). */
   checkMemory?: (spans: number) => void;
+  /** Where the spans go, in order (a span store); by default a new list, the result's `spans`. */
+  into?: SpanTarget;
 }
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 ** 3;
 
 export async function readStreamed(source: Readable, file: string, options: StreamReadOptions = {}): Promise<StreamedInput> {
   const state = { rawBytes: 0, compressed: false };
-  const sink = new SpanSink(file, options.format);
+  const spans: Span[] = [];
+  const target = options.into ?? spans;
+  const before = target.length;
+  const sink = new SpanSink(file, options.format, target);
   for await (const text of decodedText(source, file, options.maxBytes ?? DEFAULT_MAX_BYTES, state)) {
     sink.push(text);
-    options.onProgress?.(state.rawBytes, sink.spans.length);
-    options.checkMemory?.(sink.spans.length);
+    options.onProgress?.(state.rawBytes, target.length - before);
+    options.checkMemory?.(target.length - before);
   }
   sink.end();
-  return { format: sink.format(), spans: sink.spans, problems: sink.problems, skipped: sink.skipped(), mergedParts: sink.mergedParts(), bytes: state.rawBytes, compressed: state.compressed };
+  return { format: sink.format(), spans, spanCount: target.length - before, problems: sink.problems, skipped: sink.skipped(), mergedParts: sink.mergedParts(), bytes: state.rawBytes, compressed: state.compressed };
 }
 
 /**
@@ -136,7 +144,6 @@ function rejectUtf16(bytes: Buffer, file: string): void {
  * or one document; then decodes as it goes.
  */
 class SpanSink {
-  readonly spans: Span[] = [];
   private readonly decider = new FormatDecider();
   private lines: LineReader | undefined;
   private document: DocumentReader | undefined;
@@ -145,6 +152,7 @@ class SpanSink {
   constructor(
     private readonly file: string,
     private readonly forced: FormatName | undefined,
+    private readonly spans: SpanTarget,
   ) {
     this.mode = modeFor(forced);
   }
@@ -199,13 +207,13 @@ export function modeFor(forced: FormatName | undefined): ReadingMode {
 
 /** OTLP JSON lines: each complete line decoded on its own; a bad line is a problem, not the end. */
 class LineReader {
-  readonly lines: JsonLines;
+  readonly lines: JsonLines<SpanTarget>;
   private readonly splitter = new LineSplitter(
     ({ text, lineNumber, firstColumn, tail }) => this.lines.line(prepareDocument(text, lineNumber, firstColumn, tail)),
     (lineNumber, maxLine) => this.lines.lineTooLong(lineNumber, maxLine),
   );
 
-  constructor(file: string, spans: Span[]) {
+  constructor(file: string, spans: SpanTarget) {
     this.lines = new JsonLines(file, spans);
   }
 
@@ -234,10 +242,12 @@ export class DocumentReader {
   mergedParts = 0;
   /** Elements not decoded alone: other arrays of the envelope, or all when the shape needs assembly. */
   private readonly held: Array<{ path: readonly string[]; value: unknown; positions: Position[]; position: Position }> = [];
+  /** Zipkin spans, held until the document ends: parts of one span are merged then. */
+  private readonly parts: Span[] = [];
 
   constructor(
     private readonly file: string,
-    private readonly spans: Span[],
+    private readonly spans: SpanTarget,
     private readonly forced: FormatName | undefined,
   ) {
     this.splitter = new JsonSplitter(file, (element) => this.element(element));
@@ -255,13 +265,10 @@ export class DocumentReader {
   /** The end of a document split elsewhere (by a reader worker): its envelope, and where its root value starts. */
   finish(envelope: unknown, root: Position | undefined): void {
     this.decodeRest(envelope, root);
-    // Spans that need the whole document (Zipkin's parts of one span) are finished in place.
-    const { spans, merged } = finishDocument(this.format(), this.spans);
-    if (merged > 0) {
-      // In place: the list is the reader's, shared with its caller (no spread: it may hold millions).
-      this.spans.length = 0;
-      for (const span of spans) this.spans.push(span);
-    }
+    // Spans that need the whole document (Zipkin's parts of one span) go out now, finished.
+    const { spans, merged } = finishDocument(this.format(), this.parts);
+    for (const span of spans) this.spans.push(span);
+    this.parts.length = 0;
     this.mergedParts = merged;
   }
 
@@ -316,7 +323,8 @@ export class DocumentReader {
 
   private emit(spans: Span[], positions: Position[]): void {
     attachPositions(spans, positions);
-    for (const span of spans) this.spans.push(span);
+    const target = this.decoder?.format === 'zipkin' ? this.parts : this.spans;
+    for (const span of spans) target.push(span);
   }
 
   /** The decoder for a wrapped element, or undefined when the element alone says nothing. */

@@ -16,6 +16,13 @@ import {
 } from './span.js';
 import { linkFromClone, resourceFromClone, scopeFromClone, valueFromClone } from './cloned.js';
 
+/** Where a reader puts the spans it decodes, in order: a list, or a span store, which keeps them in columns as they come. */
+export interface SpanTarget {
+  push(span: Span): unknown;
+  /** How many spans it holds. */
+  readonly length: number;
+}
+
 /**
  * The spans read, in columns: typed arrays for ids, times, kinds, status and
  * the indexes of names, resources, scopes and files; attributes and events in
@@ -32,7 +39,7 @@ import { linkFromClone, resourceFromClone, scopeFromClone, valueFromClone } from
  * objects); what is rare (links, trace state, id problems, dropped counts,
  * times past 64 bits) is kept beside the columns as it was.
  */
-export class SpanStore {
+export class SpanStore implements SpanTarget {
   private count = 0;
   private capacity = 0;
 
@@ -104,6 +111,20 @@ export class SpanStore {
     return this.traceIds.length;
   }
 
+  /** Characters of the distinct strings held (names, keys, values): what a batch of this store costs to send. */
+  get characters(): number {
+    return this.strings.characters;
+  }
+
+  /** As a reader's SpanTarget: add, and how many spans so far. */
+  push(span: Span): void {
+    this.add(span);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
   add(span: Span): void {
     const row = this.count;
     if (row === this.capacity) this.grow();
@@ -168,6 +189,29 @@ export class SpanStore {
       });
     }
     this.bits[row] = bits;
+  }
+
+  /** Where the store stands now, to go back to if what comes next is refused (an input that fails half-read). */
+  mark(): StoreMark {
+    return { spans: this.count, traces: this.traceIds.length, attributes: this.attributes.length, events: this.events.length };
+  }
+
+  /** Forgets every span added since `mark` (strings, resources and files stay in their tables, unused). */
+  rollback(mark: StoreMark): void {
+    for (let row = mark.spans; row < this.count; row++) {
+      this.extras.delete(row);
+      for (const key of [row * 2, row * 2 + 1]) {
+        this.oddIds.delete(key);
+        this.wideTimes.delete(key);
+      }
+    }
+    for (let event = mark.events; event < this.events.length; event++) this.wideEventTimes.delete(event);
+    for (let trace = mark.traces; trace < this.traceIds.length; trace++) this.traceIndex.delete(this.traceIds[trace]!);
+    this.traceIds.length = mark.traces;
+    this.attributes.length = mark.attributes;
+    this.events.length = mark.events;
+    this.count = mark.spans;
+    this.byTrace = undefined;
   }
 
   /** Event times outside 64-bit range, by event index. */
@@ -408,6 +452,13 @@ export class SpanStore {
   }
 }
 
+export interface StoreMark {
+  spans: number;
+  traces: number;
+  attributes: number;
+  events: number;
+}
+
 /** Resources and scopes by number, shared by the stores of one input's batches. */
 export class ObjectTables {
   readonly resources: Resource[] = [];
@@ -551,11 +602,17 @@ function unpackId(hi: number, lo: number): string {
 class StringTable {
   readonly all: string[] = [];
   private readonly ids = new Map<string, number>();
+  /** Characters of the strings held, once each. */
+  characters = 0;
 
   id(text: string): number {
-    if (text.length > MAX_INTERNED_LENGTH) return this.all.push(text) - 1;
+    if (text.length > MAX_INTERNED_LENGTH) {
+      this.characters += text.length;
+      return this.all.push(text) - 1;
+    }
     let id = this.ids.get(text);
     if (id === undefined) {
+      this.characters += text.length;
       id = this.all.push(text) - 1;
       if (this.ids.size < MAX_INTERNED) this.ids.set(text, id);
     }

@@ -59,6 +59,8 @@ const PAD = 300_000;
 const pad = ' '.repeat(PAD);
 
 const many = Array.from({ length: 400 }, (_, line) => request(20, line + 1)).join('\n');
+/** 40,000 spans: more than BATCH_SPANS (16,384) twice over. */
+const manyBatches = Array.from({ length: 100 }, (_, line) => request(400, line + 1)).join('\n');
 
 const jaeger = JSON.stringify({
   data: [
@@ -75,6 +77,7 @@ const documentOfMany = JSON.stringify({ resourceSpans: Array.from({ length: 50 }
 describe('reading with the reader worker gives what one thread gives', () => {
   it.each([
     ['many lines across batches', () => file('many.jsonl', `${many}\n`)],
+    ['more spans than three batches hold', () => file('batches.jsonl', `${manyBatches}\n`)],
     ['gzip', () => file('many.jsonl.gz', gzipSync(`${many}\n`))],
     ['a BOM, CRLF line ends and blank lines', () => file('crlf.jsonl', `\ufeff${request(3, 1)}\r\n\r\n${request(3, 2)}\r\n   \n${request(3, 3)}`)],
     ['nanosecond times written as long integers', () => file('long.jsonl', `${request(2, 1).replace(/"(17000000001?0+)"/g, '$1')}\n${request(2, 2).replace(/"(17000000001?0+)"/g, '$1')}\n`)],
@@ -84,7 +87,7 @@ describe('reading with the reader worker gives what one thread gives', () => {
     ['an input that ends inside a UTF-8 character', () => file('cut-utf8.jsonl', Buffer.from(`${request(2, 1)}\n${request(2, 2)} é`).subarray(0, -1))],
     ['truncated gzip', () => file('cut.jsonl.gz', gzipSync(`${many}\n`).subarray(0, 5000))],
     ['UTF-16', () => file('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(request(1, 1), 'utf16le')]))],
-    // Documents: decided in the worker, passed on as text, split and decoded here.
+    // Documents: decided, split and decoded in the worker, sent as batches of the span store.
     ['one pretty-printed OTLP document in a .jsonl file', () => file('document.jsonl', JSON.stringify(JSON.parse(request(5, 1)), null, 2))],
     ['one minified OTLP document of many resource spans', () => file('minified.json', documentOfMany)],
     ['the same document gzipped', () => file('minified.json.gz', gzipSync(documentOfMany))],
@@ -110,6 +113,20 @@ describe('reading with the reader worker gives what one thread gives', () => {
     const inWorker = await outcome(input, true, format);
     expect(workerStats.started - started).toBe(1);
     expect(comparable(inWorker)).toEqual(comparable(inline));
+  });
+
+  it.each([true, false])('in a directory, nothing is kept of a file refused after batches of its spans had come (workers: %s)', async (workers) => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'tracelint-refused-'));
+    writeFileSync(path.join(folder, 'a-good.jsonl'), `${request(3, 1)}\n${request(3, 2)}\n`);
+    // 40,000 good spans, then the document breaks: the input is refused as a whole.
+    writeFileSync(path.join(folder, 'b-refused.json'), `${JSON.stringify({ resourceSpans: Array.from({ length: 100 }, (_, i) => JSON.parse(request(400, i + 3)).resourceSpans[0]) }).slice(0, -2)}, 7]}`);
+    writeFileSync(path.join(folder, 'c-good.jsonl'), `${request(2, 500)}\n`);
+    const result = await readTraces([folder], { workers });
+    expect(result.problems.map((problem) => problem.message)).toEqual([expect.stringContaining('b-refused.json')]);
+    expect(result.inputs.map((input) => [path.basename(input.name), input.spanCount])).toEqual([['a-good.jsonl', 6], ['c-good.jsonl', 2]]);
+    expect(result.spans).toHaveLength(8);
+    expect(result.store.spanCount).toBe(8);
+    expect(result.traces.traces.size).toBe(1);
   });
 
   it('a missing file is not handed to the worker, and its error names it', async () => {

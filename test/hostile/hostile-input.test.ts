@@ -112,19 +112,24 @@ describe('size', () => {
   }, 90_000);
 
   it('an input that fills the heap stops with exit 2 and a message, not a V8 abort', async () => {
-    // 150k spans in JSON lines keep more than a 64 MB heap holds; the built CLI runs with that limit.
-    const lines = Array.from({ length: 1500 }, (_, line) =>
-      otlp(Array.from({ length: 100 }, (_, i) => otlpSpan({ traceId: (line + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: i === 0 ? '' : '0000000000000001', name: `op-${i}` }))),
+    // Spans are kept in columns outside the heap (model/store.ts), their distinct strings in it:
+    // 30k spans, each with a value of its own of 1,000 characters, keep more than a 32 MB heap holds.
+    const lines = Array.from({ length: 300 }, (_, line) =>
+      otlp(
+        Array.from({ length: 100 }, (_, i) =>
+          otlpSpan({ traceId: (line + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), parentSpanId: i === 0 ? '' : '0000000000000001', name: `op-${i}`, attributes: [{ key: 'payload', value: { stringValue: `${line}-${i}-${'x'.repeat(1000)}` } }] }),
+        ),
+      ),
     );
     const input = file('fills-heap.jsonl', `${lines.join('\n')}\n`);
     const cli = fileURLToPath(new URL('../../bin/tracelint.js', import.meta.url));
-    const child = spawn(process.execPath, ['--max-old-space-size=64', cli, 'check', input, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--max-old-space-size=32', cli, 'check', input, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.resume();
     const code = await new Promise((resolve) => child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal)));
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^tracelint: .*fills-heap\.jsonl: stopped after \d+ spans: they fill \d+ MB of the 64 MB JavaScript heap, .*--max-old-space-size/);
+    expect(stderr).toMatch(/^tracelint: .*fills-heap\.jsonl: stopped after \d+ spans: they fill \d+ MB of the 32 MB JavaScript heap, .*--max-old-space-size/);
     expect(stderr).not.toMatch(/FATAL ERROR|\n\s+at /);
   }, 60_000);
 
