@@ -5,6 +5,9 @@ import { Worker } from 'node:worker_threads';
 import type { FormatName, Span } from '../model/span.js';
 import { InputError } from './errors.js';
 import { SpanStore, type StoreBatch } from '../model/store.js';
+import type { PreparedDocument } from './json.js';
+import type { BlankTail } from './json-syntax.js';
+import { JsonLines } from './otlp-jsonl.js';
 import type { SkippedSignals } from './signals.js';
 import type { StreamedInput, StreamReadOptions } from './stream-read.js';
 
@@ -14,8 +17,10 @@ import type { StreamedInput, StreamReadOptions } from './stream-read.js';
  * elements, parses and decodes them, and puts the spans in a small span store
  * per batch; this thread joins each batch's columns to its store as it
  * arrives (their buffers are transferred, not copied) and checks. No span
- * crosses as an object. The spans, problems and errors are those of
- * readStreamed on the same file.
+ * crosses as an object. While this thread has nothing to do, the worker
+ * sends it JSON lines prepared for JSON.parse instead, to decode here: both
+ * cores decode. The spans, problems and errors are those of readStreamed on
+ * the same file.
  */
 export interface ReaderWorkerData {
   path: string;
@@ -34,8 +39,23 @@ export interface SentProblem {
   column: number | undefined;
 }
 
+/**
+ * A JSON line prepared for JSON.parse, for this thread to decode: span positions flattened to
+ * (line, column) pairs, which copy far faster than objects (as doubles: a line's leading
+ * whitespace is counted, not kept, and not bounded by any string's length).
+ */
+export interface PreparedLine {
+  json: string;
+  source: string | undefined;
+  firstLine: number;
+  firstColumn: number;
+  tail: BlankTail | undefined;
+  positions: Float64Array;
+}
+
 export type ReaderWorkerMessage =
   | { kind: 'spans'; batch: StoreBatch; rawBytes: number }
+  | { kind: 'lines'; lines: PreparedLine[]; rawBytes: number }
   | { kind: 'end'; format: FormatName; rawBytes: number; compressed: boolean; problems: SentProblem[]; skipped: SkippedSignals; mergedParts: number }
   | ({ kind: 'error' } & SentProblem)
   | { kind: 'crash'; message: string };
@@ -45,6 +65,27 @@ export const MAX_BATCHES_IN_FLIGHT = 4;
 export const BATCH_SPANS = 16_384;
 /** A batch's text at most (big attribute values make few spans a lot of text). */
 export const BATCH_CHARACTERS = 1 << 20;
+
+export function toPreparedLine({ json, source, firstLine, firstColumn, tail, spanPositions }: PreparedDocument): PreparedLine {
+  const positions = new Float64Array(spanPositions.length * 2);
+  spanPositions.forEach((position, i) => {
+    positions[2 * i] = position.line;
+    positions[2 * i + 1] = position.column;
+  });
+  return { json, source, firstLine, firstColumn, tail, positions };
+}
+
+function fromPreparedLine({ json, source, firstLine, firstColumn, tail, positions }: PreparedLine): PreparedDocument {
+  const spanPositions = [];
+  for (let i = 0; i < positions.length; i += 2) spanPositions.push({ line: positions[i]!, column: positions[i + 1]! });
+  return { json, source, firstLine, firstColumn, tail, spanPositions, rootPosition: undefined };
+}
+
+function addSkipped(a: SkippedSignals, b: SkippedSignals): SkippedSignals {
+  const sum: SkippedSignals = { ...a };
+  for (const [signal, count] of Object.entries(b) as Array<[keyof SkippedSignals, number]>) sum[signal] = (sum[signal] ?? 0) + count;
+  return sum;
+}
 
 /** The worker's script, built beside this one; absent when running from TypeScript sources (then files are read on this thread). */
 const WORKER_SCRIPT = fileURLToPath(new URL('./read-worker.js', import.meta.url));
@@ -63,6 +104,8 @@ export async function readInWorker(path: string, file: string, options: StreamRe
   const store = options.into instanceof SpanStore ? options.into : new SpanStore();
   const before = store.spanCount;
   const resources = { resources: [], scopes: [] };
+  // JSON lines the worker left to this thread, decoded here in their place.
+  const lines = new JsonLines(file, store);
   // Messages are taken one at a time with a turn of the event loop between them, so the heap
   // watch (whose notices come as immediates) and progress keep running while batches arrive.
   const queue: ReaderWorkerMessage[] = [];
@@ -95,7 +138,9 @@ export async function readInWorker(path: string, file: string, options: StreamRe
       }
       switch (message.kind) {
         case 'spans':
-          store.absorb(message.batch, resources);
+        case 'lines':
+          if (message.kind === 'spans') store.absorb(message.batch, resources);
+          else for (const line of message.lines) lines.line(fromPreparedLine(line));
           Atomics.sub(inFlight, 0, 1);
           Atomics.notify(inFlight, 0);
           options.onProgress?.(message.rawBytes, store.spanCount - before);
@@ -108,8 +153,9 @@ export async function readInWorker(path: string, file: string, options: StreamRe
             const target = options.into ?? spans;
             for (let row = 0; row < spanCount; row++) target.push(store.span(row));
           }
-          const problems = message.problems.map((problem) => new InputError(file, problem.reason, problem.line, problem.column));
-          return { format: message.format, spans, spanCount, problems, skipped: message.skipped, mergedParts: message.mergedParts, bytes: message.rawBytes, compressed: message.compressed };
+          // The bad lines of both threads, in line order (a sort is stable).
+          const problems = [...message.problems.map((problem) => new InputError(file, problem.reason, problem.line, problem.column)), ...lines.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+          return { format: message.format, spans, spanCount, problems, skipped: addSkipped(message.skipped, lines.skipped), mergedParts: message.mergedParts, bytes: message.rawBytes, compressed: message.compressed };
         }
         case 'error':
           throw new InputError(file, message.reason, message.line, message.column);

@@ -6,7 +6,7 @@ import { InputError } from './errors.js';
 import { prepareDocument } from './json.js';
 import { openFile } from './open-file.js';
 import { JsonLines } from './otlp-jsonl.js';
-import { BATCH_CHARACTERS, BATCH_SPANS, MAX_BATCHES_IN_FLIGHT, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
+import { BATCH_CHARACTERS, BATCH_SPANS, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
 import { FormatDecider } from './format-decider.js';
 import { LineSplitter } from './line-splitter.js';
 import { decodedText, DocumentReader, modeFor } from './stream-read.js';
@@ -17,21 +17,44 @@ import { decodedText, DocumentReader, modeFor } from './stream-read.js';
  * decodes UTF-8 and decides from the head, as readStreamed does, whether it is
  * JSON lines; then it parses and decodes with the same readers readStreamed
  * uses (JsonLines, DocumentReader), into a span store of BATCH_SPANS spans at
- * a time, sent with its buffers transferred. A batch waits while the main
+ * a time, sent with its buffers transferred. JSON lines that come while the
+ * main thread is idle go to it prepared, to decode there. A batch waits while the main
  * thread has MAX_BATCHES_IN_FLIGHT not yet taken, so the reader never runs far
  * ahead.
  */
 async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData, post: (message: ReaderWorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const inFlight = new Int32Array(flow);
   const state = { rawBytes: 0, compressed: false };
-  const batches = new Batches((batch) => {
+  /** Waits while the main thread has MAX_BATCHES_IN_FLIGHT not taken, then counts one more. */
+  const wait = (): void => {
     for (let sent = Atomics.load(inFlight, 0); sent >= MAX_BATCHES_IN_FLIGHT; sent = Atomics.load(inFlight, 0)) Atomics.wait(inFlight, 0, sent);
     Atomics.add(inFlight, 0, 1);
+  };
+  const batches = new Batches((batch) => {
+    wait();
     post({ kind: 'spans', batch, rawBytes: state.rawBytes }, batchBuffers(batch));
   });
   const lines = new JsonLines(file, batches);
+  // Lines for the main thread, taken while it is idle (nothing of ours waiting for it); sent in order with the batches.
+  let handedOver: PreparedLine[] = [];
+  let handedCharacters = 0;
+  const handOver = (): void => {
+    if (handedOver.length === 0) return;
+    wait();
+    post({ kind: 'lines', lines: handedOver, rawBytes: state.rawBytes });
+    handedOver = [];
+    handedCharacters = 0;
+  };
   const lineSplitter = new LineSplitter(
-    ({ text, lineNumber, firstColumn, tail }) => lines.line(prepareDocument(text, lineNumber, firstColumn, tail)),
+    ({ text, lineNumber, firstColumn, tail }) => {
+      const prepared = prepareDocument(text, lineNumber, firstColumn, tail);
+      if (handedOver.length > 0 || (batches.length === batches.sentLength && Atomics.load(inFlight, 0) === 0)) {
+        handedOver.push(toPreparedLine(prepared));
+        handedCharacters += text.length;
+        if (handedCharacters >= BATCH_CHARACTERS) handOver();
+      } else lines.line(prepared);
+    },
+    // A problem of this thread's lines; the problems of both threads are put in line order at the end.
     (lineNumber, maxLine) => lines.lineTooLong(lineNumber, maxLine),
   );
   const document = new DocumentReader(file, batches, forced);
@@ -55,6 +78,7 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
   const end = { rawBytes: state.rawBytes, compressed: state.compressed };
   if (mode === 'lines') {
     lineSplitter.end();
+    handOver();
     batches.flush();
     const problems = lines.problems.map((problem) => ({ reason: problem.reason, line: problem.line, column: problem.column }));
     post({ kind: 'end', format: 'otlp-jsonl', problems, skipped: lines.skipped, mergedParts: 0, ...end });
@@ -71,6 +95,8 @@ class Batches implements SpanTarget {
   private store = new SpanStore(this.tables);
   private sent = { resources: 0, scopes: 0 };
   length = 0;
+  /** Spans already sent: while `length` is more, a batch is being filled. */
+  sentLength = 0;
 
   constructor(private readonly send: (batch: ReturnType<SpanStore['toBatch']>) => void) {}
 
@@ -85,6 +111,7 @@ class Batches implements SpanTarget {
     const batch = this.store.toBatch(this.sent);
     this.sent = { resources: this.tables.resources.length, scopes: this.tables.scopes.length };
     this.store = new SpanStore(this.tables);
+    this.sentLength = this.length;
     this.send(batch);
   }
 }

@@ -330,7 +330,7 @@ export class SpanStore implements SpanTarget {
     const n = batch.count;
     if (n === 0) return;
     const base = this.count;
-    while (this.capacity < base + n) this.grow();
+    if (this.capacity < base + n) this.grow(base + n);
     this.count += n;
     this.byTrace = undefined;
     const r = batch.rows;
@@ -426,8 +426,8 @@ export class SpanStore implements SpanTarget {
     return (this.lastFile = i);
   }
 
-  private grow(): void {
-    const size = Math.max(1024, this.capacity * 2);
+  private grow(needed = this.capacity + 1): void {
+    const size = Math.max(grown(needed, 1024), this.capacity + 1);
     this.capacity = size;
     this.traceOf = resized(this.traceOf, size);
     this.spanIdHi = resized(this.spanIdHi, size);
@@ -507,7 +507,8 @@ export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
 interface PoolBatch {
   keys: Uint32Array;
   tags: Uint8Array;
-  values: Float64Array;
+  values: Uint32Array;
+  numbers: Float64Array;
   objects: AttributeValue[];
 }
 
@@ -559,6 +560,17 @@ function indexOf<T>(item: T, list: T[], index: Map<T, number>): number {
     index.set(item, i);
   }
   return i;
+}
+
+/**
+ * A column's next size, at least `needed`: half as big again, not twice,
+ * so a full store wastes at most a third of its columns (at ten million
+ * spans, doubling left up to a gigabyte unused).
+ */
+function grown(needed: number, least: number): number {
+  let size = least;
+  while (size < needed) size = Math.ceil(size * 1.5);
+  return size;
 }
 
 function resized<T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array | Float64Array>(column: T, size: number): T {
@@ -627,32 +639,36 @@ class StringTable {
 const MAX_INTERNED_LENGTH = 64;
 const MAX_INTERNED = 4_000_000;
 
-/** Attribute values by type, in the pool's `tag` column. */
-const TAG_STRING = 0;
-const TAG_NUMBER = 1;
+/** Attribute values by type, in the pool's `tag` column; what its `values` column holds for each. */
+const TAG_STRING = 0; // a string id
+const TAG_NUMBER = 1; // an index into `numbers`
 const TAG_TRUE = 2;
 const TAG_FALSE = 3;
 const TAG_NULL = 4;
-/** Bigints, bytes, arrays and kvlists: kept as the decoder made them, in `objects`. */
+/** Bigints, bytes, arrays and kvlists: kept as the decoder made them, in `objects` (the index). */
 const TAG_OBJECT = 5;
+/** A whole number from 0 to 2^32 - 1 (status codes, ports, counts): the value itself. */
+const TAG_UINT32 = 6;
 
-/** Every span's and event's attributes in one pool: key, type and value, in insertion order. */
+/** Every span's and event's attributes in one pool: key, type and value, in insertion order; nine bytes an attribute. */
 class AttributePool {
   length = 0;
   private keys = new Uint32Array(0);
   private tags = new Uint8Array(0);
-  private values = new Float64Array(0);
+  private values = new Uint32Array(0);
+  private numbers = new Float64Array(0);
+  private numberCount = 0;
   private readonly objects: AttributeValue[] = [];
 
   get bytes(): number {
-    return this.keys.byteLength + this.tags.byteLength + this.values.byteLength;
+    return this.keys.byteLength + this.tags.byteLength + this.values.byteLength + this.numbers.byteLength;
   }
 
   add(attributes: Attributes, strings: StringTable): void {
     for (const key in attributes) {
       const value = attributes[key]!;
       const i = this.length;
-      if (i === this.keys.length) this.grow();
+      if (i === this.keys.length) this.grow(i + 1);
       this.length++;
       this.keys[i] = strings.id(key);
       switch (typeof value) {
@@ -661,8 +677,13 @@ class AttributePool {
           this.values[i] = strings.id(value);
           break;
         case 'number':
-          this.tags[i] = TAG_NUMBER;
-          this.values[i] = value;
+          if (value >>> 0 === value && !Object.is(value, -0)) {
+            this.tags[i] = TAG_UINT32;
+            this.values[i] = value;
+          } else {
+            this.tags[i] = TAG_NUMBER;
+            this.values[i] = this.addNumber(value);
+          }
           break;
         case 'boolean':
           this.tags[i] = value ? TAG_TRUE : TAG_FALSE;
@@ -678,23 +699,25 @@ class AttributePool {
   }
 
   toBatch(): PoolBatch {
-    return { keys: this.keys.slice(0, this.length), tags: this.tags.slice(0, this.length), values: this.values.slice(0, this.length), objects: this.objects };
+    return { keys: this.keys.slice(0, this.length), tags: this.tags.slice(0, this.length), values: this.values.slice(0, this.length), numbers: this.numbers.slice(0, this.numberCount), objects: this.objects };
   }
 
   /** A batch's attributes after these, its string ids made this table's (`strings`, by the batch's id). */
   absorb(batch: PoolBatch, strings: Uint32Array): void {
     const n = batch.keys.length;
     const base = this.length;
-    while (this.keys.length < base + n) this.grow();
+    if (this.keys.length < base + n) this.grow(base + n);
     this.length += n;
     const objectBase = this.objects.length;
     for (const value of batch.objects) this.objects.push(valueFromClone(value));
+    const numberBase = this.numberCount;
+    for (const number of batch.numbers) this.addNumber(number);
     this.tags.set(batch.tags, base);
     for (let i = 0; i < n; i++) {
       this.keys[base + i] = strings[batch.keys[i]!]!;
       const tag = batch.tags[i];
       const value = batch.values[i]!;
-      this.values[base + i] = tag === TAG_STRING ? strings[value]! : tag === TAG_OBJECT ? value + objectBase : value;
+      this.values[base + i] = tag === TAG_STRING ? strings[value]! : tag === TAG_OBJECT ? value + objectBase : tag === TAG_NUMBER ? value + numberBase : value;
     }
   }
 
@@ -706,8 +729,11 @@ class AttributePool {
         case TAG_STRING:
           attributes[key] = strings.at(this.values[i]!);
           break;
-        case TAG_NUMBER:
+        case TAG_UINT32:
           attributes[key] = this.values[i]!;
+          break;
+        case TAG_NUMBER:
+          attributes[key] = this.numbers[this.values[i]!]!;
           break;
         case TAG_TRUE:
           attributes[key] = true;
@@ -725,8 +751,14 @@ class AttributePool {
     return attributes;
   }
 
-  private grow(): void {
-    const size = Math.max(4096, this.keys.length * 2);
+  private addNumber(value: number): number {
+    if (this.numberCount === this.numbers.length) this.numbers = resized(this.numbers, grown(this.numberCount + 1, 1024));
+    this.numbers[this.numberCount] = value;
+    return this.numberCount++;
+  }
+
+  private grow(needed: number): void {
+    const size = grown(needed, 4096);
     this.keys = resized(this.keys, size);
     this.tags = resized(this.tags, size);
     this.values = resized(this.values, size);
@@ -775,7 +807,7 @@ class EventColumns {
   absorb(batch: EventBatch, strings: Uint32Array, attrBase: number): void {
     const n = batch.time.length;
     const base = this.length;
-    while (this.time.length < base + n) this.grow();
+    if (this.time.length < base + n) this.grow(base + n);
     this.length += n;
     this.time.set(batch.time, base);
     this.known.set(batch.known, base);
@@ -797,8 +829,8 @@ class EventColumns {
     };
   }
 
-  private grow(): void {
-    const size = Math.max(1024, this.time.length * 2);
+  private grow(needed = this.time.length + 1): void {
+    const size = grown(needed, 1024);
     this.time = resized(this.time, size);
     this.known = resized(this.known, size);
     this.nameOf = resized(this.nameOf, size);

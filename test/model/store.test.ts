@@ -71,7 +71,7 @@ describe('span store: what goes in comes out', () => {
   it('every rare value: ids as seen, times past 64 bits and unknown, typed values, links, flags', () => {
     const kvlist = emptyAttributes();
     kvlist.inner = 1;
-    const typed = attrs({ big: 2n ** 63n + 5n, bytes: new Uint8Array([1, 2]), list: [1, 'a', null], nested: kvlist, no: false, yes: true, nothing: null, zero: -0, long: 'x'.repeat(500) });
+    const typed = attrs({ big: 2n ** 63n + 5n, bytes: new Uint8Array([1, 2]), list: [1, 'a', null], nested: kvlist, no: false, yes: true, nothing: null, zero: -0, long: 'x'.repeat(500), max32: 2 ** 32 - 1, over32: 2 ** 32, negative: -1, fraction: 1.5, nan: NaN, infinite: -Infinity });
     typed['__proto__'] = 'a plain key';
     const spans: Span[] = [
       span({
