@@ -1,4 +1,5 @@
 import { emptyAttributes, isTimed, listOrNone, serviceOf, spanStatus, type Attributes, type Span } from '../model/span.js';
+import type { SpanStore } from '../model/store.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { httpCall, type HttpCall } from './http-evidence.js';
 import type { TimeWindow } from './windows.js';
@@ -60,24 +61,34 @@ export function summarize(traces: TraceSet): CrossTraceSummary {
 /**
  * Builds the summary trace by trace, as the per-trace rules run, so a check
  * needs each trace only while it is visited. With `slim`, the spans it keeps
- * are cross-trace views (crossTraceView): what a shard file carries, and all
- * the cross-trace rules read, rather than the whole span.
+ * are cross-trace views: what a shard file carries, and all the cross-trace
+ * rules read, rather than the whole span — read from the span store when the
+ * trace came from one (`rows`), else copied (crossTraceView).
  */
 export class SummaryBuilder {
   private readonly summary: CrossTraceSummary = { services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [], hops: [] };
   private readonly services = new Set<string>();
   private readonly hops = new Map<string, Hop>();
 
-  constructor(private readonly slim = false) {}
+  constructor(
+    private readonly slim = false,
+    private readonly store?: SpanStore,
+  ) {}
 
-  add(trace: Trace): void {
-    const { summary, services, hops } = this;
+  add(trace: Trace, rows?: Uint32Array): void {
+    const { summary, services, hops, store } = this;
     // One view per span, so a span in several lists is one object, as in the trace.
     const views = new Map<Span, Span>();
+    let rowOf: Map<Span, number> | undefined;
+    const viewOf = (span: Span): Span => {
+      if (!store || !rows) return crossTraceView(span);
+      rowOf ??= new Map(trace.spans.map((s, i) => [s, rows[i]!]));
+      return store.view(rowOf.get(span)!, CROSS_TRACE_SPAN_KEYS);
+    };
     const keep = this.slim
       ? (span: Span): Span => {
           let view = views.get(span);
-          if (!view) views.set(span, (view = crossTraceView(span)));
+          if (!view) views.set(span, (view = viewOf(span)));
           return view;
         }
       : (span: Span): Span => span;

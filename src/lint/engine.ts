@@ -124,14 +124,14 @@ class Run {
     const perTrace = this.running.filter((entry) => entry.rule.scope !== 'set');
     const crossTrace = EMPTY_SUMMARY;
     // Cross-trace views, as a shard file carries them: the set rules see the same spans however the run is split.
-    const summary = new SummaryBuilder(true);
+    const summary = new SummaryBuilder(true, traces.store);
     let tracesDone = 0;
-    traces.forEachTrace((trace) => {
+    traces.forEachTrace((trace, rows) => {
       for (const entry of perTrace) {
         if (entry.failure !== undefined) continue;
         this.guard(entry, () => entry.rule.check({ options: entry.options, crossTrace, report: entry.report, trace }));
       }
-      summary.add(trace);
+      summary.add(trace, rows);
       hooks.onTraceChecked?.(++tracesDone, traces.traceCount);
     });
     return summary.finish();

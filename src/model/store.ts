@@ -16,6 +16,79 @@ import {
 } from './span.js';
 import { linkFromClone, resourceFromClone, scopeFromClone, valueFromClone } from './cloned.js';
 
+/**
+ * A span of the store, read when a field is asked for (SpanStore.view). It
+ * holds the store, its row, and what it has been asked for most: the trace
+ * and span ids (summaries are sorted by them) and, once read, its
+ * attributes (rules read several keys from them in turn).
+ */
+class StoredSpanView {
+  private id: string | undefined;
+  private attrs: Attributes | undefined;
+  private linkList: readonly SpanLink[] | undefined;
+
+  constructor(
+    private readonly store: SpanStore,
+    private readonly row: number,
+    private readonly keys: readonly string[],
+  ) {}
+
+  get traceId(): string {
+    return this.store.traceId(this.store.traceIndexOf(this.row));
+  }
+  get spanId(): string {
+    return (this.id ??= this.store.spanIdOf(this.row));
+  }
+  get parentSpanId(): string | undefined {
+    return this.store.parentOf(this.row);
+  }
+  get name(): string {
+    return this.store.nameOfRow(this.row);
+  }
+  get kind(): Span['kind'] {
+    return this.store.kindOf(this.row);
+  }
+  get startTimeUnixNano(): bigint | undefined {
+    return this.store.startOf(this.row);
+  }
+  get endTimeUnixNano(): bigint | undefined {
+    return this.store.endOf(this.row);
+  }
+  get attributes(): Attributes {
+    return (this.attrs ??= this.store.attributesOf(this.row, this.keys));
+  }
+  get links(): readonly SpanLink[] {
+    // Only how many: the cross-trace rules ask whether a span has links.
+    return (this.linkList ??= listOrNone(Array.from({ length: this.store.linkCountOf(this.row) }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 }))));
+  }
+  get resource(): Resource {
+    return this.store.resourceOfRow(this.row);
+  }
+  get source(): Span['source'] {
+    return this.store.sourceOf(this.row);
+  }
+  get status(): Span['status'] {
+    return spanStatus('UNSET');
+  }
+  get events(): readonly SpanEvent[] {
+    return listOrNone([]);
+  }
+  get scope(): InstrumentationScope {
+    return NO_SCOPE;
+  }
+  get droppedAttributesCount(): number {
+    return 0;
+  }
+  get droppedEventsCount(): number {
+    return 0;
+  }
+  get droppedLinksCount(): number {
+    return 0;
+  }
+}
+
+const NO_SCOPE: InstrumentationScope = Object.freeze({ name: '' });
+
 /** Where a reader puts the spans it decodes, in order: a list, or a span store, which keeps them in columns as they come. */
 export interface SpanTarget {
   push(span: Span): unknown;
@@ -284,6 +357,68 @@ export class SpanStore implements SpanTarget {
   get columnBytes(): number {
     const columns = [this.traceOf, this.spanIdHi, this.spanIdLo, this.parentHi, this.parentLo, this.start, this.end, this.nameOf, this.bits, this.kindStatus, this.w3cFlags, this.statusMessage, this.resourceOf, this.scopeOf, this.fileOf, this.line, this.column, this.attrStart, this.attrEnd, this.eventStart];
     return columns.reduce((sum, column) => sum + column.byteLength, 0) + this.attributes.bytes + this.events.bytes;
+  }
+
+  /**
+   * The span in a row as a view that reads the store when a field is asked
+   * for, a few dozen bytes instead of a span: what the cross-trace summary
+   * keeps. It carries what a shard file carries (analysis/summary's
+   * crossTraceView): ids, name, kind, times, the attributes of `keys`, how
+   * many links, resource and source; status, events and scope are empty.
+   */
+  view(row: number, keys: readonly string[]): Span {
+    return new StoredSpanView(this, row, keys) as unknown as Span;
+  }
+
+  // Fields of one row, for StoredSpanView.
+  /** @internal */
+  parentOf(row: number): string | undefined {
+    return this.bits[row]! & BIT_PARENT ? (this.oddIds.get(row * 2 + 1) ?? unpackId(this.parentHi[row]!, this.parentLo[row]!)) : undefined;
+  }
+  /** @internal */
+  nameOfRow(row: number): string {
+    return this.strings.at(this.nameOf[row]!);
+  }
+  /** @internal */
+  kindOf(row: number): Span['kind'] {
+    return SPAN_KINDS[this.kindStatus[row]! & 15]!;
+  }
+  /** @internal */
+  startOf(row: number): bigint | undefined {
+    const bits = this.bits[row]!;
+    return bits & BIT_START ? (bits & BIT_START_WIDE ? this.wideTimes.get(row * 2) : this.start[row]) : undefined;
+  }
+  /** @internal */
+  endOf(row: number): bigint | undefined {
+    const bits = this.bits[row]!;
+    return bits & BIT_END ? (bits & BIT_END_WIDE ? this.wideTimes.get(row * 2 + 1) : this.end[row]) : undefined;
+  }
+  /** @internal */
+  linkCountOf(row: number): number {
+    return this.bits[row]! & BIT_EXTRA ? (this.extras.get(row)?.links.length ?? 0) : 0;
+  }
+  /** @internal */
+  resourceOfRow(row: number): Resource {
+    return this.resources[this.resourceOf[row]!]!;
+  }
+  /** @internal */
+  sourceOf(row: number): Span['source'] {
+    const bits = this.bits[row]!;
+    const file = this.files[this.fileOf[row]!]!;
+    return { file: file.file, format: file.format, line: bits & BIT_LINE ? this.line[row] : undefined, column: bits & BIT_COLUMN ? this.column[row] : undefined };
+  }
+
+  /** @internal */
+  spanIdOf(row: number): string {
+    return this.oddIds.get(row * 2) ?? unpackId(this.spanIdHi[row]!, this.spanIdLo[row]!);
+  }
+
+  /** @internal The attributes of `keys` a row has, in the order of `keys`. */
+  attributesOf(row: number, keys: readonly string[]): Attributes {
+    const all = this.attributes.read(this.attrStart[row]!, this.attrEnd[row]!, this.strings);
+    const picked = emptyAttributes();
+    for (const key of keys) if (all[key] !== undefined) picked[key] = all[key]!;
+    return picked;
   }
 
   /**

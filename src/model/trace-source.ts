@@ -10,8 +10,15 @@ import { Trace, TraceSet } from './trace.js';
 export interface TraceSource {
   readonly traceCount: number;
   readonly spanCount: number;
-  /** Each trace once, in first-seen order. Keep what you need of a trace, not the trace: it may be built for this visit only. */
-  forEachTrace(visit: (trace: Trace) => void): void;
+  /**
+   * Each trace once, in first-seen order. Keep what you need of a trace, not
+   * the trace: it may be built for this visit only. From a store, `rows`
+   * gives each of the trace's spans its row there (`store`), in the order of
+   * `trace.spans`.
+   */
+  forEachTrace(visit: (trace: Trace, rows?: Uint32Array) => void): void;
+  /** The store the rows are in, when the traces come from one. */
+  readonly store?: SpanStore;
 }
 
 /** The traces of a span store, built one at a time; only those `keep` keeps, when given (one shard's). */
@@ -36,12 +43,12 @@ export class StoredTraces implements TraceSource {
     this.spanCount = spans;
   }
 
-  forEachTrace(visit: (trace: Trace) => void): void {
+  forEachTrace(visit: (trace: Trace, rows: Uint32Array) => void): void {
     const { store, keep } = this;
     for (let t = 0; t < store.traceCount; t++) {
       const traceId = store.traceId(t);
       if (keep && !keep(traceId)) continue;
-      visit(new Trace(traceId, store.spansOf(t)));
+      visit(new Trace(traceId, store.spansOf(t)), store.rowsOf(t));
     }
   }
 
