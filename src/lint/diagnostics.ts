@@ -105,7 +105,7 @@ function occurrenceOf(diagnostic: Diagnostic): Occurrence {
 /** A finding as data: rule id, severity, trace, span, service, location, fingerprint. */
 export function toDiagnostic(rule: Rule, finding: Finding, severity: Severity): Diagnostic {
   const span = finding.span;
-  const message = keptText(finding.message);
+  const message = keptText(rule.id, finding.message);
   // A grouped finding's fingerprint is its group's (DiagnosticSink.add).
   if (span) {
     // Every field in one literal, in the order of the branches below: the object holds them
@@ -144,23 +144,22 @@ export function toDiagnostic(rule: Rule, finding: Finding, severity: Severity): 
 }
 
 /**
- * Messages seen lately, so that a message many findings share (the same words for every
- * trace) is held once: bounded, and emptied when full, so it never grows with the findings.
+ * Each rule's last message, so that a message many findings in a row share (the same words
+ * for every trace) is held once. One per rule: a table of recent messages cost more time
+ * than the rest of making a diagnostic, for messages that are mostly all different.
  */
-const recentMessages = new Map<string, string>();
-const RECENT_MESSAGES = 4096;
+const lastMessages = new Map<string, string>();
 
 /**
- * A message as a finding keeps it: flat, and shared with an equal recent one. A message made
- * by a template is a tree of its parts (a node per part, 32 bytes each); reading a character
- * flattens it, and the collector then drops the tree for the flat copy.
+ * A message as a finding keeps it: flat, and shared with its rule's previous one when equal.
+ * A message made by a template is a tree of its parts (a node per part, 32 bytes each);
+ * reading a character flattens it, and the collector then drops the tree for the flat copy.
  */
-function keptText(message: string): string {
+function keptText(ruleId: string, message: string): string {
   message.charCodeAt(0);
-  const seen = recentMessages.get(message);
-  if (seen !== undefined) return seen;
-  if (recentMessages.size >= RECENT_MESSAGES) recentMessages.clear();
-  recentMessages.set(message, message);
+  const last = lastMessages.get(ruleId);
+  if (last === message) return last;
+  lastMessages.set(ruleId, message);
   return message;
 }
 
