@@ -171,8 +171,13 @@ export async function reportLint({ result, run, traces, expectations }: LintOutc
   if (options.baseline) ({ fresh: diagnostics, baselined } = applyBaseline(diagnostics, await readBaseline(path.resolve(io.cwd, options.baseline), options.baseline)));
   if (options.quiet) diagnostics = diagnostics.filter((d) => d.severity === 'error');
 
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.filter((d) => d.severity === 'warn').length;
+  // Counted, not filtered: two lists of a million findings would be made only to be measured.
+  let errors = 0;
+  let warnings = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warn') warnings++;
+  }
   const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
   // Decided before the report is written, so machine reports say how the run ended and why.
   const exitCode: ExitCode = notices.some((notice) => notice.level === 'error') ? 2 : errors > 0 || tooManyWarnings ? 1 : 0;
