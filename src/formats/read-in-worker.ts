@@ -28,7 +28,7 @@ export interface ReaderWorkerData {
   file: string;
   maxBytes: number;
   forced: FormatName | undefined;
-  /** One Int32: batches sent and not yet taken. */
+  /** Two Int32s: batches sent and not yet taken, and MAIN_IDLE. */
   flow: SharedArrayBuffer;
 }
 
@@ -59,6 +59,9 @@ export type ReaderWorkerMessage =
   | { kind: 'end'; format: FormatName; rawBytes: number; compressed: boolean; problems: SentProblem[]; skipped: SkippedSignals; mergedParts: number }
   | ({ kind: 'error' } & SentProblem)
   | { kind: 'crash'; message: string };
+
+/** Index in the flow counters of 1 while the main thread waits with nothing to do. */
+export const MAIN_IDLE = 1;
 
 /** Batches in flight at most, and their size: enough to keep both threads busy, with little memory. */
 export const MAX_BATCHES_IN_FLIGHT = 4;
@@ -95,7 +98,7 @@ export const readerWorkerAvailable = (): boolean => existsSync(WORKER_SCRIPT);
 export const workerStats = { started: 0 };
 
 export async function readInWorker(path: string, file: string, options: StreamReadOptions & { maxBytes: number }): Promise<StreamedInput> {
-  const flow = new SharedArrayBuffer(4);
+  const flow = new SharedArrayBuffer(8);
   const inFlight = new Int32Array(flow);
   const data: ReaderWorkerData = { path, file, maxBytes: options.maxBytes, forced: options.format, flow };
   const worker = new Worker(WORKER_SCRIPT, { workerData: data });
@@ -133,6 +136,8 @@ export async function readInWorker(path: string, file: string, options: StreamRe
       const message = queue.shift();
       if (message === undefined) {
         if (failure) throw failure;
+        // Nothing to do: the worker may hand over JSON lines to decode here.
+        Atomics.store(inFlight, MAIN_IDLE, 1);
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }

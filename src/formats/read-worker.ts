@@ -6,7 +6,7 @@ import { InputError } from './errors.js';
 import { prepareDocument } from './json.js';
 import { openFile } from './open-file.js';
 import { JsonLines } from './otlp-jsonl.js';
-import { BATCH_CHARACTERS, BATCH_SPANS, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
+import { BATCH_CHARACTERS, BATCH_SPANS, MAIN_IDLE, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
 import { FormatDecider } from './format-decider.js';
 import { LineSplitter } from './line-splitter.js';
 import { decodedText, DocumentReader, modeFor } from './stream-read.js';
@@ -23,6 +23,7 @@ import { decodedText, DocumentReader, modeFor } from './stream-read.js';
  * ahead.
  */
 async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData, post: (message: ReaderWorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
+  // [0]: batches sent and not yet taken; [1]: 1 while the main thread waits with nothing to do.
   const inFlight = new Int32Array(flow);
   const state = { rawBytes: 0, compressed: false };
   /** Waits while the main thread has MAX_BATCHES_IN_FLIGHT not taken, then counts one more. */
@@ -35,11 +36,14 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
     post({ kind: 'spans', batch, rawBytes: state.rawBytes }, batchBuffers(batch));
   });
   const lines = new JsonLines(file, batches);
-  // Lines for the main thread, taken while it is idle (nothing of ours waiting for it); sent in order with the batches.
+  // Lines for the main thread, taken while it is idle; each kind of batch is sent before the other
+  // begins, so the spans stay in input order. The two threads take turns about every BATCH_CHARACTERS.
   let handedOver: PreparedLine[] = [];
   let handedCharacters = 0;
   const handOver = (): void => {
     if (handedOver.length === 0) return;
+    // Taken: the main thread is busy from here until it says it is idle again.
+    Atomics.store(inFlight, MAIN_IDLE, 0);
     wait();
     post({ kind: 'lines', lines: handedOver, rawBytes: state.rawBytes });
     handedOver = [];
@@ -48,7 +52,8 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
   const lineSplitter = new LineSplitter(
     ({ text, lineNumber, firstColumn, tail }) => {
       const prepared = prepareDocument(text, lineNumber, firstColumn, tail);
-      if (handedOver.length > 0 || (batches.length === batches.sentLength && Atomics.load(inFlight, 0) === 0)) {
+      if (handedOver.length > 0 || Atomics.load(inFlight, MAIN_IDLE) === 1) {
+        batches.flush();
         handedOver.push(toPreparedLine(prepared));
         handedCharacters += text.length;
         if (handedCharacters >= BATCH_CHARACTERS) handOver();
