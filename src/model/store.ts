@@ -14,80 +14,10 @@ import {
   type SpanLink,
   type StatusCode,
 } from './span.js';
-import { linkFromClone, resourceFromClone, scopeFromClone, valueFromClone } from './cloned.js';
+import { linkFromClone, resourceFromClone, scopeFromClone } from './cloned.js';
+import { AttributePool, EventColumns, grown, INT64_MAX, INT64_MIN, resized, StringTable, type EventBatch, type PoolBatch } from './store-columns.js';
+import { StoredSpanView } from './stored-span-view.js';
 
-/**
- * A span of the store, read when a field is asked for (SpanStore.view). It
- * holds the store, its row, and what it has been asked for most: the trace
- * and span ids (summaries are sorted by them) and, once read, its
- * attributes (rules read several keys from them in turn).
- */
-class StoredSpanView {
-  private id: string | undefined;
-  private attrs: Attributes | undefined;
-  private linkList: readonly SpanLink[] | undefined;
-
-  constructor(
-    private readonly store: SpanStore,
-    private readonly row: number,
-    private readonly keys: readonly string[],
-  ) {}
-
-  get traceId(): string {
-    return this.store.traceId(this.store.traceIndexOf(this.row));
-  }
-  get spanId(): string {
-    return (this.id ??= this.store.spanIdOf(this.row));
-  }
-  get parentSpanId(): string | undefined {
-    return this.store.parentOf(this.row);
-  }
-  get name(): string {
-    return this.store.nameOfRow(this.row);
-  }
-  get kind(): Span['kind'] {
-    return this.store.kindOf(this.row);
-  }
-  get startTimeUnixNano(): bigint | undefined {
-    return this.store.startOf(this.row);
-  }
-  get endTimeUnixNano(): bigint | undefined {
-    return this.store.endOf(this.row);
-  }
-  get attributes(): Attributes {
-    return (this.attrs ??= this.store.attributesOf(this.row, this.keys));
-  }
-  get links(): readonly SpanLink[] {
-    // Only how many: the cross-trace rules ask whether a span has links.
-    return (this.linkList ??= listOrNone(Array.from({ length: this.store.linkCountOf(this.row) }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 }))));
-  }
-  get resource(): Resource {
-    return this.store.resourceOfRow(this.row);
-  }
-  get source(): Span['source'] {
-    return this.store.sourceOf(this.row);
-  }
-  get status(): Span['status'] {
-    return spanStatus('UNSET');
-  }
-  get events(): readonly SpanEvent[] {
-    return listOrNone([]);
-  }
-  get scope(): InstrumentationScope {
-    return NO_SCOPE;
-  }
-  get droppedAttributesCount(): number {
-    return 0;
-  }
-  get droppedEventsCount(): number {
-    return 0;
-  }
-  get droppedLinksCount(): number {
-    return 0;
-  }
-}
-
-const NO_SCOPE: InstrumentationScope = Object.freeze({ name: '' });
 
 /** Where a reader puts the spans it decodes, in order: a list, or a span store, which keeps them in columns as they come. */
 export interface SpanTarget {
@@ -169,7 +99,7 @@ export class SpanStore implements SpanTarget {
    * batches a reader worker sends of one input (see toBatch), so a resource
    * whose spans fall in two batches is still one object.
    */
-  constructor(tables: ObjectTables = new ObjectTables()) {
+  constructor(private readonly tables: ObjectTables = new ObjectTables()) {
     this.resources = tables.resources;
     this.resourceIndex = tables.resourceIndex;
     this.scopes = tables.scopes;
@@ -232,8 +162,8 @@ export class SpanStore implements SpanTarget {
     this.nameOf[row] = this.strings.id(span.name);
     this.kindStatus[row] = (KIND_CODE[span.kind] ?? 0) | (STATUS_CODE[span.status.code] << 4);
     this.statusMessage[row] = span.status.message === undefined ? 0 : this.strings.id(span.status.message) + 1;
-    this.resourceOf[row] = indexOf(span.resource, this.resources, this.resourceIndex);
-    this.scopeOf[row] = indexOf(span.scope, this.scopes, this.scopeIndex);
+    this.resourceOf[row] = this.resourceNumber(span.resource, span.resource);
+    this.scopeOf[row] = this.scopeNumber(span.scope, span.scope);
     this.fileOf[row] = this.fileIndex(span.source.file, span.source.format);
     this.line[row] = span.source.line ?? 0;
     this.column[row] = span.source.column ?? 0;
@@ -483,8 +413,8 @@ export class SpanStore implements SpanTarget {
       traces[i] = trace;
     }
     const files = batch.files.map(({ file, format }) => this.fileIndex(file, format));
-    batch.resources.forEach((resource, i) => (from.resources[batch.resourceBase + i] = indexOf(resourceFromClone(resource), this.resources, this.resourceIndex)));
-    batch.scopes.forEach((scope, i) => (from.scopes[batch.scopeBase + i] = indexOf(scopeFromClone(scope), this.scopes, this.scopeIndex)));
+    batch.resources.forEach((resource, i) => (from.resources[batch.resourceBase + i] = this.resourceNumber(undefined, resourceFromClone(resource))));
+    batch.scopes.forEach((scope, i) => (from.scopes[batch.scopeBase + i] = this.scopeNumber(undefined, scopeFromClone(scope))));
 
     const attrBase = this.attributes.length;
     const eventBase = this.events.length;
@@ -553,6 +483,41 @@ export class SpanStore implements SpanTarget {
     return known | (which === 0 ? BIT_START_WIDE : BIT_END_WIDE);
   }
 
+  /**
+   * A resource's number. Resources stay distinct objects (sameProcess asks
+   * first whether two spans share one), but resources with equal attributes
+   * share one attribute map: an exporter repeats its resource in every batch
+   * (168k resources at a million bench spans, 40 MB of equal maps).
+   */
+  private resourceNumber(key: Resource | undefined, resource: Resource): number {
+    // Without a key (a batch's resource, numbered by its batch), nothing looks it up again.
+    let i = key === undefined ? undefined : this.resourceIndex.get(key);
+    if (i === undefined) {
+      const content = contentKey(resource.attributes);
+      const shared = content === undefined ? undefined : this.tables.sharedAttributes.get(content);
+      if (shared !== undefined) resource = { ...resource, attributes: shared };
+      else if (content !== undefined) this.tables.sharedAttributes.set(content, resource.attributes);
+      i = this.resources.push(resource) - 1;
+      if (key !== undefined) this.resourceIndex.set(key, i);
+    }
+    return i;
+  }
+
+  /** A scope's number: scopes without attributes are one per name and version (nothing asks whether two spans share a scope object). */
+  private scopeNumber(key: InstrumentationScope | undefined, scope: InstrumentationScope): number {
+    let i = key === undefined ? undefined : this.scopeIndex.get(key);
+    if (i === undefined) {
+      const content = scope.attributes === undefined ? `${scope.name}\u0000${scope.version ?? '\u0001'}` : undefined;
+      i = content === undefined ? undefined : this.tables.scopeByContent.get(content);
+      if (i === undefined) {
+        i = this.scopes.push(scope) - 1;
+        if (content !== undefined) this.tables.scopeByContent.set(content, i);
+      }
+      if (key !== undefined) this.scopeIndex.set(key, i);
+    }
+    return i;
+  }
+
   private fileIndex(file: string, format: FormatName): number {
     const last = this.files[this.lastFile];
     if (last !== undefined && last.file === file && last.format === format) return this.lastFile;
@@ -600,6 +565,20 @@ export class ObjectTables {
   readonly resourceIndex = new Map<Resource, number>();
   readonly scopes: InstrumentationScope[] = [];
   readonly scopeIndex = new Map<InstrumentationScope, number>();
+  /** Resource attribute maps by their content (contentKey), shared by equal resources. */
+  readonly sharedAttributes = new Map<string, Attributes>();
+  readonly scopeByContent = new Map<string, number>();
+}
+
+/** A map's keys and plain values in order, as one string; undefined when a value is not a string, number or boolean (or is -0). */
+function contentKey(attributes: Attributes): string | undefined {
+  let key = '';
+  for (const name in attributes) {
+    const value = attributes[name];
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Object.is(value, -0))) key += `${name}\u0000${typeof value}\u0000${String(value)}\u0001`;
+    else return undefined;
+  }
+  return key;
 }
 
 /** What the receiving store keeps of one input while its batches come: the batch's resource and scope numbers, as its own. */
@@ -639,23 +618,6 @@ export function batchBuffers(batch: StoreBatch): ArrayBuffer[] {
   return columns.filter((column): column is Uint8Array => ArrayBuffer.isView(column)).map((column) => column.buffer as ArrayBuffer);
 }
 
-interface PoolBatch {
-  keys: Uint32Array;
-  tags: Uint8Array;
-  values: Uint32Array;
-  numbers: Float64Array;
-  objects: AttributeValue[];
-}
-
-interface EventBatch {
-  time: BigInt64Array;
-  known: Uint8Array;
-  nameOf: Uint32Array;
-  attrFrom: Uint32Array;
-  attrTo: Uint32Array;
-  dropped: Uint32Array;
-}
-
 interface Extra {
   links: readonly SpanLink[];
   traceState: string | undefined;
@@ -681,38 +643,10 @@ const BIT_COLUMN = 4096;
 /** The row has an entry in `extras`. */
 const BIT_EXTRA = 8192;
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 const KIND_CODE: Readonly<Record<string, number>> = Object.freeze(Object.fromEntries(SPAN_KINDS.map((kind, i) => [kind, i])));
 const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
 const STATUS_CODE: Readonly<Record<StatusCode, number>> = { UNSET: 0, OK: 1, ERROR: 2 };
-
-function indexOf<T>(item: T, list: T[], index: Map<T, number>): number {
-  let i = index.get(item);
-  if (i === undefined) {
-    i = list.push(item) - 1;
-    index.set(item, i);
-  }
-  return i;
-}
-
-/**
- * A column's next size, at least `needed`: half as big again, not twice,
- * so a full store wastes at most a third of its columns (at ten million
- * spans, doubling left up to a gigabyte unused).
- */
-function grown(needed: number, least: number): number {
-  let size = least;
-  while (size < needed) size = Math.ceil(size * 1.5);
-  return size;
-}
-
-function resized<T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array | Float64Array>(column: T, size: number): T {
-  const next = new (column.constructor as new (n: number) => T)(size);
-  next.set(column as never);
-  return next;
-}
 
 /** Packs 16 lowercase hex digits into two 32-bit halves; false (nothing written) for any other id. */
 function packId(id: string, hi: Uint32Array, lo: Uint32Array, row: number): boolean {
@@ -738,239 +672,4 @@ function unpackId(hi: number, lo: number): string {
     HEX[hi >>> 24]! + HEX[(hi >>> 16) & 255]! + HEX[(hi >>> 8) & 255]! + HEX[hi & 255]! +
     HEX[lo >>> 24]! + HEX[(lo >>> 16) & 255]! + HEX[(lo >>> 8) & 255]! + HEX[lo & 255]!
   );
-}
-
-/**
- * Strings by number. Keys, names and short values are interned (a million
- * spans say "GET" once); long values are kept once each without a lookup,
- * as they rarely repeat. The lookup table is bounded: V8 Maps hold at most
- * 2^24 entries, and a table that big has stopped finding repeats.
- */
-class StringTable {
-  readonly all: string[] = [];
-  private readonly ids = new Map<string, number>();
-  /** Characters of the strings held, once each. */
-  characters = 0;
-
-  id(text: string): number {
-    if (text.length > MAX_INTERNED_LENGTH) {
-      this.characters += text.length;
-      return this.all.push(text) - 1;
-    }
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      this.characters += text.length;
-      id = this.all.push(text) - 1;
-      if (this.ids.size < MAX_INTERNED) this.ids.set(text, id);
-    }
-    return id;
-  }
-
-  at(id: number): string {
-    return this.all[id]!;
-  }
-}
-
-const MAX_INTERNED_LENGTH = 64;
-const MAX_INTERNED = 4_000_000;
-
-/** Attribute values by type, in the pool's `tag` column; what its `values` column holds for each. */
-const TAG_STRING = 0; // a string id
-const TAG_NUMBER = 1; // an index into `numbers`
-const TAG_TRUE = 2;
-const TAG_FALSE = 3;
-const TAG_NULL = 4;
-/** Bigints, bytes, arrays and kvlists: kept as the decoder made them, in `objects` (the index). */
-const TAG_OBJECT = 5;
-/** A whole number from 0 to 2^32 - 1 (status codes, ports, counts): the value itself. */
-const TAG_UINT32 = 6;
-
-/** Every span's and event's attributes in one pool: key, type and value, in insertion order; nine bytes an attribute. */
-class AttributePool {
-  length = 0;
-  private keys = new Uint32Array(0);
-  private tags = new Uint8Array(0);
-  private values = new Uint32Array(0);
-  private numbers = new Float64Array(0);
-  private numberCount = 0;
-  private readonly objects: AttributeValue[] = [];
-
-  get bytes(): number {
-    return this.keys.byteLength + this.tags.byteLength + this.values.byteLength + this.numbers.byteLength;
-  }
-
-  add(attributes: Attributes, strings: StringTable): void {
-    for (const key in attributes) {
-      const value = attributes[key]!;
-      const i = this.length;
-      if (i === this.keys.length) this.grow(i + 1);
-      this.length++;
-      this.keys[i] = strings.id(key);
-      switch (typeof value) {
-        case 'string':
-          this.tags[i] = TAG_STRING;
-          this.values[i] = strings.id(value);
-          break;
-        case 'number':
-          if (value >>> 0 === value && !Object.is(value, -0)) {
-            this.tags[i] = TAG_UINT32;
-            this.values[i] = value;
-          } else {
-            this.tags[i] = TAG_NUMBER;
-            this.values[i] = this.addNumber(value);
-          }
-          break;
-        case 'boolean':
-          this.tags[i] = value ? TAG_TRUE : TAG_FALSE;
-          break;
-        default:
-          if (value === null) this.tags[i] = TAG_NULL;
-          else {
-            this.tags[i] = TAG_OBJECT;
-            this.values[i] = this.objects.push(value) - 1;
-          }
-      }
-    }
-  }
-
-  toBatch(): PoolBatch {
-    return { keys: this.keys.slice(0, this.length), tags: this.tags.slice(0, this.length), values: this.values.slice(0, this.length), numbers: this.numbers.slice(0, this.numberCount), objects: this.objects };
-  }
-
-  /** A batch's attributes after these, its string ids made this table's (`strings`, by the batch's id). */
-  absorb(batch: PoolBatch, strings: Uint32Array): void {
-    const n = batch.keys.length;
-    const base = this.length;
-    if (this.keys.length < base + n) this.grow(base + n);
-    this.length += n;
-    const objectBase = this.objects.length;
-    for (const value of batch.objects) this.objects.push(valueFromClone(value));
-    const numberBase = this.numberCount;
-    for (const number of batch.numbers) this.addNumber(number);
-    this.tags.set(batch.tags, base);
-    for (let i = 0; i < n; i++) {
-      this.keys[base + i] = strings[batch.keys[i]!]!;
-      const tag = batch.tags[i];
-      const value = batch.values[i]!;
-      this.values[base + i] = tag === TAG_STRING ? strings[value]! : tag === TAG_OBJECT ? value + objectBase : tag === TAG_NUMBER ? value + numberBase : value;
-    }
-  }
-
-  read(from: number, to: number, strings: StringTable): Attributes {
-    const attributes = emptyAttributes();
-    for (let i = from; i < to; i++) {
-      const key = strings.at(this.keys[i]!);
-      switch (this.tags[i]) {
-        case TAG_STRING:
-          attributes[key] = strings.at(this.values[i]!);
-          break;
-        case TAG_UINT32:
-          attributes[key] = this.values[i]!;
-          break;
-        case TAG_NUMBER:
-          attributes[key] = this.numbers[this.values[i]!]!;
-          break;
-        case TAG_TRUE:
-          attributes[key] = true;
-          break;
-        case TAG_FALSE:
-          attributes[key] = false;
-          break;
-        case TAG_NULL:
-          attributes[key] = null;
-          break;
-        default:
-          attributes[key] = this.objects[this.values[i]!]!;
-      }
-    }
-    return attributes;
-  }
-
-  private addNumber(value: number): number {
-    if (this.numberCount === this.numbers.length) this.numbers = resized(this.numbers, grown(this.numberCount + 1, 1024));
-    this.numbers[this.numberCount] = value;
-    return this.numberCount++;
-  }
-
-  private grow(needed: number): void {
-    const size = grown(needed, 4096);
-    this.keys = resized(this.keys, size);
-    this.tags = resized(this.tags, size);
-    this.values = resized(this.values, size);
-  }
-}
-
-/** Span events in columns: time, name, the attributes' place in the pool, dropped count. */
-class EventColumns {
-  length = 0;
-  private time = new BigInt64Array(0);
-  private known = new Uint8Array(0);
-  private nameOf = new Uint32Array(0);
-  private attrFrom = new Uint32Array(0);
-  private attrTo = new Uint32Array(0);
-  private dropped = new Uint32Array(0);
-
-  get bytes(): number {
-    return this.time.byteLength + this.known.byteLength + this.nameOf.byteLength + this.attrFrom.byteLength + this.attrTo.byteLength + this.dropped.byteLength;
-  }
-
-  add(event: SpanEvent, pool: AttributePool, strings: StringTable, wide: Map<number, bigint>): void {
-    const i = this.length;
-    if (i === this.time.length) this.grow();
-    this.length++;
-    const time = event.timeUnixNano;
-    if (time === undefined) this.known[i] = 0;
-    else if (time >= INT64_MIN && time <= INT64_MAX) {
-      this.known[i] = 1;
-      this.time[i] = time;
-    } else {
-      this.known[i] = 2;
-      wide.set(i, time);
-    }
-    this.nameOf[i] = strings.id(event.name);
-    this.attrFrom[i] = pool.length;
-    pool.add(event.attributes, strings);
-    this.attrTo[i] = pool.length;
-    this.dropped[i] = event.droppedAttributesCount;
-  }
-
-  toBatch(): EventBatch {
-    const n = this.length;
-    return { time: this.time.slice(0, n), known: this.known.slice(0, n), nameOf: this.nameOf.slice(0, n), attrFrom: this.attrFrom.slice(0, n), attrTo: this.attrTo.slice(0, n), dropped: this.dropped.slice(0, n) };
-  }
-
-  absorb(batch: EventBatch, strings: Uint32Array, attrBase: number): void {
-    const n = batch.time.length;
-    const base = this.length;
-    if (this.time.length < base + n) this.grow(base + n);
-    this.length += n;
-    this.time.set(batch.time, base);
-    this.known.set(batch.known, base);
-    this.dropped.set(batch.dropped, base);
-    for (let i = 0; i < n; i++) {
-      this.nameOf[base + i] = strings[batch.nameOf[i]!]!;
-      this.attrFrom[base + i] = batch.attrFrom[i]! + attrBase;
-      this.attrTo[base + i] = batch.attrTo[i]! + attrBase;
-    }
-  }
-
-  read(i: number, pool: AttributePool, strings: StringTable, wide: Map<number, bigint>): SpanEvent {
-    const known = this.known[i];
-    return {
-      timeUnixNano: known === 0 ? undefined : known === 1 ? this.time[i]! : wide.get(i),
-      name: strings.at(this.nameOf[i]!),
-      attributes: pool.read(this.attrFrom[i]!, this.attrTo[i]!, strings),
-      droppedAttributesCount: this.dropped[i]!,
-    };
-  }
-
-  private grow(needed = this.time.length + 1): void {
-    const size = grown(needed, 1024);
-    this.time = resized(this.time, size);
-    this.known = resized(this.known, size);
-    this.nameOf = resized(this.nameOf, size);
-    this.attrFrom = resized(this.attrFrom, size);
-    this.attrTo = resized(this.attrTo, size);
-    this.dropped = resized(this.dropped, size);
-  }
 }

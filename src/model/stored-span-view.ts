@@ -1,0 +1,76 @@
+import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from './span.js';
+import { emptyAttributes, listOrNone, spanStatus } from './span.js';
+import type { SpanStore } from './store.js';
+
+/**
+ * A span of the store, read when a field is asked for (SpanStore.view). It
+ * holds the store, its row, and what it has been asked for most: the trace
+ * and span ids (summaries are sorted by them) and, once read, its
+ * attributes (rules read several keys from them in turn).
+ */
+export class StoredSpanView {
+  private id: string | undefined;
+  private attrs: Attributes | undefined;
+  private linkList: readonly SpanLink[] | undefined;
+
+  constructor(
+    private readonly store: SpanStore,
+    private readonly row: number,
+    private readonly keys: readonly string[],
+  ) {}
+
+  get traceId(): string {
+    return this.store.traceId(this.store.traceIndexOf(this.row));
+  }
+  get spanId(): string {
+    return (this.id ??= this.store.spanIdOf(this.row));
+  }
+  get parentSpanId(): string | undefined {
+    return this.store.parentOf(this.row);
+  }
+  get name(): string {
+    return this.store.nameOfRow(this.row);
+  }
+  get kind(): Span['kind'] {
+    return this.store.kindOf(this.row);
+  }
+  get startTimeUnixNano(): bigint | undefined {
+    return this.store.startOf(this.row);
+  }
+  get endTimeUnixNano(): bigint | undefined {
+    return this.store.endOf(this.row);
+  }
+  get attributes(): Attributes {
+    return (this.attrs ??= this.store.attributesOf(this.row, this.keys));
+  }
+  get links(): readonly SpanLink[] {
+    // Only how many: the cross-trace rules ask whether a span has links.
+    return (this.linkList ??= listOrNone(Array.from({ length: this.store.linkCountOf(this.row) }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 }))));
+  }
+  get resource(): Resource {
+    return this.store.resourceOfRow(this.row);
+  }
+  get source(): Span['source'] {
+    return this.store.sourceOf(this.row);
+  }
+  get status(): Span['status'] {
+    return spanStatus('UNSET');
+  }
+  get events(): readonly SpanEvent[] {
+    return listOrNone([]);
+  }
+  get scope(): InstrumentationScope {
+    return NO_SCOPE;
+  }
+  get droppedAttributesCount(): number {
+    return 0;
+  }
+  get droppedEventsCount(): number {
+    return 0;
+  }
+  get droppedLinksCount(): number {
+    return 0;
+  }
+}
+
+const NO_SCOPE: InstrumentationScope = Object.freeze({ name: '' });
