@@ -1,5 +1,5 @@
 import { emptyAttributes, isTimed, listOrNone, serviceOf, spanStatus, type Attributes, type Span } from '../model/span.js';
-import type { SpanStore } from '../model/store.js';
+import type { SpanColumns } from '../model/store.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { httpCall, type HttpCall } from './http-evidence.js';
 import type { TimeWindow } from './windows.js';
@@ -72,7 +72,7 @@ export class SummaryBuilder {
 
   constructor(
     private readonly slim = false,
-    private readonly store?: SpanStore,
+    private readonly store?: SpanColumns,
   ) {}
 
   add(trace: Trace, rows?: Uint32Array): void {

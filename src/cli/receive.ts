@@ -3,7 +3,7 @@ import type { StdioOptions } from 'node:child_process';
 import type { Command } from 'commander';
 import type { ReadResult } from '../formats/read.js';
 import { readResult, readTraces } from '../formats/read.js';
-import { SpanStore } from '../model/store.js';
+import { SpanColumns } from '../model/store.js';
 import { formatDuration, NANOS_PER_MILLI } from '../model/time.js';
 import { safeText } from '../render/safe-text.js';
 import { TRACES_PATH } from '../receive/protocol.js';
@@ -176,7 +176,7 @@ function countLines(stats: ReceiverStats, store: JsonlStore, out: string | undef
 /** What was stored, read back as `check` reads files; without --out it is named `<received>`. */
 async function readStored(store: JsonlStore, out: string | undefined, io: CliIO): Promise<ReadResult> {
   const label = out ?? '<received>';
-  if (store.lines === 0) return readResult(new SpanStore(), [{ name: label, format: 'otlp-jsonl', bytes: 0, compressed: false, spanCount: 0, skipped: {}, mergedParts: 0 }], []);
+  if (store.lines === 0) return readResult(new SpanColumns(), [{ name: label, format: 'otlp-jsonl', bytes: 0, compressed: false, spanCount: 0, skipped: {}, mergedParts: 0 }], []);
   return readTraces([store.path], { cwd: io.cwd, format: 'otlp-jsonl', label: () => label });
 }
 

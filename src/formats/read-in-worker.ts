@@ -4,7 +4,7 @@ import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { FormatName, Span } from '../model/span.js';
 import { InputError } from './errors.js';
-import { SpanStore, type StoreBatch } from '../model/store.js';
+import { SpanColumns, type StoreBatch } from '../model/store.js';
 import type { PreparedDocument } from './json.js';
 import type { BlankTail } from './json-syntax.js';
 import { JsonLines } from './otlp-jsonl.js';
@@ -104,7 +104,7 @@ export async function readInWorker(path: string, file: string, options: StreamRe
   const worker = new Worker(WORKER_SCRIPT, { workerData: data });
   workerStats.started++;
   // Batches are joined to the caller's store, or to one of our own whose spans are returned.
-  const store = options.into instanceof SpanStore ? options.into : new SpanStore();
+  const store = options.into instanceof SpanColumns ? options.into : new SpanColumns();
   const before = store.spanCount;
   const resources = { resources: [], scopes: [] };
   // JSON lines the worker left to this thread, decoded here in their place.

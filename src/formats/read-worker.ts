@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Span } from '../model/span.js';
-import { ObjectTables, SpanStore, batchBuffers } from '../model/store.js';
+import { ObjectTables, SpanColumns, batchBuffers } from '../model/store.js';
 import type { SpanTarget } from './decoder.js';
 import { InputError } from './errors.js';
 import { prepareDocument } from './json.js';
@@ -97,13 +97,13 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
 /** Spans into a store of BATCH_SPANS (or BATCH_CHARACTERS of text) at a time, each full store sent as a batch; one numbering of resources for all. */
 class Batches implements SpanTarget {
   private readonly tables = new ObjectTables();
-  private store = new SpanStore(this.tables);
+  private store = new SpanColumns(this.tables);
   private sent = { resources: 0, scopes: 0 };
   length = 0;
   /** Spans already sent: while `length` is more, a batch is being filled. */
   sentLength = 0;
 
-  constructor(private readonly send: (batch: ReturnType<SpanStore['toBatch']>) => void) {}
+  constructor(private readonly send: (batch: ReturnType<SpanColumns['toBatch']>) => void) {}
 
   push(span: Span): void {
     this.store.add(span);
@@ -115,7 +115,7 @@ class Batches implements SpanTarget {
     if (this.store.spanCount === 0) return;
     const batch = this.store.toBatch(this.sent);
     this.sent = { resources: this.tables.resources.length, scopes: this.tables.scopes.length };
-    this.store = new SpanStore(this.tables);
+    this.store = new SpanColumns(this.tables);
     this.sentLength = this.length;
     this.send(batch);
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { FormatName, Span } from '../model/span.js';
-import { SpanStore } from '../model/store.js';
+import { SpanColumns } from '../model/store.js';
 import type { TraceSet } from '../model/trace.js';
 import { StoredTraces } from '../model/trace-source.js';
 import { attachPositions } from './decoder.js';
@@ -56,7 +56,7 @@ export interface InputSummary {
 
 export interface ReadResult {
   /** Every span read, in columns. */
-  store: SpanStore;
+  store: SpanColumns;
   /** The traces, built one at a time from the store: what `lint` reads without holding every span as an object. */
   source: StoredTraces;
   /** Every span as an object, in input order: built on first use, and held (the slower path; see StoredTraces.spans). */
@@ -91,7 +91,7 @@ const TRACE_FILE = /\.(json|jsonl|ndjson|txt|pb|binpb)(\.gz)?$|\.gz$/i;
 export async function readTraces(inputs: readonly string[], options: ReadOptions = {}): Promise<ReadResult> {
   const cwd = options.cwd ?? process.cwd();
   const entries = await expandInputList(inputs, cwd);
-  const store = new SpanStore();
+  const store = new SpanColumns();
   const summaries: InputSummary[] = [];
   const problems: InputError[] = [];
   let bytesBefore = 0;
@@ -130,7 +130,7 @@ export async function readTraces(inputs: readonly string[], options: ReadOptions
 }
 
 /** A read result over a store: `source` for lint, `spans` and `traces` built when first asked for. */
-export function readResult(store: SpanStore, inputs: InputSummary[], problems: InputError[], source = new StoredTraces(store)): ReadResult {
+export function readResult(store: SpanColumns, inputs: InputSummary[], problems: InputError[], source = new StoredTraces(store)): ReadResult {
   return {
     store,
     source,

@@ -42,7 +42,7 @@ export interface SpanTarget {
  * objects); what is rare (links, trace state, id problems, dropped counts,
  * times past 64 bits) is kept beside the columns as it was.
  */
-export class SpanStore implements SpanTarget {
+export class SpanColumns implements SpanTarget {
   private count = 0;
   private capacity = 0;
 
@@ -587,7 +587,7 @@ export interface BatchSource {
   scopes: number[];
 }
 
-/** A store's spans, sent to another thread (SpanStore.toBatch, SpanStore.absorb). */
+/** A store's spans, sent to another thread (SpanColumns.toBatch, SpanColumns.absorb). */
 export interface StoreBatch {
   count: number;
   rows: {

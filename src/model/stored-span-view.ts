@@ -1,9 +1,9 @@
 import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from './span.js';
 import { emptyAttributes, listOrNone, spanStatus } from './span.js';
-import type { SpanStore } from './store.js';
+import type { SpanColumns } from './store.js';
 
 /**
- * A span of the store, read when a field is asked for (SpanStore.view). It
+ * A span of the store, read when a field is asked for (SpanColumns.view). It
  * holds the store, its row, and what it has been asked for most: the trace
  * and span ids (summaries are sorted by them) and, once read, its
  * attributes (rules read several keys from them in turn).
@@ -14,7 +14,7 @@ export class StoredSpanView {
   private linkList: readonly SpanLink[] | undefined;
 
   constructor(
-    private readonly store: SpanStore,
+    private readonly store: SpanColumns,
     private readonly row: number,
     private readonly keys: readonly string[],
   ) {}

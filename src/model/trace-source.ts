@@ -1,5 +1,5 @@
 import type { Span } from './span.js';
-import type { SpanStore } from './store.js';
+import type { SpanColumns } from './store.js';
 import { Trace, TraceSet } from './trace.js';
 
 /**
@@ -18,7 +18,7 @@ export interface TraceSource {
    */
   forEachTrace(visit: (trace: Trace, rows?: Uint32Array) => void): void;
   /** The store the rows are in, when the traces come from one. */
-  readonly store?: SpanStore;
+  readonly store?: SpanColumns;
 }
 
 /** The traces of a span store, built one at a time; only those `keep` keeps, when given (one shard's). */
@@ -29,7 +29,7 @@ export class StoredTraces implements TraceSource {
   private set: TraceSet | undefined;
 
   constructor(
-    readonly store: SpanStore,
+    readonly store: SpanColumns,
     private readonly keep?: (traceId: string) => boolean,
   ) {
     let traces = 0;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeText, readTraces } from '../../src/formats/read.js';
 import { lint } from '../../src/lint/engine.js';
 import { emptyAttributes, type Span } from '../../src/model/span.js';
-import { batchBuffers, ObjectTables, SpanStore } from '../../src/model/store.js';
+import { batchBuffers, ObjectTables, SpanColumns } from '../../src/model/store.js';
 import { StoredTraces } from '../../src/model/trace-source.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { richTrace, toOtlpJson, toZipkinJson } from '../support/sdk.js';
@@ -41,7 +41,7 @@ function decoded(file: string): Span[] | undefined {
 }
 
 function roundTrip(spans: readonly Span[]): Span[] {
-  const store = new SpanStore();
+  const store = new SpanColumns();
   for (const s of spans) store.add(s);
   return spans.map((_, row) => store.span(row));
 }
@@ -107,7 +107,7 @@ describe('span store: what goes in comes out', () => {
   });
 
   it('groups rows by trace in first-seen order, each trace in input order', () => {
-    const store = new SpanStore();
+    const store = new SpanColumns();
     const ids = ['a', 'b', 'a', 'c', 'b', 'a'].map((t) => t.repeat(32));
     ids.forEach((traceId, i) => store.add(span({ traceId, name: `s${i}` })));
     expect([0, 1, 2].map((t) => store.traceId(t))).toEqual(['a', 'b', 'c'].map((t) => t.repeat(32)));
@@ -116,13 +116,13 @@ describe('span store: what goes in comes out', () => {
 });
 
 /** Spans cut into batches of `size`, each sent as a reader worker sends it (structured clone, buffers transferred), and absorbed. */
-function throughBatches(spans: readonly Span[], size: number): SpanStore {
-  const main = new SpanStore();
+function throughBatches(spans: readonly Span[], size: number): SpanColumns {
+  const main = new SpanColumns();
   const tables = new ObjectTables();
   const from = { resources: [], scopes: [] };
   for (let at = 0; at < spans.length; at += size) {
     const sent = { resources: tables.resources.length, scopes: tables.scopes.length };
-    const part = new SpanStore(tables);
+    const part = new SpanColumns(tables);
     for (const s of spans.slice(at, at + size)) part.add(s);
     const batch = part.toBatch(sent);
     main.absorb(structuredClone(batch, { transfer: batchBuffers(batch) }), from);
