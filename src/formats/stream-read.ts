@@ -262,8 +262,8 @@ export class DocumentReader {
     this.finish(envelope, this.splitter.rootPosition);
   }
 
-  /** The end of a document split elsewhere (by a reader worker): its envelope, and where its root value starts. */
-  finish(envelope: unknown, root: Position | undefined): void {
+  /** The end of the document: its envelope, and where its root value starts. */
+  private finish(envelope: unknown, root: Position | undefined): void {
     this.decodeRest(envelope, root);
     // Spans that need the whole document (Zipkin's parts of one span) go out now, finished.
     const { spans, merged } = finishDocument(this.format(), this.parts);
@@ -301,8 +301,8 @@ export class DocumentReader {
     this.preparedElement(element.path, element.position, prepareDocument(element.text, element.position.line));
   }
 
-  /** An element of a split array, made ready for JSON.parse (here, or by a reader worker). */
-  preparedElement(path: readonly string[], position: Position, prepared: PreparedDocument): void {
+  /** An element of a split array, made ready for JSON.parse. */
+  private preparedElement(path: readonly string[], position: Position, prepared: PreparedDocument): void {
     const element = { path, position };
     const { value, positions } = parseElement(element, prepared, this.file);
     const pathKey = element.path.join('\u0000');
