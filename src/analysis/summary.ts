@@ -1,4 +1,4 @@
-import { emptyAttributes, isTimed, listOrNone, serviceOf, spanStatus, type Attributes, type Span } from '../model/span.js';
+import { countedLinks, isTimed, listOrNone, NO_SCOPE, pickAttributes, serviceOf, spanStatus, type Span } from '../model/span.js';
 import type { SpanColumns } from '../model/store.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { httpCall, type HttpCall } from './http-evidence.js';
@@ -149,8 +149,7 @@ export function crossTraceView(span: Span): Span {
     status: spanStatus('UNSET'),
     attributes: pickAttributes(span.attributes, CROSS_TRACE_SPAN_KEYS),
     events: listOrNone([]),
-    // Only how many: the rules ask whether a span has links.
-    links: span.links.length === 0 ? listOrNone([]) : Array.from({ length: span.links.length }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 })),
+    links: countedLinks(span.links.length),
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
@@ -160,17 +159,8 @@ export function crossTraceView(span: Span): Span {
   };
 }
 
-const NO_SCOPE = Object.freeze({ name: '' });
-
 /** The calls of a local root whose service made none in its trace: one shared list (half a million single-span traces made half a million). */
 const NO_CALLS: TimeWindow[] = Object.freeze([]) as unknown as TimeWindow[];
-
-/** The attributes of `keys` a map has, in the order of `keys`. */
-export function pickAttributes(attributes: Attributes, keys: readonly string[]): Attributes {
-  const out = emptyAttributes();
-  for (const key of keys) if (attributes[key] !== undefined) out[key] = attributes[key]!;
-  return out;
-}
 
 /** Distinct calls kept per callee: enough to learn who calls which route (paths with ids make many). */
 const MAX_HOPS_PER_CALLEE = 10_000;

@@ -1,7 +1,7 @@
 import { CROSS_TRACE_SPAN_KEYS, type CrossTraceSummary, type Hop, type LocalRoot } from '../analysis/summary.js';
 import type { TimeWindow } from '../analysis/windows.js';
-import type { Attributes, AttributeValue, Resource, Span, SpanKind } from '../model/span.js';
-import { emptyAttributes, listOrNone, spanSource, spanStatus } from '../model/span.js';
+import type { Attributes, Resource, Span, SpanKind } from '../model/span.js';
+import { countedLinks, emptyAttributes, listOrNone, NO_SCOPE, pickAttributes, spanSource, spanStatus } from '../model/span.js';
 import { ConfigError } from './config.js';
 import type { ShardResult } from './engine.js';
 import type { Diagnostic } from './types.js';
@@ -77,7 +77,7 @@ export function shardToJson(shard: ShardResult, run: ShardRun, toolVersion: stri
       span.kind,
       span.startTimeUnixNano?.toString() ?? null,
       span.endTimeUnixNano?.toString() ?? null,
-      pick(span.attributes, CROSS_TRACE_SPAN_KEYS),
+      pickAttributes(span.attributes, CROSS_TRACE_SPAN_KEYS),
       span.links.length,
       r,
       [span.source.file, span.source.format, span.source.line ?? null, span.source.column ?? null],
@@ -90,7 +90,7 @@ export function shardToJson(shard: ShardResult, run: ShardRun, toolVersion: stri
     ignoredCount: shard.ignoredCount,
     failures: shard.failures,
     diagnostics: shard.diagnostics,
-    resources: resources.map((resource) => pick(resource.attributes, RESOURCE_KEYS)),
+    resources: resources.map((resource) => pickAttributes(resource.attributes, RESOURCE_KEYS)),
     spans: spanRecords,
     crossTrace,
   };
@@ -152,21 +152,14 @@ function spanOf(record: unknown, resources: readonly Resource[], fail: () => nev
     status: spanStatus('UNSET'),
     attributes: attributesOf(attributes),
     events: listOrNone([]),
-    // Only how many: the rules ask whether a span has links.
-    links: listOrNone(Array.from({ length: links }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 }))),
+    links: countedLinks(links),
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
     resource: resources[resource] ?? fail(),
-    scope: { name: '' },
+    scope: NO_SCOPE,
     source,
   };
-}
-
-function pick(attributes: Attributes, keys: readonly string[]): Record<string, AttributeValue> {
-  const out: Record<string, AttributeValue> = {};
-  for (const key of keys) if (attributes[key] !== undefined) out[key] = attributes[key]!;
-  return out;
 }
 
 function attributesOf(map: Record<string, unknown>): Attributes {

@@ -269,3 +269,21 @@ export function listOrNone<T>(list: readonly T[]): readonly T[] {
 export function spanSource(file: string, format: FormatName): SourceLocation {
   return { file, format, line: undefined, column: undefined };
 }
+
+// What a cross-trace view of a span carries where the whole span is not kept (the summary's
+// views, a shard file's spans): the same pieces for all three that make one.
+
+/** The attributes of `keys` a map has, in the order of `keys`. */
+export function pickAttributes(attributes: Attributes, keys: readonly string[]): Attributes {
+  const out = emptyAttributes();
+  for (const key of keys) if (attributes[key] !== undefined) out[key] = attributes[key]!;
+  return out;
+}
+
+/** `count` empty links: what a view keeps of a span's links (the cross-trace rules ask only whether it has any). */
+export function countedLinks(count: number): readonly SpanLink[] {
+  return listOrNone(Array.from({ length: count }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 })));
+}
+
+/** The scope of a view, which keeps none. */
+export const NO_SCOPE: InstrumentationScope = Object.freeze({ name: '' });

@@ -1,6 +1,6 @@
 import {
-  emptyAttributes,
   listOrNone,
+  pickAttributes,
   SPAN_KINDS,
   spanStatus,
   type Attributes,
@@ -223,28 +223,26 @@ export class SpanColumns implements SpanTarget {
   /** The span in a row, built anew: equal to the one added, with its trace id shared by the trace's spans. */
   span(row: number): Span {
     const bits = this.bits[row]!;
-    const ks = this.kindStatus[row]!;
     const message = this.statusMessage[row]!;
-    const file = this.files[this.fileOf[row]!]!;
     const extra = bits & BIT_EXTRA ? this.extras.get(row) : undefined;
     return {
       traceId: this.traceIds[this.traceOf[row]!]!,
-      spanId: this.oddIds.get(row * 2) ?? unpackId(this.spanIdHi[row]!, this.spanIdLo[row]!),
-      parentSpanId: bits & BIT_PARENT ? (this.oddIds.get(row * 2 + 1) ?? unpackId(this.parentHi[row]!, this.parentLo[row]!)) : undefined,
-      name: this.strings.at(this.nameOf[row]!),
-      kind: SPAN_KINDS[ks & 15]!,
-      startTimeUnixNano: bits & BIT_START ? (bits & BIT_START_WIDE ? this.wideTimes.get(row * 2) : this.start[row]) : undefined,
-      endTimeUnixNano: bits & BIT_END ? (bits & BIT_END_WIDE ? this.wideTimes.get(row * 2 + 1) : this.end[row]) : undefined,
-      status: spanStatus(STATUS_CODES[ks >> 4]!, message === 0 ? undefined : this.strings.at(message - 1)),
+      spanId: this.spanIdOf(row),
+      parentSpanId: this.parentOf(row),
+      name: this.nameOfRow(row),
+      kind: this.kindOf(row),
+      startTimeUnixNano: this.startOf(row),
+      endTimeUnixNano: this.endOf(row),
+      status: spanStatus(STATUS_CODES[this.kindStatus[row]! >> 4]!, message === 0 ? undefined : this.strings.at(message - 1)),
       attributes: this.attributes.read(this.attrStart[row]!, this.attrEnd[row]!, this.strings),
       events: this.eventsOf(row),
       links: extra?.links ?? listOrNone([]),
       droppedAttributesCount: extra?.droppedAttributesCount ?? 0,
       droppedEventsCount: extra?.droppedEventsCount ?? 0,
       droppedLinksCount: extra?.droppedLinksCount ?? 0,
-      resource: this.resources[this.resourceOf[row]!]!,
+      resource: this.resourceOfRow(row),
       scope: this.scopes[this.scopeOf[row]!]!,
-      source: { file: file.file, format: file.format, line: bits & BIT_LINE ? this.line[row] : undefined, column: bits & BIT_COLUMN ? this.column[row] : undefined },
+      source: this.sourceOf(row),
       // Every optional field in the literal, undefined when absent: one object layout for all spans built here.
       traceState: extra?.traceState,
       flags: bits & BIT_FLAGS ? this.w3cFlags[row] : undefined,
@@ -300,7 +298,7 @@ export class SpanColumns implements SpanTarget {
     return new StoredSpanView(this, row, keys) as unknown as Span;
   }
 
-  // Fields of one row, for StoredSpanView.
+  // Fields of one row: span() builds a span of them, StoredSpanView reads them one at a time.
   /** @internal */
   parentOf(row: number): string | undefined {
     return this.bits[row]! & BIT_PARENT ? (this.oddIds.get(row * 2 + 1) ?? unpackId(this.parentHi[row]!, this.parentLo[row]!)) : undefined;
@@ -345,10 +343,7 @@ export class SpanColumns implements SpanTarget {
 
   /** @internal The attributes of `keys` a row has, in the order of `keys`. */
   attributesOf(row: number, keys: readonly string[]): Attributes {
-    const all = this.attributes.read(this.attrStart[row]!, this.attrEnd[row]!, this.strings);
-    const picked = emptyAttributes();
-    for (const key of keys) if (all[key] !== undefined) picked[key] = all[key]!;
-    return picked;
+    return pickAttributes(this.attributes.read(this.attrStart[row]!, this.attrEnd[row]!, this.strings), keys);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from './span.js';
-import { emptyAttributes, listOrNone, spanStatus } from './span.js';
+import { countedLinks, listOrNone, NO_SCOPE, spanStatus } from './span.js';
 import type { SpanColumns } from './store.js';
 
 /**
@@ -45,7 +45,7 @@ export class StoredSpanView {
   }
   get links(): readonly SpanLink[] {
     // Only how many: the cross-trace rules ask whether a span has links.
-    return (this.linkList ??= listOrNone(Array.from({ length: this.store.linkCountOf(this.row) }, () => ({ traceId: '', spanId: '', attributes: emptyAttributes(), droppedAttributesCount: 0 }))));
+    return (this.linkList ??= countedLinks(this.store.linkCountOf(this.row)));
   }
   get resource(): Resource {
     return this.store.resourceOfRow(this.row);
@@ -72,5 +72,3 @@ export class StoredSpanView {
     return 0;
   }
 }
-
-const NO_SCOPE: InstrumentationScope = Object.freeze({ name: '' });
