@@ -14,7 +14,7 @@ import type { TraceSet } from '../model/trace.js';
 import { StoredTraces } from '../model/trace-source.js';
 import type { ExpectationResults } from '../expect/evaluate.js';
 import type { SeveritySetting } from '../lint/types.js';
-import { REPORTERS, reportChunks, type ReporterName, type RunNotice } from '../report/index.js';
+import { drawsTraces, REPORTERS, reportChunks, type ReporterName, type RunNotice } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { groupThousands } from '../render/numbers.js';
 import { safeText } from '../render/safe-text.js';
@@ -142,8 +142,7 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   const expectations = specs.length > 0 ? evaluateSpecs(specs, read.traces) : undefined;
   const result = lint(expectations ? read.traces : source, config, undefined, { ...hooks, ...(expectations ? { expectations } : {}) });
   progress.stop();
-  const drawsTraces = options.reporter === 'html' || options.reporter === 'markdown';
-  return reportLint({ result, run, ...(drawsTraces ? { traces: read.traces } : {}), ...(expectations ? { expectations } : {}) }, options, io);
+  return reportLint({ result, run, ...(drawsTraces(options.reporter ?? 'stylish') ? { traces: read.traces } : {}), ...(expectations ? { expectations } : {}) }, options, io);
 }
 
 /** A lint result and what the report says of the run that made it (one run, or merged shards). */

@@ -19,6 +19,11 @@ export const REPORTERS = {
 
 export type ReporterName = keyof typeof REPORTERS;
 
+/** Whether a reporter draws the traces (`ReportInput.traces`): only then does a check build them all as objects. */
+export function drawsTraces(name: ReporterName): boolean {
+  return name === 'html' || name === 'markdown';
+}
+
 /**
  * A report as chunks, written as they are made: the reporters whose size grows
  * with the findings stream them (the text of a million findings is larger
