@@ -6,7 +6,7 @@ import { InputError } from './errors.js';
 import { prepareDocument } from './json.js';
 import { openFile } from './open-file.js';
 import { JsonLines } from './otlp-jsonl.js';
-import { BATCH_CHARACTERS, BATCH_SPANS, MAIN_IDLE, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
+import { BATCH_CHARACTERS, BATCH_SPANS, LINES_AHEAD, MAIN_LINES, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
 import { FormatDecider } from './format-decider.js';
 import { LineSplitter } from './line-splitter.js';
 import { decodedText, DocumentReader, modeFor } from './stream-read.js';
@@ -17,13 +17,13 @@ import { decodedText, DocumentReader, modeFor } from './stream-read.js';
  * decodes UTF-8 and decides from the head, as readStreamed does, whether it is
  * JSON lines; then it parses and decodes with the same readers readStreamed
  * uses (JsonLines, DocumentReader), into a span store of BATCH_SPANS spans at
- * a time, sent with its buffers transferred. JSON lines that come while the
- * main thread is idle go to it prepared, to decode there. A batch waits while the main
+ * a time, sent with its buffers transferred. JSON lines go to the main thread
+ * prepared, to decode there, while it has fewer than LINES_AHEAD handovers. A batch waits while the main
  * thread has MAX_BATCHES_IN_FLIGHT not yet taken, so the reader never runs far
  * ahead.
  */
 async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData, post: (message: ReaderWorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
-  // [0]: batches sent and not yet taken; [1]: 1 while the main thread waits with nothing to do.
+  // [0]: messages sent and not yet taken; [MAIN_LINES]: line handovers the main thread has not decoded yet.
   const inFlight = new Int32Array(flow);
   const state = { rawBytes: 0, compressed: false };
   /** Waits while the main thread has MAX_BATCHES_IN_FLIGHT not taken, then counts one more. */
@@ -36,14 +36,14 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
     post({ kind: 'spans', batch, rawBytes: state.rawBytes }, batchBuffers(batch));
   });
   const lines = new JsonLines(file, batches);
-  // Lines for the main thread, taken while it is idle; each kind of batch is sent before the other
-  // begins, so the spans stay in input order. The two threads take turns about every BATCH_CHARACTERS.
+  // Lines for the main thread, while it has fewer than LINES_AHEAD handovers; each kind of batch is
+  // sent before the other begins, so the spans stay in input order. The two threads take turns about
+  // every BATCH_CHARACTERS.
   let handedOver: PreparedLine[] = [];
   let handedCharacters = 0;
   const handOver = (): void => {
     if (handedOver.length === 0) return;
-    // Taken: the main thread is busy from here until it says it is idle again.
-    Atomics.store(inFlight, MAIN_IDLE, 0);
+    Atomics.add(inFlight, MAIN_LINES, 1);
     wait();
     post({ kind: 'lines', lines: handedOver, rawBytes: state.rawBytes });
     handedOver = [];
@@ -52,7 +52,7 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
   const lineSplitter = new LineSplitter(
     ({ text, lineNumber, firstColumn, tail }) => {
       const prepared = prepareDocument(text, lineNumber, firstColumn, tail);
-      if (handedOver.length > 0 || Atomics.load(inFlight, MAIN_IDLE) === 1) {
+      if (handedOver.length > 0 || Atomics.load(inFlight, MAIN_LINES) < LINES_AHEAD) {
         batches.flush();
         handedOver.push(toPreparedLine(prepared));
         handedCharacters += text.length;
