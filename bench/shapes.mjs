@@ -15,6 +15,10 @@
 //                calls), a queue job every 50 ms (an INTERNAL root, calls to 'api', 1 in 50 of
 //                them made without a CLIENT span, so 'api' starts a new trace), scripts (CLIENT
 //                roots); 50 requests running at a time
+//   sequential-job  one long job ('migrator', an INTERNAL root) calling 'api' one call after
+//                another, every other call through a client nothing instruments (a new 'api'
+//                trace in the gap between two traced calls): each untraced root is enclosed by
+//                the one job, which made a third of the spans as CLIENT calls
 import { mulberry32 } from './generate.mjs';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -206,4 +210,32 @@ function* oneService(total, seed) {
   }
 }
 
-export const SHAPES = { scheduled, 'one-trace': oneTrace, 'one-service': oneService };
+function* sequentialJob(total, seed) {
+  const rand = mulberry32(seed);
+  const id = ids(rand);
+  const traceId = id.trace();
+  const calls = Math.ceil(total / 3);
+  const job = record(traceId, id.span(), undefined, 'migrator', 1, 'backfill items', T0, T0 + BigInt(calls + 1) * 2n * MS);
+  let batch = [job];
+  let made = 1;
+  for (let n = 0; made < total; n++) {
+    // Each call takes 1 ms of its 2 ms turn.
+    const start = T0 + MS + BigInt(n) * 2n * MS;
+    const route = '/api/items/{id}';
+    if (n % 2 === 0 && made + 2 <= total) {
+      const client = record(traceId, id.span(), job.spanId, 'migrator', 3, `PUT ${route}`, start, start + MS, { ...http('PUT', route), 'server.address': 'api', 'peer.service': 'api' });
+      batch.push(client, record(traceId, id.span(), client.spanId, 'api', 2, `PUT ${route}`, start + MS / 10n, start + MS - MS / 10n, http('PUT', route)));
+      made += 2;
+    } else {
+      batch.push(record(id.trace(), id.span(), undefined, 'api', 2, `PUT ${route}`, start + MS / 10n, start + MS - MS / 10n, { ...http('PUT', route), 'user_agent.original': 'node' }));
+      made++;
+    }
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+export const SHAPES = { scheduled, 'one-trace': oneTrace, 'one-service': oneService, 'sequential-job': sequentialJob };

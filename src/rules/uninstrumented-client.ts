@@ -2,7 +2,7 @@ import { CallGraph } from '../analysis/callers.js';
 import { spanWindow } from '../analysis/hops.js';
 import { httpServed } from '../analysis/http-evidence.js';
 import { adviceForLanguage, callerOf } from '../analysis/user-agent.js';
-import { countEnclosing, type TimeWindow } from '../analysis/windows.js';
+import { countEnclosing, StabbingIndex, type TimeWindow } from '../analysis/windows.js';
 import { defineRule } from '../lint/types.js';
 import { displayTraceIdOf } from '../model/ids.js';
 import type { LocalRoot } from '../analysis/summary.js';
@@ -57,7 +57,7 @@ export const uninstrumentedClient = defineRule({
       const { count, request: work } = running[i]!;
       if (count !== 1 || !work || work.span.traceId === root.traceId) return;
       // A CLIENT span of the caller at that moment: the call was traced, and lost-propagation speaks of it.
-      if (work.calls.some((call) => call.start <= root.startTimeUnixNano && call.end >= root.startTimeUnixNano)) return;
+      if (callRunningAt(work.calls, root.startTimeUnixNano)) return;
       const request = work.span;
       const addressed = sameAddress(root, request);
       const advice = caller.kind === 'program' ? `the user agent says ${caller.client}: ${caller.advice}` : adviceForLanguage(request.resource.attributes['telemetry.sdk.language']);
@@ -112,6 +112,23 @@ function localRootsByService(localRoots: readonly LocalRoot[]): Map<string, Work
     else byService.set(serviceOf(span), [{ span, calls }]);
   }
   return byService;
+}
+
+/** Lists of calls shorter than this are scanned; longer ones indexed once. */
+const SCANNED_CALLS = 32;
+const callIndexes = new WeakMap<readonly TimeWindow[], StabbingIndex<TimeWindow>>();
+
+/**
+ * Whether one of a request's CLIENT spans was running at t. A long job makes
+ * thousands of calls and encloses every untraced root among them: scanning
+ * its calls for each root was quadratic (160k spans: 8 s), so a long list is
+ * indexed the first time it is asked.
+ */
+function callRunningAt(calls: readonly TimeWindow[], t: bigint): boolean {
+  if (calls.length < SCANNED_CALLS) return calls.some((call) => call.start <= t && call.end >= t);
+  let index = callIndexes.get(calls);
+  if (!index) callIndexes.set(calls, (index = new StabbingIndex(calls)));
+  return index.count(t) > 0;
 }
 
 /** Whether the server saw the request come from an address of the caller's resource. */

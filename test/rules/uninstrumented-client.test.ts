@@ -22,8 +22,16 @@ const checkout = (over: Parameters<typeof span>[0] = {}) => span({ traceId: tid(
 const stock = (over: Parameters<typeof span>[0] = {}) =>
   span({ traceId: tid('b'), spanId: sid('b1'), kind: 'SERVER', service: 'inventory', name: 'GET /stock/:sku', at: [120, 150], attributes: { 'http.route': '/stock/:sku', 'http.request.method': 'GET', 'user_agent.original': NODE_FETCH_UA }, ...over });
 
+/** A job of frontend making 40 CLIENT calls one after another (at 100 + 2k to 101 + 2k): more than are scanned, so they are indexed. */
+const longJob = () => [
+  checkout({ name: 'backfill', kind: 'INTERNAL', at: [100, 200] }),
+  ...Array.from({ length: 40 }, (_, k) => span({ traceId: tid('a'), spanId: sid(`c${k}`), parentSpanId: sid('a1'), kind: 'CLIENT', service: 'frontend', at: [100 + 2 * k, 101 + 2 * k] })),
+];
+
 ruleTable(uninstrumentedClient, {
   valid: [
+    { name: "a long job's root falls within one of its 40 CLIENT calls", spans: [...tracedHop(), ...longJob(), stock({ at: [130.5, 130.9] })] },
+    { name: "a long job's root starts as one of its calls ends", spans: [...tracedHop(), ...longJob(), stock({ at: [131, 131.5] })] },
     { name: 'every hop traced', spans: tracedHop() },
     { name: 'a new trace of a service nobody calls through a traced hop (a public service)', spans: [checkout(), stock({ service: 'storefront' })] },
     { name: 'a browser request to an internal service', spans: [...tracedHop(), checkout(), stock({ attributes: { 'http.route': '/stock/:sku', 'user_agent.original': BROWSER_UA } })] },
@@ -47,6 +55,11 @@ ruleTable(uninstrumentedClient, {
     },
   ],
   invalid: [
+    {
+      name: "a long job's root falls in a gap between two of its 40 CLIENT calls",
+      spans: [...tracedHop(), ...longJob(), stock({ at: [131.2, 131.8] })],
+      findings: [{ spanId: sid('a1'), data: { callerService: 'frontend', calleeSpanId: sid('b1') } }],
+    },
     {
       name: "the only request of inventory's caller running, and Node's fetch for user agent",
       spans: [...tracedHop(), checkout(), stock()],
