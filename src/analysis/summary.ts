@@ -2,6 +2,7 @@ import { countedLinks, isTimed, listOrNone, NO_SCOPE, pickAttributes, serviceOf,
 import type { SpanColumns } from '../model/store.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { httpCall, type HttpCall } from './http-evidence.js';
+import { sortBySpan } from './span-order.js';
 import type { TimeWindow } from './windows.js';
 
 /**
@@ -195,8 +196,8 @@ export function mergeSummaries(parts: readonly CrossTraceSummary[]): CrossTraceS
 
 /** Every list in trace id, span id order (hops by callee and caller), bounded where it could grow without end. */
 function canonical(summary: CrossTraceSummary): CrossTraceSummary {
-  for (const list of [summary.roots, summary.childlessCalls, summary.requests, summary.orphans]) list.sort(bySpan);
-  summary.localRoots.sort((a, b) => bySpan(a.span, b.span));
+  for (const list of [summary.roots, summary.childlessCalls, summary.requests, summary.orphans]) sortBySpan(list, (span) => span);
+  sortBySpan(summary.localRoots, (root) => root.span);
   summary.hops.sort((a, b) => compare(hopKey(a), hopKey(b)));
   const perCallee = new Map<string, number>();
   summary.hops = summary.hops.filter((hop) => {
@@ -210,10 +211,6 @@ function canonical(summary: CrossTraceSummary): CrossTraceSummary {
 /** push(...items) without spreading: lists of a million do not fit on the stack. */
 function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
-}
-
-function bySpan(a: Span, b: Span): number {
-  return compare(a.traceId, b.traceId) || compare(a.spanId, b.spanId) || compare(a.source.file, b.source.file) || (a.source.line ?? 0) - (b.source.line ?? 0) || (a.source.column ?? 0) - (b.source.column ?? 0);
 }
 
 function compare(a: string, b: string): number {
