@@ -660,11 +660,18 @@ function packId(id: string, hi: Uint32Array, lo: Uint32Array, row: number): bool
   return true;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Char codes of the 16 hex digits. */
+const HEX_CODES = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
 
+/**
+ * An id's 16 hex digits, made in one flat string: joined two digits at a time, a
+ * string this long is a tree of joins (a rope) that every Map lookup and comparison
+ * flattens first; a trace's tree is built with such lookups (1M spans: 1.4 s, now 0.6 s).
+ */
 function unpackId(hi: number, lo: number): string {
-  return (
-    HEX[hi >>> 24]! + HEX[(hi >>> 16) & 255]! + HEX[(hi >>> 8) & 255]! + HEX[hi & 255]! +
-    HEX[lo >>> 24]! + HEX[(lo >>> 16) & 255]! + HEX[(lo >>> 8) & 255]! + HEX[lo & 255]!
+  const c = HEX_CODES;
+  return String.fromCharCode(
+    c[hi >>> 28]!, c[(hi >>> 24) & 15]!, c[(hi >>> 20) & 15]!, c[(hi >>> 16) & 15]!, c[(hi >>> 12) & 15]!, c[(hi >>> 8) & 15]!, c[(hi >>> 4) & 15]!, c[hi & 15]!,
+    c[lo >>> 28]!, c[(lo >>> 24) & 15]!, c[(lo >>> 20) & 15]!, c[(lo >>> 16) & 15]!, c[(lo >>> 12) & 15]!, c[(lo >>> 8) & 15]!, c[(lo >>> 4) & 15]!, c[lo & 15]!,
   );
 }

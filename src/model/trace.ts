@@ -149,6 +149,8 @@ interface ReusedId {
 }
 
 function reusedId(spanId: string, reused: ReadonlyMap<string, readonly Span[]>, choices: Map<string, ReusedId>): ReusedId | undefined {
+  // Nearly every trace reuses no id: two lookups a span saved (in a big trace's big maps, a second at 1M spans).
+  if (reused.size === 0) return undefined;
   let choice = choices.get(spanId);
   if (choice === undefined) {
     const spans = reused.get(spanId);
