@@ -77,44 +77,41 @@ export class SummaryBuilder {
   ) {}
 
   add(trace: Trace, rows?: Uint32Array): void {
-    const { summary, services, hops, store } = this;
-    // One view per span, so a span in several lists is one object, as in the trace.
-    const views = new Map<Span, Span>();
-    let rowOf: Map<Span, number> | undefined;
-    const viewOf = (span: Span): Span => {
-      if (!store || !rows) return crossTraceView(span);
-      rowOf ??= new Map(trace.spans.map((s, i) => [s, rows[i]!]));
-      return store.view(rowOf.get(span)!, CROSS_TRACE_SPAN_KEYS);
+    const { summary, services, hops, store, slim } = this;
+    const spans = trace.spans;
+    // One view per span, by its place in the trace (no map keyed by span: a 1M-span trace made
+    // two of a million entries), so a span in several lists is one object, as in the trace.
+    const views: Array<Span | undefined> = slim ? new Array<Span | undefined>(spans.length) : [];
+    const keep = (i: number): Span => {
+      if (!slim) return spans[i]!;
+      return (views[i] ??= store && rows ? store.view(rows[i]!, CROSS_TRACE_SPAN_KEYS) : crossTraceView(spans[i]!));
     };
-    const keep = this.slim
-      ? (span: Span): Span => {
-          let view = views.get(span);
-          if (!view) views.set(span, (view = viewOf(span)));
-          return view;
-        }
-      : (span: Span): Span => span;
-    for (const span of trace.roots) summary.roots.push(keep(span));
-    for (const span of trace.orphans) summary.orphans.push(keep(span));
+    // The places of spans with no tree parent (roots, orphans, self-parents): few, looked up below.
+    const parentless = new Map<Span, number>();
     const clientCalls = new Map<string, TimeWindow[]>();
-    const localRoots: Span[] = [];
-    for (const span of trace.spans) {
+    const localRoots: number[] = [];
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i]!;
       const service = serviceOf(span);
       services.add(service);
       const parent = trace.parent(span);
+      if (!parent) parentless.set(span, i);
       if (span.kind === 'CLIENT' || span.kind === 'PRODUCER') {
-        if (trace.children(span).length === 0) summary.childlessCalls.push(keep(span));
+        if (trace.children(span).length === 0) summary.childlessCalls.push(keep(i));
         if (span.kind === 'CLIENT' && isTimed(span)) {
           const list = clientCalls.get(service) ?? [];
           list.push({ start: span.startTimeUnixNano, end: span.endTimeUnixNano });
           clientCalls.set(service, list);
         }
       } else if (span.kind === 'SERVER' || span.kind === 'CONSUMER') {
-        summary.requests.push(keep(span));
+        summary.requests.push(keep(i));
         if (span.kind === 'SERVER' && parent?.kind === 'CLIENT' && serviceOf(parent) !== service) addHop(hops, serviceOf(parent), service, httpCall(parent));
       }
-      if (!parent || serviceOf(parent) !== service) localRoots.push(span);
+      if (!parent || serviceOf(parent) !== service) localRoots.push(i);
     }
-    for (const span of localRoots) summary.localRoots.push({ span: keep(span), calls: clientCalls.get(serviceOf(span)) ?? NO_CALLS });
+    for (const span of trace.roots) summary.roots.push(keep(parentless.get(span)!));
+    for (const span of trace.orphans) summary.orphans.push(keep(parentless.get(span)!));
+    for (const i of localRoots) summary.localRoots.push({ span: keep(i), calls: clientCalls.get(serviceOf(spans[i]!)) ?? NO_CALLS });
   }
 
   finish(): CrossTraceSummary {
