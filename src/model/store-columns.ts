@@ -20,6 +20,16 @@ export function grown(needed: number, least: number): number {
   return size;
 }
 
+/**
+ * A column's next size when a reader expects `expected` in all: that many at
+ * once, so it is made about once, not regrown and copied time after time; but
+ * at least an eighth more than needed, so an estimate that keeps falling short
+ * cannot make it grow one row at a time. With no estimate, `otherwise`.
+ */
+export function grownTo(needed: number, expected: number, otherwise: number): number {
+  return expected > needed ? Math.max(expected, Math.ceil(needed * 1.125)) : otherwise;
+}
+
 export function resized<T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array | Float64Array>(column: T, size: number): T {
   const next = new (column.constructor as new (n: number) => T)(size);
   next.set(column as never);
@@ -195,8 +205,14 @@ export class AttributePool {
     return this.numberCount++;
   }
 
+  /** Attributes a reader expects in all: see SpanColumns.expect. */
+  expected = 0;
+
   private grow(needed: number): void {
-    const size = grown(needed, 4096);
+    this.resize(grownTo(needed, this.expected, grown(needed, 4096)));
+  }
+
+  private resize(size: number): void {
     this.keys = resized(this.keys, size);
     this.tags = resized(this.tags, size);
     this.values = resized(this.values, size);

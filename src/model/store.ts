@@ -15,7 +15,7 @@ import {
   type StatusCode,
 } from './span.js';
 import { linkFromClone, resourceFromClone, scopeFromClone } from './cloned.js';
-import { AttributePool, EventColumns, grown, INT64_MAX, INT64_MIN, resized, StringTable, type EventBatch, type PoolBatch } from './store-columns.js';
+import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, resized, StringTable, type EventBatch, type PoolBatch } from './store-columns.js';
 import { StoredSpanView } from './stored-span-view.js';
 
 
@@ -521,8 +521,34 @@ export class SpanColumns implements SpanTarget {
     return (this.lastFile = i);
   }
 
+  /**
+   * How many spans and attributes a reader expects in all (a file's size
+   * against what its first part held): when the columns must grow, they make
+   * room for that many at once, instead of half as many again each time, and
+   * are copied about once, with little room left over.
+   */
+  expect(spans: number, attributes: number): void {
+    this.expectedSpans = spans;
+    this.attributes.expected = attributes;
+  }
+
+  private expectedSpans = 0;
+
+  /** Attributes held, for a reader's estimate (see reserve). */
+  get attributeCount(): number {
+    return this.attributes.length;
+  }
+
+  /** Spans the columns have room for, before they regrow. */
+  get spanCapacity(): number {
+    return this.capacity;
+  }
+
   private grow(needed = this.capacity + 1): void {
-    const size = Math.max(grown(needed, 1024), this.capacity + 1);
+    this.resize(grownTo(needed, this.expectedSpans, Math.max(grown(needed, 1024), this.capacity + 1)));
+  }
+
+  private resize(size: number): void {
     this.capacity = size;
     this.traceOf = resized(this.traceOf, size);
     this.spanIdHi = resized(this.spanIdHi, size);

@@ -147,6 +147,16 @@ describe('reading with the reader worker gives what one thread gives', () => {
     expect(result.spans).toHaveLength(400 * 20);
   });
 
+  it("the store's columns grow to the spans the file's size says are coming, not by half again each time", async () => {
+    // Two inputs into one store: the second's estimate starts from what the first left.
+    const first = await readTraces([file('reserve-a.jsonl', `${manyBatches}\n`), file('reserve-b.jsonl', `${manyBatches}\n`)], { workers: true });
+    const spans = first.store.spanCount;
+    expect(spans).toBe(2 * 40_000);
+    // Grown by half at a time instead, 80,000 spans would sit in columns of 1024 * 1.5^k = 88,574 or more.
+    expect(first.store.spanCapacity).toBeGreaterThanOrEqual(spans);
+    expect(first.store.spanCapacity).toBeLessThan(spans * 1.08);
+  });
+
   it('the worker reads the whole file and reports its spans, problems and bytes', async () => {
     const input = file('counted.jsonl', `${many}\n{"resourceSpans": [ }\n`);
     const started = workerStats.started;
