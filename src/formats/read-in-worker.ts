@@ -8,6 +8,7 @@ import { SpanColumns, type StoreBatch } from '../model/store.js';
 import type { PreparedDocument } from './json.js';
 import type { BlankTail } from './json-syntax.js';
 import { JsonLines } from './otlp-jsonl.js';
+import { READ_CHUNK_BYTES } from './open-file.js';
 import type { SkippedSignals } from './signals.js';
 import type { StreamedInput, StreamReadOptions } from './stream-read.js';
 
@@ -98,13 +99,16 @@ function addSkipped(a: SkippedSignals, b: SkippedSignals): SkippedSignals {
 
 /**
  * Tells the store, as batches arrive, how many spans and attributes the whole
- * file will hold at the rate of what is read so far (and a little more), so
- * its columns grow about once to their size instead of by half again ten times
- * over at a million spans, each a copy. Estimated from a fiftieth of the file
- * on: before, the worker's read-ahead weighs too much.
+ * file will hold at the rate of what is in the store so far, so its columns
+ * grow about once to their size instead of by half again ten times over at a
+ * million spans, each a copy. The worker may be up to a read further on than
+ * the spans it has sent, so the rate is taken over one read less (a slight
+ * overestimate early on, none to speak of later).
  */
 function storeEstimator(store: SpanColumns, path: string): (rawBytes: number) => void {
   const start = { spans: store.spanCount, attributes: store.attributeCount };
+  // An earlier input's estimate is not this one's.
+  store.expect(0, 0);
   let fileBytes = 0;
   try {
     fileBytes = statSync(path).size;
@@ -112,8 +116,8 @@ function storeEstimator(store: SpanColumns, path: string): (rawBytes: number) =>
     // Not a regular file: the columns grow as they do without an estimate.
   }
   return (rawBytes) => {
-    if (fileBytes === 0 || rawBytes < fileBytes / 50) return;
-    const scale = (fileBytes / rawBytes) * 1.05;
+    if (fileBytes === 0 || rawBytes < Math.max(fileBytes / 50, 2 * READ_CHUNK_BYTES)) return;
+    const scale = (fileBytes / (rawBytes - READ_CHUNK_BYTES)) * 1.02;
     store.expect(start.spans + Math.ceil((store.spanCount - start.spans) * scale), start.attributes + Math.ceil((store.attributeCount - start.attributes) * scale));
   };
 }
@@ -201,6 +205,8 @@ export async function readInWorker(path: string, file: string, options: StreamRe
       }
     }
   } finally {
+    // What comes next (another input, read here) makes its own estimate or none.
+    store.expect(0, 0);
     await worker.terminate();
   }
 }

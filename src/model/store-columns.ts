@@ -23,11 +23,11 @@ export function grown(needed: number, least: number): number {
 /**
  * A column's next size when a reader expects `expected` in all: that many at
  * once, so it is made about once, not regrown and copied time after time; but
- * at least an eighth more than needed, so an estimate that keeps falling short
+ * at least a sixteenth more than needed, so an estimate that keeps falling short
  * cannot make it grow one row at a time. With no estimate, `otherwise`.
  */
 export function grownTo(needed: number, expected: number, otherwise: number): number {
-  return expected > needed ? Math.max(expected, Math.ceil(needed * 1.125)) : otherwise;
+  return expected > needed ? Math.max(expected, Math.ceil(needed * 1.0625)) : otherwise;
 }
 
 export function resized<T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array | Float64Array>(column: T, size: number): T {
