@@ -660,11 +660,19 @@ function packId(id: string, hi: Uint32Array, lo: Uint32Array, row: number): bool
   return true;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of the hex digits. */
+const DIGIT = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
 
+/**
+ * The 16 hex digits of an id, as one flat string. Joined with `+`, a string of 13 characters
+ * or more is a tree of its parts: an id held that way took 96 bytes, where flat it takes 32
+ * (a million findings hold two ids each), and it is made in half the time.
+ */
 function unpackId(hi: number, lo: number): string {
-  return (
-    HEX[hi >>> 24]! + HEX[(hi >>> 16) & 255]! + HEX[(hi >>> 8) & 255]! + HEX[hi & 255]! +
-    HEX[lo >>> 24]! + HEX[(lo >>> 16) & 255]! + HEX[(lo >>> 8) & 255]! + HEX[lo & 255]!
+  return String.fromCharCode(
+    DIGIT[hi >>> 28]!, DIGIT[(hi >>> 24) & 15]!, DIGIT[(hi >>> 20) & 15]!, DIGIT[(hi >>> 16) & 15]!,
+    DIGIT[(hi >>> 12) & 15]!, DIGIT[(hi >>> 8) & 15]!, DIGIT[(hi >>> 4) & 15]!, DIGIT[hi & 15]!,
+    DIGIT[lo >>> 28]!, DIGIT[(lo >>> 24) & 15]!, DIGIT[(lo >>> 20) & 15]!, DIGIT[(lo >>> 16) & 15]!,
+    DIGIT[(lo >>> 12) & 15]!, DIGIT[(lo >>> 8) & 15]!, DIGIT[(lo >>> 4) & 15]!, DIGIT[lo & 15]!,
   );
 }
