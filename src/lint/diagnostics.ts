@@ -171,6 +171,17 @@ function firstHalf(hex: string): string {
   return half;
 }
 
+/** Errors and warnings, counted in one pass rather than filtered: two lists of a million findings would be made only to be measured. */
+export function severityCounts(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warn') warnings++;
+  }
+  return { errors, warnings };
+}
+
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
     compare(a.location?.file ?? '', b.location?.file ?? '') ||
