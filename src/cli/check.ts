@@ -7,7 +7,7 @@ import { evaluateSpecs } from '../expect/evaluate.js';
 import type { SpecFile } from '../expect/types.js';
 import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js';
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
-import { lint, lintShard, type LintResult, type RuleFailure } from '../lint/engine.js';
+import { lint, lintShard, severityCounts, type LintResult, type RuleFailure } from '../lint/engine.js';
 import { shardToJson, type ShardRun } from '../lint/shard-file.js';
 import { shardOfTrace } from '../model/ids.js';
 import type { TraceSet } from '../model/trace.js';
@@ -170,13 +170,7 @@ export async function reportLint({ result, run, traces, expectations }: LintOutc
   if (options.baseline) ({ fresh: diagnostics, baselined } = applyBaseline(diagnostics, await readBaseline(path.resolve(io.cwd, options.baseline), options.baseline)));
   if (options.quiet) diagnostics = diagnostics.filter((d) => d.severity === 'error');
 
-  // Counted, not filtered: two lists of a million findings would be made only to be measured.
-  let errors = 0;
-  let warnings = 0;
-  for (const d of diagnostics) {
-    if (d.severity === 'error') errors++;
-    else if (d.severity === 'warn') warnings++;
-  }
+  const { errors, warnings } = severityCounts(diagnostics);
   const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
   // Decided before the report is written, so machine reports say how the run ended and why.
   const exitCode: ExitCode = notices.some((notice) => notice.level === 'error') ? 2 : errors > 0 || tooManyWarnings ? 1 : 0;

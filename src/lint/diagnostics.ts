@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Span } from '../model/span.js';
 import { serviceOf } from '../model/span.js';
 import type { Trace } from '../model/trace.js';
+import { keptData, keptText } from './kept.js';
 import type { Diagnostic, Finding, Occurrence, Rule, Severity } from './types.js';
 
 /** How many occurrences a grouped finding lists (its count has them all). */
@@ -114,7 +115,7 @@ export function toDiagnostic(rule: Rule, finding: Finding, severity: Severity): 
       ruleId: rule.id,
       severity,
       message,
-      data: finding.data ?? {},
+      data: keptData(rule.id, finding.data ?? {}),
       fingerprint: finding.group === undefined ? fingerprint(rule.id, span.traceId, span.spanId, finding.key) : '',
       count: 1,
       traceId: span.traceId,
@@ -129,7 +130,7 @@ export function toDiagnostic(rule: Rule, finding: Finding, severity: Severity): 
     ruleId: rule.id,
     severity,
     message,
-    data: finding.data ?? {},
+    data: keptData(rule.id, finding.data ?? {}),
     fingerprint: finding.group === undefined ? fingerprint(rule.id, traceId, undefined, finding.key) : '',
     count: 1,
   };
@@ -141,26 +142,6 @@ export function toDiagnostic(rule: Rule, finding: Finding, severity: Severity): 
     if (first) diagnostic.location = { file: first.source.file, format: first.source.format };
   }
   return diagnostic;
-}
-
-/**
- * Each rule's last message, so that a message many findings in a row share (the same words
- * for every trace) is held once. One per rule: a table of recent messages cost more time
- * than the rest of making a diagnostic, for messages that are mostly all different.
- */
-const lastMessages = new Map<string, string>();
-
-/**
- * A message as a finding keeps it: flat, and shared with its rule's previous one when equal.
- * A message made by a template is a tree of its parts (a node per part, 32 bytes each);
- * reading a character flattens it, and the collector then drops the tree for the flat copy.
- */
-function keptText(ruleId: string, message: string): string {
-  message.charCodeAt(0);
-  const last = lastMessages.get(ruleId);
-  if (last === message) return last;
-  lastMessages.set(ruleId, message);
-  return message;
 }
 
 function firstSpan(trace: Trace): Span | undefined {
@@ -188,6 +169,17 @@ function firstHalf(hex: string): string {
   const half = hex.slice(0, 16) + hex.slice(16, 32);
   half.charCodeAt(0);
   return half;
+}
+
+/** Errors and warnings, counted in one pass rather than filtered: two lists of a million findings would be made only to be measured. */
+export function severityCounts(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warn') warnings++;
+  }
+  return { errors, warnings };
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

@@ -6,11 +6,11 @@ import type { TraceSource } from '../model/trace-source.js';
 import { RULES } from '../rules/index.js';
 import type { IgnorePattern, ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
-import { DiagnosticSink, toDiagnostic } from './diagnostics.js';
+import { DiagnosticSink, severityCounts, toDiagnostic } from './diagnostics.js';
 import type { Diagnostic, Finding, OptionValues, Rule, RuleOptions, SeveritySetting } from './types.js';
 import { wildcardMatch } from './wildcard.js';
 
-export { compareDiagnostics, fingerprint, MAX_OCCURRENCES } from './diagnostics.js';
+export { compareDiagnostics, fingerprint, MAX_OCCURRENCES, severityCounts } from './diagnostics.js';
 
 export interface RuleFailure {
   ruleId: string;
@@ -171,10 +171,11 @@ class Run {
     const order = new Map(this.running.map((entry, i) => [entry.rule.id, i]));
     failures.sort((a, b) => (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
     const diagnostics = this.sink.diagnostics();
+    const { errors, warnings } = severityCounts(diagnostics);
     return {
       diagnostics,
-      errorCount: diagnostics.filter((d) => d.severity === 'error').length,
-      warningCount: diagnostics.filter((d) => d.severity === 'warn').length,
+      errorCount: errors,
+      warningCount: warnings,
       ignoredCount: this.ignoredCount,
       failures,
     };

@@ -690,9 +690,10 @@ function packId(id: string, hi: Uint32Array, lo: Uint32Array, row: number): bool
 const HEX_CODES = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
 
 /**
- * An id's 16 hex digits, made in one flat string: joined two digits at a time, a
- * string this long is a tree of joins (a rope) that every Map lookup and comparison
- * flattens first; a trace's tree is built with such lookups (1M spans: 1.4 s, now 0.6 s).
+ * An id's 16 hex digits, made in one flat string. Joined two digits at a time, a
+ * string this long is a tree of joins (a rope): 96 heap bytes where flat it takes 32
+ * (a million findings hold two ids each), and flattened first by every Map lookup and
+ * comparison; a trace's tree is built with such lookups (1M spans: 1.4 s, now 0.6 s).
  */
 function unpackId(hi: number, lo: number): string {
   const c = HEX_CODES;

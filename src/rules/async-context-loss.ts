@@ -17,8 +17,11 @@ export const asyncContextLoss = defineRule({
   options: {},
   scope: 'set',
   check({ crossTrace, report }) {
-    const requests = requestIndexes(crossTrace.requests);
-    for (const root of lostRoots(crossTrace.roots, requests)) {
+    const series = rootSeries(crossTrace.roots);
+    if (series.size === 0) return;
+    // Only the services with such roots: indexing every request of an export of entry points alone held 80 MB per 500k.
+    const requests = requestIndexes(crossTrace.requests, new Set([...series.values()].map((list) => serviceOf(list[0]!))));
+    for (const root of lostRoots(series, requests)) {
       const index = requests.get(serviceOf(root))!;
       const running = index.count(root.startTimeUnixNano);
       const only = index.only(root.startTimeUnixNano);
@@ -35,11 +38,11 @@ export const asyncContextLoss = defineRule({
   },
 });
 
-/** Each service's SERVER and CONSUMER spans (the requests it serves), for asking which were running at a moment. */
-function requestIndexes(requests: readonly Span[]): Map<string, StabbingIndex<TimedSpan>> {
+/** The SERVER and CONSUMER spans (the requests it serves) of each of `services`, for asking which were running at a moment. */
+function requestIndexes(requests: readonly Span[], services: ReadonlySet<string>): Map<string, StabbingIndex<TimedSpan>> {
   const byService = new Map<string, TimedSpan[]>();
   for (const span of requests) {
-    if (!isTimed(span)) continue;
+    if (!services.has(serviceOf(span)) || !isTimed(span)) continue;
     const list = byService.get(serviceOf(span)) ?? [];
     list.push(span);
     byService.set(serviceOf(span), list);
@@ -47,15 +50,8 @@ function requestIndexes(requests: readonly Span[]): Map<string, StabbingIndex<Ti
   return new Map([...byService].map(([service, list]) => [service, new StabbingIndex(list, spanWindow)]));
 }
 
-/**
- * Roots that could be work that lost its context: not entry points, no links,
- * with known times, each starting inside a request of its service, and not one
- * of a series of independent roots: roots of one service and operation that
- * overlap each other (concurrency), of which one starts outside every request
- * (the series does not follow requests), or that start at regular intervals
- * without following a request each at a steady offset (a scheduler in a busy service).
- */
-function lostRoots(roots: readonly Span[], requests: Map<string, StabbingIndex<TimedSpan>>): TimedSpan[] {
+/** Roots that could be work that lost its context (not entry points, no links, with known times), by service and operation. */
+function rootSeries(roots: readonly Span[]): Map<string, TimedSpan[]> {
   const series = new Map<string, TimedSpan[]>();
   for (const root of roots) {
     if (root.kind === 'SERVER' || root.kind === 'CONSUMER' || root.links.length > 0 || !isTimed(root)) continue;
@@ -64,6 +60,18 @@ function lostRoots(roots: readonly Span[], requests: Map<string, StabbingIndex<T
     list.push(root);
     series.set(key, list);
   }
+  return series;
+}
+
+/**
+ * Of those roots, the ones each starting inside a request of its service, and
+ * not one of a series of independent roots: roots of one service and operation
+ * that overlap each other (concurrency), of which one starts outside every
+ * request (the series does not follow requests), or that start at regular
+ * intervals without following a request each at a steady offset (a scheduler in
+ * a busy service).
+ */
+function lostRoots(series: ReadonlyMap<string, TimedSpan[]>, requests: Map<string, StabbingIndex<TimedSpan>>): TimedSpan[] {
   const candidates: TimedSpan[] = [];
   for (const list of series.values()) {
     const index = requests.get(serviceOf(list[0]!));
