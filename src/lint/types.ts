@@ -13,7 +13,12 @@ export type RuleCategory = 'propagation' | 'timing' | 'sampling' | 'hygiene' | '
 /** The measured facts behind a finding: plain JSON values (bigints as decimal strings). */
 export type DiagnosticData = Record<string, string | number | boolean | null | string[] | number[]>;
 
-/** A finding. Data, not prose: reporters make text from it at the edge. */
+/**
+ * A finding. Data, not prose: reporters make text from it at the edge. Read
+ * only: diagnostics of one rule share equal `data` objects and lists (a
+ * million findings hold one copy of what they say alike), so a change to one
+ * would show in the others.
+ */
 export interface Diagnostic {
   ruleId: string;
   severity: Severity;
