@@ -20,8 +20,8 @@ import type { StreamedInput, StreamReadOptions } from './stream-read.js';
  * arrives (their buffers are transferred, not copied) and checks. No span
  * crosses as an object. The worker keeps this thread LINES_AHEAD handovers
  * of JSON lines, prepared for JSON.parse, to decode here, and decodes the
- * rest itself: both cores decode, and neither waits for the other. The spans, problems and errors are those of readStreamed on
- * the same file.
+ * rest itself: both cores decode, and neither waits for the other. The
+ * spans, problems and errors are those of readStreamed on the same file.
  */
 export interface ReaderWorkerData {
   path: string;
