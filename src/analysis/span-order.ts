@@ -1,3 +1,4 @@
+import { hexDigits8 } from '../model/ids.js';
 import type { Span } from '../model/span.js';
 
 /**
@@ -47,13 +48,8 @@ function numericKeys(spans: readonly Span[]): { trace: Uint32Array; span: Uint32
 function readChunks(id: string, chunks: number, into: Uint32Array, at: number): boolean {
   if (id.length !== chunks * 8) return false;
   for (let c = 0; c < chunks; c++) {
-    let value = 0;
-    for (let i = c * 8; i < c * 8 + 8; i++) {
-      const code = id.charCodeAt(i);
-      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1;
-      if (digit < 0) return false;
-      value = value * 16 + digit;
-    }
+    const value = hexDigits8(id, c * 8);
+    if (value < 0) return false;
     into[at + c] = value;
   }
   return true;

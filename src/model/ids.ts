@@ -86,3 +86,19 @@ export function shardOfTrace(traceId: string, n: number): number {
   for (let i = 0; i < traceId.length; i++) hash = Math.imul(hash ^ traceId.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % n;
 }
+
+/**
+ * The number that 8 lowercase hex digits of `text` from `at` spell, or -1 when
+ * any is not one: how the span store packs ids and the summary orders them
+ * (for ids of one length, the numbers' order is the digits' order).
+ */
+export function hexDigits8(text: string, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}

@@ -14,6 +14,7 @@ import {
   type SpanLink,
   type StatusCode,
 } from './span.js';
+import { hexDigits8 } from './ids.js';
 import { linkFromClone, resourceFromClone, scopeFromClone } from './cloned.js';
 import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, resized, StringTable, type EventBatch, type PoolBatch } from './store-columns.js';
 import { StoredSpanView } from './stored-span-view.js';
@@ -672,15 +673,9 @@ const STATUS_CODE: Readonly<Record<StatusCode, number>> = { UNSET: 0, OK: 1, ERR
 /** Packs 16 lowercase hex digits into two 32-bit halves; false (nothing written) for any other id. */
 function packId(id: string, hi: Uint32Array, lo: Uint32Array, row: number): boolean {
   if (id.length !== 16) return false;
-  let h = 0;
-  let l = 0;
-  for (let i = 0; i < 16; i++) {
-    const c = id.charCodeAt(i);
-    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (digit < 0) return false;
-    if (i < 8) h = h * 16 + digit;
-    else l = l * 16 + digit;
-  }
+  const h = hexDigits8(id, 0);
+  const l = h < 0 ? -1 : hexDigits8(id, 8);
+  if (l < 0) return false;
   hi[row] = h;
   lo[row] = l;
   return true;
