@@ -30,6 +30,37 @@ export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span): void {
   for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
 }
 
+/**
+ * Lists each in span order (as sortBySpan leaves them), as one list in that
+ * order: what a stable sort of them joined would give, ties to the earlier
+ * list, in one pass rather than a sort (shards' summaries merge this way).
+ * Lists not in span order are joined and sorted.
+ */
+export function mergeBySpan<T>(lists: ReadonlyArray<readonly T[]>, spanOf: (item: T) => Span): T[] {
+  const inOrder = (list: readonly T[]): boolean => list.every((item, i) => i === 0 || compareSpans(spanOf(list[i - 1]!), spanOf(item)) <= 0);
+  if (!lists.every(inOrder)) {
+    const joined = lists.flatMap((list) => [...list]);
+    sortBySpan(joined, spanOf);
+    return joined;
+  }
+  return lists.reduce<T[]>((merged, list) => mergeTwo(merged, list, spanOf), []);
+}
+
+function mergeTwo<T>(a: readonly T[], b: readonly T[], spanOf: (item: T) => Span): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareSpans(spanOf(a[i]!), spanOf(b[j]!)) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+/** Trace id, span id, then place in the input: sortBySpan's order (ids of normal form compare as strings as they do as numbers). */
+function compareSpans(a: Span, b: Span): number {
+  return compare(a.traceId, b.traceId) || compare(a.spanId, b.spanId) || bySource(a.source, b.source);
+}
+
 const TRACE_CHUNKS = 4;
 const SPAN_CHUNKS = 2;
 

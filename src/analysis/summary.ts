@@ -2,7 +2,7 @@ import { countedLinks, isTimed, listOrNone, NO_SCOPE, pickAttributes, serviceOf,
 import type { SpanColumns } from '../model/store.js';
 import type { Trace, TraceSet } from '../model/trace.js';
 import { httpCall, type HttpCall } from './http-evidence.js';
-import { sortBySpan } from './span-order.js';
+import { mergeBySpan, sortBySpan } from './span-order.js';
 import type { TimeWindow } from './windows.js';
 
 /**
@@ -172,29 +172,35 @@ function hopKey(hop: Hop): string {
   return [hop.callee, hop.caller, hop.call.method ?? '', hop.call.path ?? '', hop.call.localPort ?? ''].join('\u0000');
 }
 
-/** The summaries of shards, as one: the summary of all their traces. */
+/** The summaries of shards, as one: the summary of all their traces. Each is in canonical order, so their lists merge in one pass. */
 export function mergeSummaries(parts: readonly CrossTraceSummary[]): CrossTraceSummary {
-  const merged: CrossTraceSummary = { services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [], hops: [] };
   const services = new Set<string>();
   const hops = new Map<string, Hop>();
   for (const part of parts) {
     for (const service of part.services) services.add(service);
-    append(merged.roots, part.roots);
-    append(merged.childlessCalls, part.childlessCalls);
-    append(merged.requests, part.requests);
-    append(merged.localRoots, part.localRoots);
-    append(merged.orphans, part.orphans);
     for (const hop of part.hops) if (!hops.has(hopKey(hop))) hops.set(hopKey(hop), hop);
   }
-  merged.services = [...services].sort();
-  merged.hops = [...hops.values()];
-  return canonical(merged);
+  const merged = <K extends 'roots' | 'childlessCalls' | 'requests' | 'orphans'>(list: K): Span[] => mergeBySpan(parts.map((part) => part[list]), (span) => span);
+  return canonicalHops({
+    services: [...services].sort(),
+    roots: merged('roots'),
+    childlessCalls: merged('childlessCalls'),
+    requests: merged('requests'),
+    orphans: merged('orphans'),
+    localRoots: mergeBySpan(parts.map((part) => part.localRoots), (root) => root.span),
+    hops: [...hops.values()],
+  });
 }
 
 /** Every list in trace id, span id order (hops by callee and caller), bounded where it could grow without end. */
 function canonical(summary: CrossTraceSummary): CrossTraceSummary {
   for (const list of [summary.roots, summary.childlessCalls, summary.requests, summary.orphans]) sortBySpan(list, (span) => span);
   sortBySpan(summary.localRoots, (root) => root.span);
+  return canonicalHops(summary);
+}
+
+/** Hops by callee and caller, at most MAX_HOPS_PER_CALLEE each. */
+function canonicalHops(summary: CrossTraceSummary): CrossTraceSummary {
   summary.hops.sort((a, b) => compare(hopKey(a), hopKey(b)));
   const perCallee = new Map<string, number>();
   summary.hops = summary.hops.filter((hop) => {
@@ -203,11 +209,6 @@ function canonical(summary: CrossTraceSummary): CrossTraceSummary {
     return n <= MAX_HOPS_PER_CALLEE;
   });
   return summary;
-}
-
-/** push(...items) without spreading: lists of a million do not fit on the stack. */
-function append<T>(target: T[], items: readonly T[]): void {
-  for (const item of items) target.push(item);
 }
 
 function compare(a: string, b: string): number {
