@@ -9,6 +9,7 @@ import { applyBaseline, makeBaseline, parseBaseline } from '../lint/baseline.js'
 import { ConfigError, loadConfig, parseRuleFlag, resolveConfig, type ResolvedConfig } from '../lint/config.js';
 import { lint, lintShard, severityCounts, type LintResult, type RuleFailure } from '../lint/engine.js';
 import { shardToJson, type ShardRun } from '../lint/shard-file.js';
+import { lintOnTwoThreads, twoThreadsWanted } from '../lint/two-threads.js';
 import { shardOfTrace } from '../model/ids.js';
 import type { TraceSet } from '../model/trace.js';
 import { StoredTraces } from '../model/trace-source.js';
@@ -140,7 +141,10 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   }
   // Spec files and reports that draw waterfalls look at traces side by side: only they hold every span built.
   const expectations = specs.length > 0 ? evaluateSpecs(specs, read.traces) : undefined;
-  const result = lint(expectations ? read.traces : source, config, undefined, { ...hooks, ...(expectations ? { expectations } : {}) });
+  const result =
+    !expectations && source instanceof StoredTraces && twoThreadsWanted(source)
+      ? await lintOnTwoThreads(source, config, hooks)
+      : lint(expectations ? read.traces : source, config, undefined, { ...hooks, ...(expectations ? { expectations } : {}) });
   progress.stop();
   return reportLint({ result, run, ...(drawsTraces(options.reporter ?? 'stylish') ? { traces: read.traces } : {}), ...(expectations ? { expectations } : {}) }, options, io);
 }

@@ -30,8 +30,16 @@ export function grownTo(needed: number, expected: number, otherwise: number): nu
   return expected > needed ? Math.max(expected, Math.ceil(needed * 1.0625)) : otherwise;
 }
 
-export function resized<T extends Uint8Array | Uint16Array | Uint32Array | BigInt64Array | Float64Array>(column: T, size: number): T {
-  const next = new (column.constructor as new (n: number) => T)(size);
+type Column = Uint8Array | Uint16Array | Uint32Array | BigInt64Array | Float64Array;
+
+/**
+ * A column of `size`, holding `column`'s values. On a SharedArrayBuffer, so
+ * a second thread can read the whole store without a copy (lint/two-threads);
+ * a batch cut from it with slice() is on a plain buffer, which transfers.
+ */
+export function resized<T extends Column>(column: T, size: number): T {
+  const Kind = column.constructor as (new (buffer: SharedArrayBuffer) => T) & { BYTES_PER_ELEMENT: number };
+  const next = new Kind(new SharedArrayBuffer(size * Kind.BYTES_PER_ELEMENT));
   next.set(column as never);
   return next;
 }
@@ -42,6 +50,17 @@ export interface PoolBatch {
   values: Uint32Array;
   numbers: Float64Array;
   objects: AttributeValue[];
+}
+
+/** A pool as another thread reads it: its columns on their shared buffers, and its values that are objects (copied). */
+export interface SharedPool extends Omit<PoolBatch, 'objects'> {
+  length: number;
+  numberCount: number;
+  objects: readonly AttributeValue[];
+}
+
+export interface SharedEvents extends EventBatch {
+  length: number;
 }
 
 export interface EventBatch {
@@ -81,6 +100,13 @@ export class StringTable {
 
   at(id: number): string {
     return this.all[id]!;
+  }
+
+  /** A table that reads the strings of another (SpanColumns.fromShared): for looking up by id only. */
+  static readOnly(all: readonly string[]): StringTable {
+    const table = new StringTable();
+    (table as { all: readonly string[] }).all = all;
+    return table;
   }
 }
 
@@ -144,6 +170,17 @@ export class AttributePool {
           }
       }
     }
+  }
+
+  /** The pool for another thread: its columns as they are (shared buffers), not cut (see SpanColumns.toShared). */
+  toShared(): SharedPool {
+    return { length: this.length, keys: this.keys, tags: this.tags, values: this.values, numbers: this.numbers, numberCount: this.numberCount, objects: this.objects };
+  }
+
+  static fromShared(shared: SharedPool): AttributePool {
+    const pool = new AttributePool();
+    Object.assign(pool, shared);
+    return pool;
   }
 
   toBatch(): PoolBatch {
@@ -251,6 +288,16 @@ export class EventColumns {
     pool.add(event.attributes, strings);
     this.attrTo[i] = pool.length;
     this.dropped[i] = event.droppedAttributesCount;
+  }
+
+  toShared(): SharedEvents {
+    return { length: this.length, time: this.time, known: this.known, nameOf: this.nameOf, attrFrom: this.attrFrom, attrTo: this.attrTo, dropped: this.dropped };
+  }
+
+  static fromShared(shared: SharedEvents): EventColumns {
+    const events = new EventColumns();
+    Object.assign(events, shared);
+    return events;
   }
 
   toBatch(): EventBatch {

@@ -16,7 +16,7 @@ import {
 } from './span.js';
 import { hexDigits8 } from './ids.js';
 import { linkFromClone, resourceFromClone, scopeFromClone } from './cloned.js';
-import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, resized, StringTable, type EventBatch, type PoolBatch } from './store-columns.js';
+import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, resized, StringTable, type EventBatch, type PoolBatch, type SharedEvents, type SharedPool } from './store-columns.js';
 import { StoredSpanView } from './stored-span-view.js';
 
 
@@ -383,6 +383,42 @@ export class SpanColumns implements SpanTarget {
   }
 
   /**
+   * The whole store for another thread to read (lint/two-threads): the
+   * columns on their shared buffers, not copied, and the tables, copied when
+   * posted. Neither side may add to the store from then on.
+   */
+  toShared(): SharedStore {
+    const { count, capacity, traceIds, resources, scopes, files, oddIds, wideTimes, extras, wideEventTimes } = this;
+    return {
+      count, capacity, traceIds, resources, scopes, files, oddIds, wideTimes, extras, wideEventTimes,
+      rows: {
+        traceOf: this.traceOf, spanIdHi: this.spanIdHi, spanIdLo: this.spanIdLo, parentHi: this.parentHi, parentLo: this.parentLo,
+        start: this.start, end: this.end, nameOf: this.nameOf, bits: this.bits, kindStatus: this.kindStatus, w3cFlags: this.w3cFlags,
+        statusMessage: this.statusMessage, resourceOf: this.resourceOf, scopeOf: this.scopeOf, fileOf: this.fileOf, line: this.line,
+        column: this.column, attrStart: this.attrStart, attrEnd: this.attrEnd, eventStart: this.eventStart,
+      },
+      attributes: this.attributes.toShared(),
+      events: this.events.toShared(),
+      strings: this.strings.all,
+    };
+  }
+
+  /** A store that reads what toShared gave, on another thread: the same rows, to read only. */
+  static fromShared(shared: SharedStore): SpanColumns {
+    const tables = new ObjectTables();
+    for (const resource of shared.resources) tables.resources.push(resource);
+    for (const scope of shared.scopes) tables.scopes.push(scope);
+    const store = new SpanColumns(tables);
+    const { rows, attributes, events, strings, resources: _resources, scopes: _scopes, ...rest } = shared;
+    Object.assign(store, rows, rest, {
+      attributes: AttributePool.fromShared(attributes),
+      events: EventColumns.fromShared(events),
+      strings: StringTable.readOnly(strings),
+    });
+    return store;
+  }
+
+  /**
    * A batch from another thread, added after the spans here as if each span
    * had been added: strings, traces and files joined to this store's tables.
    * `from` keeps the resources and scopes of the input the batch is part of.
@@ -632,6 +668,24 @@ export interface StoreBatch {
   wideTimes: Array<[number, bigint]>;
   wideEventTimes: Array<[number, bigint]>;
   extras: Array<[number, Extra]>;
+}
+
+/** A whole store as another thread reads it (SpanColumns.toShared). */
+export interface SharedStore {
+  count: number;
+  capacity: number;
+  rows: StoreBatch['rows'];
+  attributes: SharedPool;
+  events: SharedEvents;
+  strings: readonly string[];
+  traceIds: readonly string[];
+  resources: readonly Resource[];
+  scopes: readonly InstrumentationScope[];
+  files: ReadonlyArray<{ file: string; format: FormatName }>;
+  oddIds: ReadonlyMap<number, string>;
+  wideTimes: ReadonlyMap<number, bigint>;
+  extras: ReadonlyMap<number, Extra>;
+  wideEventTimes: ReadonlyMap<number, bigint>;
 }
 
 /** The buffers of a batch, to transfer rather than copy. */

@@ -15,7 +15,8 @@ export class StoredSpanView {
 
   constructor(
     private readonly store: SpanColumns,
-    private readonly row: number,
+    /** The span's row in the store. */
+    readonly row: number,
     private readonly keys: readonly string[],
   ) {}
 

@@ -21,7 +21,7 @@ export interface TraceSource {
   readonly store?: SpanColumns;
 }
 
-/** The traces of a span store, built one at a time; only those `keep` keeps, when given (one shard's). */
+/** The traces of a span store, built one at a time; only those `keep` keeps, when given (one shard's), by trace id or index in the store. */
 export class StoredTraces implements TraceSource {
   readonly traceCount: number;
   readonly spanCount: number;
@@ -30,12 +30,12 @@ export class StoredTraces implements TraceSource {
 
   constructor(
     readonly store: SpanColumns,
-    private readonly keep?: (traceId: string) => boolean,
+    readonly keep?: (traceId: string, trace: number) => boolean,
   ) {
     let traces = 0;
     let spans = 0;
     for (let t = 0; t < store.traceCount; t++) {
-      if (keep && !keep(store.traceId(t))) continue;
+      if (keep && !keep(store.traceId(t), t)) continue;
       traces++;
       spans += store.rowsOf(t).length;
     }
@@ -47,7 +47,7 @@ export class StoredTraces implements TraceSource {
     const { store, keep } = this;
     for (let t = 0; t < store.traceCount; t++) {
       const traceId = store.traceId(t);
-      if (keep && !keep(traceId)) continue;
+      if (keep && !keep(traceId, t)) continue;
       visit(new Trace(traceId, store.spansOf(t)), store.rowsOf(t));
     }
   }
@@ -61,7 +61,10 @@ export class StoredTraces implements TraceSource {
     if (!this.all) {
       const { store, keep } = this;
       const spans: Span[] = [];
-      for (let row = 0; row < store.spanCount; row++) if (!keep || keep(store.traceId(store.traceIndexOf(row)))) spans.push(store.span(row));
+      for (let row = 0; row < store.spanCount; row++) {
+        const trace = store.traceIndexOf(row);
+        if (!keep || keep(store.traceId(trace), trace)) spans.push(store.span(row));
+      }
       this.all = spans;
     }
     return this.all;
@@ -70,5 +73,40 @@ export class StoredTraces implements TraceSource {
   /** The spans() as a TraceSet (built once). */
   traceSet(): TraceSet {
     return (this.set ??= new TraceSet(this.spans()));
+  }
+}
+
+/**
+ * The traces of a store that two threads check together (lint/two-threads):
+ * each visits the next chunk of traces neither has taken, counted in
+ * `claims`, shared, so both finish about together whatever the traces cost.
+ * Which thread checked a trace does not change the findings: the threads'
+ * results merge as shards do. `chunks`: the first trace of each chunk, then
+ * the trace count; `kept`, when given, marks the traces to check (1).
+ */
+export class ClaimedTraces implements TraceSource {
+  constructor(
+    readonly store: SpanColumns,
+    private readonly claims: Int32Array,
+    private readonly chunks: Uint32Array,
+    private readonly kept: Uint8Array | undefined,
+    /** Of every thread's traces together: the progress of one thread is its share. */
+    readonly traceCount: number,
+    readonly spanCount: number,
+  ) {}
+
+  forEachTrace(visit: (trace: Trace, rows: Uint32Array) => void): void {
+    const { store, chunks, kept } = this;
+    for (let chunk = Atomics.add(this.claims, 0, 1); chunk < chunks.length - 1; chunk = Atomics.add(this.claims, 0, 1)) {
+      for (let t = chunks[chunk]!; t < chunks[chunk + 1]!; t++) {
+        if (kept && kept[t] === 0) continue;
+        visit(new Trace(store.traceId(t), store.spansOf(t)), store.rowsOf(t));
+      }
+    }
+  }
+
+  /** How many chunks have been taken so far, of how many. */
+  get claimed(): { chunks: number; of: number } {
+    return { chunks: Math.min(Atomics.load(this.claims, 0), this.chunks.length - 1), of: this.chunks.length - 1 };
   }
 }

@@ -1,0 +1,23 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { SpanColumns } from '../model/store.js';
+import { ClaimedTraces } from '../model/trace-source.js';
+import { lintShard } from './engine.js';
+import { sentSummary, type ShardWorkerData, type ShardWorkerMessage } from './two-threads.js';
+
+/**
+ * The shard worker's entry (started by two-threads.ts, imported by nothing
+ * else): the first stage of a check on the chunks of traces it takes, read
+ * from the store's shared columns, sent back with the summary's spans as rows.
+ */
+if (parentPort) {
+  const port = parentPort;
+  const post = (message: ShardWorkerMessage): void => port.postMessage(message);
+  try {
+    const { store, config, claims, chunks, kept, traceCount, spanCount } = workerData as ShardWorkerData;
+    const traces = new ClaimedTraces(SpanColumns.fromShared(store), claims, chunks, kept, traceCount, spanCount);
+    const { crossTrace, ...rest } = lintShard(traces, config);
+    post({ kind: 'done', shard: { ...rest, crossTrace: sentSummary(crossTrace) } });
+  } catch (error) {
+    post({ kind: 'crash', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+}

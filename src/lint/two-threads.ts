@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CROSS_TRACE_SPAN_KEYS, type CrossTraceSummary, type LocalRoot } from '../analysis/summary.js';
+import type { Span } from '../model/span.js';
+import type { SharedStore, SpanColumns } from '../model/store.js';
+import { StoredSpanView } from '../model/stored-span-view.js';
+import { ClaimedTraces, type StoredTraces } from '../model/trace-source.js';
+import type { ResolvedConfig } from './config.js';
+import { lintShard, lintShards, type LintHooks, type LintResult, type ShardResult } from './engine.js';
+
+/**
+ * The first stage of a check (every per-trace rule, and the cross-trace
+ * summary) on both cores: a worker (shard-worker.ts) and this thread take
+ * chunks of the store's traces in turn until none is left (ClaimedTraces),
+ * the worker reading the store's shared columns, and their results are merged
+ * as `tracelint merge` merges shards (lintShards), so the findings are those
+ * of one run over everything. The worker's summary comes back as store rows,
+ * not spans: this thread reads the same rows.
+ */
+
+/** What the worker is sent: the store, the settings, and the chunks both threads take from (see ClaimedTraces). */
+export interface ShardWorkerData {
+  store: SharedStore;
+  config: ResolvedConfig;
+  claims: Int32Array;
+  chunks: Uint32Array;
+  kept: Uint8Array | undefined;
+  traceCount: number;
+  spanCount: number;
+}
+
+/** A shard's summary with its spans as rows of the shared store. */
+export interface SentSummary extends Omit<CrossTraceSummary, 'roots' | 'childlessCalls' | 'requests' | 'orphans' | 'localRoots'> {
+  roots: Uint32Array;
+  childlessCalls: Uint32Array;
+  requests: Uint32Array;
+  orphans: Uint32Array;
+  localRoots: { rows: Uint32Array; calls: Array<LocalRoot['calls']> };
+}
+
+export type ShardWorkerMessage = { kind: 'done'; shard: Omit<ShardResult, 'crossTrace'> & { crossTrace: SentSummary } } | { kind: 'crash'; message: string };
+
+/** Below this many spans a second thread costs more to start than it saves. */
+export const TWO_THREADS_FROM_SPANS = 100_000;
+
+const WORKER_SCRIPT = fileURLToPath(new URL('./shard-worker.js', import.meta.url));
+
+/** Whether `lintOnTwoThreads` would use a second thread for these traces (the worker runs only from the build). */
+export function twoThreadsWanted(traces: StoredTraces, env: NodeJS.ProcessEnv = process.env): boolean {
+  return traces.spanCount >= TWO_THREADS_FROM_SPANS && env.TRACELINT_THREADS !== '1' && existsSync(WORKER_SCRIPT);
+}
+
+/** Spans in a chunk of traces, about: small enough that neither thread waits long for the other at the end. */
+const SPANS_PER_CHUNK = 8192;
+
+/** `lint` of stored traces, its first stage split over this thread and a worker. */
+export async function lintOnTwoThreads(traces: StoredTraces, config: ResolvedConfig, hooks: LintHooks = {}): Promise<LintResult> {
+  const { store } = traces;
+  const shared: Omit<ShardWorkerData, 'store' | 'config'> = {
+    claims: new Int32Array(new SharedArrayBuffer(4)),
+    chunks: chunkStarts(store, SPANS_PER_CHUNK),
+    kept: keptMask(traces),
+    traceCount: traces.traceCount,
+    spanCount: traces.spanCount,
+  };
+  const worker = new Worker(WORKER_SCRIPT, { workerData: { ...shared, store: store.toShared(), config } satisfies ShardWorkerData });
+  try {
+    const reply = new Promise<ShardWorkerMessage>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the shard worker stopped (exit code ${code})`)));
+    });
+    const ours = new ClaimedTraces(store, shared.claims, shared.chunks, shared.kept, shared.traceCount, shared.spanCount);
+    // Progress is the share of chunks taken by either thread.
+    const progress = (): void => {
+      const { chunks, of } = ours.claimed;
+      hooks.onTraceChecked?.(Math.round((chunks / of) * traces.traceCount), traces.traceCount);
+    };
+    const mine = lintShard(ours, config, undefined, { onTraceChecked: progress });
+    const message = await reply;
+    if (message.kind === 'crash') throw new Error(`the shard worker failed: ${message.message}`);
+    return lintShards([mine, { ...message.shard, crossTrace: receivedSummary(message.shard.crossTrace, store) }], config);
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** The first trace of each chunk of about `spans` spans, then the trace count. */
+function chunkStarts(store: SpanColumns, spans: number): Uint32Array {
+  const starts = [0];
+  let inChunk = 0;
+  for (let t = 0; t < store.traceCount; t++) {
+    if (inChunk >= spans) {
+      starts.push(t);
+      inChunk = 0;
+    }
+    inChunk += store.rowsOf(t).length;
+  }
+  starts.push(store.traceCount);
+  return Uint32Array.from(starts);
+}
+
+/** The traces a source keeps (a --shard), marked 1 by trace index; undefined when it keeps all. */
+function keptMask({ store, keep }: StoredTraces): Uint8Array | undefined {
+  if (!keep) return undefined;
+  const kept = new Uint8Array(store.traceCount);
+  for (let t = 0; t < store.traceCount; t++) kept[t] = keep(store.traceId(t), t) ? 1 : 0;
+  return kept;
+}
+
+/** A shard summary made over a store (its spans are store views), as rows of that store. */
+export function sentSummary(summary: CrossTraceSummary): SentSummary {
+  return {
+    services: summary.services,
+    hops: summary.hops,
+    roots: rowsOf(summary.roots),
+    childlessCalls: rowsOf(summary.childlessCalls),
+    requests: rowsOf(summary.requests),
+    orphans: rowsOf(summary.orphans),
+    localRoots: { rows: rowsOf(summary.localRoots.map((root) => root.span)), calls: summary.localRoots.map((root) => root.calls) },
+  };
+}
+
+/** The summary again, its spans views of the same rows of this thread's store. */
+export function receivedSummary(sent: SentSummary, store: SpanColumns): CrossTraceSummary {
+  const views = (rows: Uint32Array): Span[] => Array.from(rows, (row) => store.view(row, CROSS_TRACE_SPAN_KEYS));
+  const localRoots = views(sent.localRoots.rows).map((span, i) => ({ span, calls: sent.localRoots.calls[i]! }));
+  return { services: sent.services, hops: sent.hops, roots: views(sent.roots), childlessCalls: views(sent.childlessCalls), requests: views(sent.requests), orphans: views(sent.orphans), localRoots };
+}
+
+function rowsOf(spans: readonly Span[]): Uint32Array {
+  const rows = new Uint32Array(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i] as unknown;
+    if (!(span instanceof StoredSpanView)) throw new Error('a shard summary made over a store holds store views only');
+    rows[i] = span.row;
+  }
+  return rows;
+}
