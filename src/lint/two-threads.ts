@@ -46,9 +46,13 @@ export const TWO_THREADS_FROM_SPANS = 100_000;
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./shard-worker.js', import.meta.url));
 
-/** Whether `lintOnTwoThreads` would use a second thread for these traces (the worker runs only from the build). */
+/**
+ * Whether `check` uses a second thread for these traces: from TWO_THREADS_FROM_SPANS
+ * spans, or as TRACELINT_THREADS says (1: never, 2: always). The worker runs only from the build.
+ */
 export function twoThreadsWanted(traces: StoredTraces, env: NodeJS.ProcessEnv = process.env): boolean {
-  return traces.spanCount >= TWO_THREADS_FROM_SPANS && env.TRACELINT_THREADS !== '1' && existsSync(WORKER_SCRIPT);
+  if (env.TRACELINT_THREADS === '1' || !existsSync(WORKER_SCRIPT)) return false;
+  return env.TRACELINT_THREADS === '2' || traces.spanCount >= TWO_THREADS_FROM_SPANS;
 }
 
 /** Spans in a chunk of traces, about: small enough that neither thread waits long for the other at the end. */
