@@ -1,5 +1,6 @@
 import { hexDigits8 } from '../model/ids.js';
-import { emptyAttributes, type Attributes, type InstrumentationScope, type Resource } from '../model/span.js';
+import { emptyAttributes, type Attributes, type AttributeValue, type InstrumentationScope, type Resource, type SpanLink } from '../model/span.js';
+import { attributeValueOf, linksOf } from './otlp.js';
 import type { SpanColumns, WrittenSpan } from '../model/store.js';
 import { INT64_MAX } from '../model/store-columns.js';
 import { sampledFromOtlpFlags, sdkFillsTraceFlags } from './trace-flags.js';
@@ -10,21 +11,21 @@ import { sampledFromOtlpFlags, sdkFillsTraceFlags } from './trace-flags.js';
  * objects, no position scan — reading was most of check's time, and most of
  * it went to making objects only to copy them into columns.
  *
- * Plain means: one `resourceSpans` request; no backslash (escapes) or control
- * character in the line; camelCase fields, each once; resource before its
- * scopeSpans, scope before its spans; ids of normal form; times as decimal
- * strings within 64 bits; attribute values that are strings, bools, safe
- * integers or doubles; no links, trace state or dropped counts on spans; no
- * nulls; spaces the only whitespace. Anything else returns undefined with
- * nothing added, and the line takes the general path (JSON.parse, the
- * decoder, its errors), whose spans these are, field for field (tested
- * against it line by line).
+ * Plain means: one `resourceSpans` request; camelCase fields, each once;
+ * resource before its scopeSpans, scope before its spans; ids of normal
+ * form; times as decimal strings within 64 bits; escapes in free text only
+ * (names, values), not in keys; no trace state or dropped counts on spans;
+ * no nulls; spaces the only whitespace. Attribute values of the four simple
+ * kinds are read here; other values (arrays, kvlists, bytes) and links are
+ * cut out, parsed and decoded by the general path's own rules. Anything else returns
+ * undefined with nothing added, and the line takes the general path
+ * (JSON.parse, the decoder, its errors), whose spans these are, field for
+ * field (tested against it line by line).
  */
 export function decodePlainLine(text: string, lineNumber: number, firstColumn: number, file: string, store: SpanColumns): number | undefined {
-  if (text.indexOf('\\') !== -1) return undefined;
   const mark = store.mark();
   try {
-    return new PlainLine(text, lineNumber, firstColumn, store.fileRef(file, 'otlp-jsonl'), store).request();
+    return new PlainLine(text, lineNumber, firstColumn, file, store).request();
   } catch (error) {
     if (error !== NOT_PLAIN) throw error;
     store.rollback(mark);
@@ -45,6 +46,7 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
 const CANONICAL_SAFE_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
+const LONG_DIGITS = /\d{16}/;
 const KEY_OPEN = '{"key":"';
 const STRING_VALUE = '","value":{"stringValue":"';
 const VALUE_CLOSE = '"}}';
@@ -59,6 +61,11 @@ class PlainLine {
   private spans = 0;
   private readonly span: WrittenSpan;
   private readonly emptyString: number;
+  /** Whether the line has a backslash: then strings are read with their escapes (slower), else cut out as they are. */
+  private readonly escapes: boolean;
+  /** Whether the last string read has an escape; the next backslash in the line, from where strings were last looked at. */
+  private escaped = false;
+  private nextBackslash = -1;
   /** The trace id of the span before, to compare the next one's with in place. */
   private lastTraceId = '';
 
@@ -66,11 +73,12 @@ class PlainLine {
     private readonly text: string,
     lineNumber: number,
     private readonly firstColumn: number,
-    file: number,
+    private readonly file: string,
     private readonly store: SpanColumns,
   ) {
+    this.escapes = text.indexOf('\\') !== -1;
     this.emptyString = store.stringId('', 0, 0);
-    this.span = { traceId: '', spanHi: 0, spanLo: 0, parent: false, parentHi: 0, parentLo: 0, name: 0, kind: 0, status: 0, statusMessage: 0, start: undefined, end: undefined, flags: undefined, sampled: undefined, resource: 0, scope: 0, file, line: lineNumber, column: 0, attrStart: 0, attrEnd: 0, eventStart: 0 };
+    this.span = { traceId: '', spanHi: 0, spanLo: 0, parent: false, parentHi: 0, parentLo: 0, name: 0, kind: 0, status: 0, statusMessage: 0, start: undefined, end: undefined, flags: undefined, sampled: undefined, resource: 0, scope: 0, file: store.fileRef(file, 'otlp-jsonl'), line: lineNumber, column: 0, attrStart: 0, attrEnd: 0, eventStart: 0, links: undefined };
   }
 
   /** `{"resourceSpans": [...]}` and nothing after it; the spans added. */
@@ -176,6 +184,7 @@ class PlainLine {
     span.scope = scope;
     span.attrStart = -1;
     span.eventStart = -1;
+    span.links = undefined;
     let seen = 0;
     for (let more = this.firstKey(); more; more = this.nextKey()) {
       const bit = this.newKey(SPAN_KEYS, seen);
@@ -231,7 +240,7 @@ class PlainLine {
           for (let next = this.firstElement(); next; next = this.nextElement()) this.event();
           break;
         case SPAN_LINKS:
-          if (this.firstElement()) throw NOT_PLAIN;
+          span.links = this.links();
           break;
         case SPAN_STATUS:
           this.status();
@@ -310,9 +319,8 @@ class PlainLine {
       const key = this.compactAttribute() ?? this.attribute();
       // Equal keys: an object keeps the last value in the first key's place.
       for (let i = first; i < store.attributeCount; i++) if (store.attributeKeyAt(i) === key) throw NOT_PLAIN;
-      const value = this.value;
-      if (typeof value === 'string') store.putStringAttribute(key, this.textId());
-      else store.putAttribute(key, value);
+      if (this.valueInText) store.putStringAttribute(key, this.textId());
+      else store.putAttribute(key, this.value);
     }
   }
 
@@ -323,14 +331,14 @@ class PlainLine {
     for (let more = this.firstElement(); more; more = this.nextElement()) {
       const name = store.stringAt(this.compactAttribute() ?? this.attribute());
       if (attributes[name] !== undefined) throw NOT_PLAIN;
-      const value = this.value;
-      attributes[name] = typeof value === 'string' ? store.stringAt(this.textId()) : value;
+      attributes[name] = this.valueInText ? store.stringAt(this.textId()) : this.value;
     }
     return attributes;
   }
 
-  /** The value of the attribute last read; for a string, its characters are (from, to). */
-  private value: number | boolean | string = 0;
+  /** The value of the attribute last read; when `valueInText`, a string whose characters are (from, to). */
+  private value: AttributeValue = 0;
+  private valueInText = false;
 
   /**
    * `{"key":"k","value":{"stringValue":"v"}}` or `…{"intValue":"7"}}` as
@@ -339,6 +347,7 @@ class PlainLine {
    */
   private compactAttribute(): number | undefined {
     const { text } = this;
+    if (this.escapes) return undefined;
     this.skipSpaces();
     const start = this.i;
     if (!sameAt(text, start, KEY_OPEN)) return undefined;
@@ -355,8 +364,8 @@ class PlainLine {
     else return undefined;
     const valueTo = text.indexOf('"', valueFrom);
     if (valueTo === -1 || !sameAt(text, valueTo, VALUE_CLOSE)) return undefined;
-    if (isString) this.value = '';
-    else {
+    this.valueInText = isString;
+    if (!isString) {
       const digits = text.slice(valueFrom, valueTo);
       if (!CANONICAL_SAFE_INTEGER.test(digits)) return undefined;
       this.value = Number(digits);
@@ -384,9 +393,9 @@ class PlainLine {
       seen |= bit;
       if (bit === 1) {
         this.string();
-        // Index-like keys go first in an object, whatever their place: not plain. Nor is __proto__.
+        // Index-like keys go first in an object, whatever their place: not plain. Nor is __proto__, nor a key with escapes.
         const c = this.text.charCodeAt(this.from);
-        if (this.to === this.from || (c >= 0x30 && c <= 0x39) || this.is('__proto__')) throw NOT_PLAIN;
+        if (this.escaped || this.to === this.from || (c >= 0x30 && c <= 0x39) || this.is('__proto__')) throw NOT_PLAIN;
         key = this.textId();
       } else {
         this.anyValue();
@@ -400,14 +409,20 @@ class PlainLine {
     return key;
   }
 
-  /** `{"stringValue": …}` or one of the three other simple kinds, exactly one field, into `value`. */
+  /**
+   * An AnyValue into `value`: the four simple kinds, of one field, read here;
+   * any other kind (arrays, kvlists, bytes) parsed on its own and decoded as
+   * the general path decodes it (attributeValueOf).
+   */
   private anyValue(): void {
+    this.skipSpaces();
+    const start = this.i;
     if (!this.firstKey()) throw NOT_PLAIN;
+    this.valueInText = false;
     switch (this.keyBit(VALUE_KEYS)) {
       case 1:
         this.string();
-        // Its characters are (from, to): the callers take them from there.
-        this.value = '';
+        this.valueInText = true;
         break;
       case 2:
         this.value = this.boolean();
@@ -430,12 +445,62 @@ class PlainLine {
         this.value = this.number();
         break;
       default:
-        throw NOT_PLAIN;
+        this.i = start;
+        this.value = this.parsedValue();
+        return;
     }
     const { from, to } = this;
     if (this.nextKey()) throw NOT_PLAIN;
     this.from = from;
     this.to = to;
+  }
+
+  /** The object value at `i`, cut out, parsed and decoded by the general path's rules. */
+  private parsedValue(): AttributeValue {
+    const value = attributeValueOf(this.cutOut(), this.file);
+    if (value === undefined) throw NOT_PLAIN;
+    return value;
+  }
+
+  /** A span's links, none when the list is empty; others cut out, parsed and decoded by the general path's rules. */
+  private links(): readonly SpanLink[] | undefined {
+    this.skipSpaces();
+    const start = this.i;
+    if (!this.firstElement()) return undefined;
+    this.i = start;
+    const links = linksOf(this.cutOut(), this.file);
+    if (links === undefined) throw NOT_PLAIN;
+    return links;
+  }
+
+  /** The object or list at `i`, parsed on its own; `i` moves past it. */
+  private cutOut(): unknown {
+    const { text } = this;
+    let depth = 0;
+    let end = -1;
+    for (let j = this.i; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c === QUOTE) j = this.stringEnd(j + 1);
+      else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (--depth === 0) {
+          end = j + 1;
+          break;
+        }
+      }
+    }
+    if (end === -1) throw NOT_PLAIN;
+    const slice = text.slice(this.i, end);
+    // Integers too long for a double: the general path reads them exactly from the text.
+    if (LONG_DIGITS.test(slice)) throw NOT_PLAIN;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(slice);
+    } catch {
+      throw NOT_PLAIN;
+    }
+    this.i = end;
+    return parsed;
   }
 
   // The grammar: objects of known keys, lists, strings, numbers, booleans; spaces between.
@@ -516,14 +581,32 @@ class PlainLine {
     while (this.text.charCodeAt(this.i) === SPACE) this.i++;
   }
 
-  /** A string (no escapes: the line has no backslash), left in (from, to). */
+  /** A string, its characters as written left in (from, to); `escaped` when they hold an escape. */
   private string(): void {
     this.open(QUOTE);
-    const end = this.text.indexOf('"', this.i);
-    if (end === -1) throw NOT_PLAIN;
+    const end = this.stringEnd(this.i);
     this.from = this.i;
     this.to = end;
     this.i = end + 1;
+    if (this.escapes) {
+      if (this.nextBackslash < this.from) this.nextBackslash = this.text.indexOf('\\', this.from);
+      this.escaped = this.nextBackslash !== -1 && this.nextBackslash < end;
+    }
+  }
+
+  /** Where the string whose characters start at `from` ends: the first quote not escaped. */
+  private stringEnd(from: number): number {
+    const { text } = this;
+    let quote = text.indexOf('"', from);
+    if (this.escapes) {
+      for (; quote !== -1; quote = text.indexOf('"', quote + 1)) {
+        let backslashes = 0;
+        for (let j = quote - 1; j >= from && text.charCodeAt(j) === 0x5c; j--) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+    }
+    if (quote === -1) throw NOT_PLAIN;
+    return quote;
   }
 
   /**
@@ -532,6 +615,16 @@ class PlainLine {
    * found; the others are checked by their own form (ids, digits, known keys).
    */
   private textId(): number {
+    if (this.escaped) {
+      // JSON.parse reads the escapes (and refuses bad ones, and control characters).
+      let decoded: string;
+      try {
+        decoded = JSON.parse(this.text.slice(this.from - 1, this.to + 1)) as string;
+      } catch {
+        throw NOT_PLAIN;
+      }
+      return this.store.stringIdOf(decoded);
+    }
     const id = this.store.stringId(this.text, this.from, this.to);
     if (id < 0) throw NOT_PLAIN;
     return id;

@@ -214,6 +214,11 @@ export class SpanColumns implements SpanTarget {
     return this.strings.idOfSlice(text, from, to);
   }
 
+  /** The string id of a string of its own. */
+  stringIdOf(text: string): number {
+    return this.strings.id(text);
+  }
+
   stringAt(id: number): string {
     return this.strings.at(id);
   }
@@ -227,7 +232,7 @@ export class SpanColumns implements SpanTarget {
     this.attributes.putString(key, value);
   }
 
-  putAttribute(key: number, value: number | boolean): void {
+  putAttribute(key: number, value: AttributeValue): void {
     this.attributes.put(key, value, this.strings);
   }
 
@@ -292,6 +297,10 @@ export class SpanColumns implements SpanTarget {
     this.attrStart[row] = span.attrStart;
     this.attrEnd[row] = span.attrEnd;
     this.eventStart[row] = span.eventStart;
+    if (span.links !== undefined) {
+      bits |= BIT_EXTRA;
+      this.extras.set(row, { links: span.links, traceState: undefined, idProblems: undefined, droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0 });
+    }
     this.bits[row] = bits;
   }
 
@@ -799,6 +808,8 @@ export interface WrittenSpan {
   attrStart: number;
   attrEnd: number;
   eventStart: number;
+  /** Links, when it has any (kept beside the columns, as add keeps them). */
+  links: readonly SpanLink[] | undefined;
 }
 
 /** A whole store as another thread reads it (SpanColumns.toShared). */

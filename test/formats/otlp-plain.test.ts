@@ -90,8 +90,8 @@ describe('plain OTLP JSON lines', () => {
     const sdkPlain = toOtlpJson(await spans());
     let taken = 0;
     for (const [i, line] of [...bench, ...scheduled, ...sdk].entries()) if (bothWays(line, i + 1).plain !== undefined) taken++;
-    // Every generated line is plain; the SDK's rich trace has links and arrays, which are not.
-    expect(taken).toBe(bench.length + scheduled.length);
+    // Every line is plain: the generated ones and the SDK's, with its links, arrays, events and statuses.
+    expect(taken).toBe(bench.length + scheduled.length + sdk.length);
     expect(bothWays(sdkPlain).plain).toBe(1);
   });
 
@@ -133,7 +133,11 @@ describe('plain OTLP JSON lines', () => {
     ['int, double, bool and string values', request([span({ attributes: [{ key: 'a', value: { intValue: 7 } }, { key: 'b', value: { doubleValue: -0 } }, { key: 'c', value: { boolValue: false } }, { key: 'd', value: { doubleValue: 1e300 } }, { key: 'e', value: { intValue: 2e2 } }, { key: 'f', value: { stringValue: '' } }] })]), true],
     ['an intValue with leading zeros', request([span({ attributes: [{ key: 'a', value: { intValue: '007' } }] })]), false],
     ['a long integer literal', request([span({ attributes: [{ key: 'a', value: { intValue: 0 } }] })]).replace('"intValue":0', '"intValue":12345678901234567'), false],
-    ['an array value', request([span({ attributes: [{ key: 'a', value: { arrayValue: { values: [] } } }] })]), false],
+    ['array, kvlist and bytes values', request([span({ attributes: [{ key: 'a', value: { arrayValue: { values: [{ stringValue: 'x' }, { intValue: '9' }] } } }, { key: 'k', value: { kvlistValue: { values: [{ key: 'in', value: { boolValue: true } }] } } }, { key: 'b', value: { bytesValue: 'AQID' } }] })], { attributes: [{ key: 'process.command_args', value: { arrayValue: { values: [{ stringValue: '/usr/bin/java' }, { stringValue: '-jar' }] } } }] }), true],
+    ['snake_case value kinds', request([span({ attributes: [{ key: 'a', value: { string_value: 'x' } }] })]), true],
+    ['a long integer inside an array', request([span({ attributes: [{ key: 'a', value: { arrayValue: { values: [{ intValue: 0 }] } } }] })]).replace('"intValue":0', '"intValue":12345678901234567'), false],
+    ['bytes that are not base64', request([span({ attributes: [{ key: 'a', value: { bytesValue: '!!' } }] })]), false],
+    ['an array nested too deep', request([span({ attributes: [{ key: 'a', value: JSON.parse('{"arrayValue":{"values":['.repeat(40) + ']}}'.repeat(40)) }] })]), false],
     ['a value with two kinds', request([span({ attributes: [{ key: 'a', value: { stringValue: 'x', intValue: '1' } }] })]), false],
     ['an empty value', request([span({ attributes: [{ key: 'a', value: {} }] })]), false],
     ['a value missing', request([span({ attributes: [{ key: 'a' }] })]), false],
@@ -142,7 +146,14 @@ describe('plain OTLP JSON lines', () => {
     ['an index-like key', request([span({ attributes: [{ key: 'b', value: { stringValue: '1' } }, { key: '7', value: { stringValue: '2' } }] })]), false],
     ['the key __proto__', request([span({ attributes: [{ key: '__proto__', value: { stringValue: '1' } }] })]), false],
     ['an empty key', request([span({ attributes: [{ key: '', value: { stringValue: '1' } }] })]), false],
-    ['an escaped quote', request([span({ name: 'say "hi"' })]), false],
+    ['escapes in names and values', request([span({ name: 'say "hi"\\', attributes: [{ key: 'q', value: { stringValue: 'tab\there \u0001 \u2028 é' } }], status: { code: 2, message: 'a\nb' } })]), true],
+    ['escapes in a value long enough to be kept apart', request([span({ attributes: [{ key: 'sql', value: { stringValue: `SELECT "x" FROM t WHERE y = 'z' ${'-'.repeat(80)}` } }] })]), true],
+    ['an escape in a resource value and a scope name', request([span()], { attributes: [{ key: 'service.name', value: { stringValue: 'a"b' } }] }, { name: 'lib\\x' }), true],
+    ['an escape in a key', request([span({ attributes: [{ key: 'a"b', value: { stringValue: '1' } }] })]), false],
+    ['an escaped span field name', request([span()]).replace('"name":', '"n\\u0061me":'), false],
+    ['an escape in an id', request([span()]).replace(`"traceId":"${TID}"`, `"traceId":"\\u0034${TID.slice(1)}"`), false],
+    ['a bad escape', request([span({ name: 'x' })]).replace('"name":"x"', '"name":"\\x"'), false],
+    ['a raw tab beside an escape', request([span({ name: 'x' })]).replace('"name":"x"', '"name":"\\n\t"'), false],
     ['a raw tab in a name', request([span({ name: 'a' })]).replace('"name":"a"', '"name":"a\tb"'), false],
     ['a raw control character in a value', request([span()]).replace('"GET"', '"G\u0001ET"'), false],
     ['a raw control character in a long value', request([span({ name: 'x'.repeat(80) })]).replace('x'.repeat(80), `${'x'.repeat(70)}\u0002${'x'.repeat(9)}`), false],
@@ -154,7 +165,10 @@ describe('plain OTLP JSON lines', () => {
     ['kind as a name', request([span({ kind: 'SPAN_KIND_SERVER' })]), false],
     ['kind out of range', request([span({ kind: 6 })]), false],
     ['status code out of range', request([span({ status: { code: 3 } })]), false],
-    ['a link', request([span({ links: [{ traceId: TID, spanId: '53995c3f42cd8ad8' }] })]), false],
+    ['links, with attributes and trace state', request([span({ links: [{ traceId: TID, spanId: '53995c3f42cd8ad8' }, { traceId: 'abcdef0123456789abcdef0123456789', spanId: 'abcdef0123456789', traceState: 'k=v', attributes: [{ key: 'why', value: { stringValue: 'batch' } }], droppedAttributesCount: 1 }] })]), true],
+    ['a link with an id to report', request([span({ links: [{ traceId: TID, spanId: 'abc' }] })]), false],
+    ['a link with an uppercase id', request([span({ links: [{ traceId: TID.toUpperCase(), spanId: '53995c3f42cd8ad8' }] })]), true],
+    ['a link that is not an object', request([span({ links: [1] })]), false],
     ['no links', request([span({ links: [] })]), true],
     ['a trace state', request([span({ traceState: 'k=v' })]), false],
     ['dropped counts of zero', request([span({ droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0 })]), true],
