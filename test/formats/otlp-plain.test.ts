@@ -200,6 +200,22 @@ describe('plain OTLP JSON lines', () => {
     expect(result.plain !== undefined).toBe(plain);
   });
 
+  it('reads every time exactly, without a bigint: edges of 32 and 64 bits, of 10^9, and random ones of every length', () => {
+    const random = mulberry32(5) as () => number;
+    const edges = ['1', '9', '999999999', '1000000000', '4294967295', '4294967296', '4294967297', '131071999999999', '131072000000000', '9007199254740993', '18446744073709551615', '9223372036854775807', '9223372036854775808', '9999999999999999999', '1700000000123456789', '0000000000000000001'];
+    const randoms = Array.from({ length: 400 }, (_, i) => Array.from({ length: 1 + (i % 19) }, () => Math.floor(random() * 10)).join(''));
+    let plain = 0;
+    for (const time of [...edges, ...randoms]) {
+      const line = request([span({ startTimeUnixNano: time, endTimeUnixNano: time, events: [{ timeUnixNano: time, name: 'e' }] })]);
+      const result = bothWays(line);
+      // Within int64 and not zero, plain; past it, the general path's (wide times).
+      const expected = BigInt(time) <= 9223372036854775807n;
+      expect(result.plain !== undefined, time).toBe(expected);
+      if (expected) plain++;
+    }
+    expect(plain).toBeGreaterThan(300);
+  });
+
   it('gives nothing away under random edits of plain lines: each edit is either refused or read as the general path reads it', () => {
     const random = mulberry32(19) as () => number;
     const seeds = [request([span(), span({ spanId: '1111111111111111', events: [{ timeUnixNano: '5', name: 'e', attributes: [{ key: 'k', value: { boolValue: true } }] }], status: { code: 2, message: 'm' }, flags: 1 })])];
