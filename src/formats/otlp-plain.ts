@@ -47,10 +47,10 @@ const CLOSE_ARRAY = 0x5d;
 
 const CANONICAL_SAFE_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
 const LONG_DIGITS = /\d{16}/;
-const KEY_OPEN = '{"key":"';
 const STRING_VALUE = '","value":{"stringValue":"';
-const VALUE_CLOSE = '"}}';
 const INT_VALUE = '","value":{"intValue":"';
+/** An attribute as exporters write it: a key neither empty nor index-like, a string or a canonical safe integer (as CANONICAL_SAFE_INTEGER), no escapes. */
+const COMPACT_ATTRIBUTE = /\{"key":"[^"\\0-9][^"\\]*","value":\{"(?:stringValue":"[^"\\]*|intValue":"(?:0|-?[1-9]\d{0,14}))"\}\}/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 class PlainLine {
@@ -266,7 +266,7 @@ class PlainLine {
     const { text, from, to } = this;
     if (to - from !== 32) throw NOT_PLAIN;
     const last = this.lastTraceId;
-    if (last.length === 32 && text.startsWith(last, from)) return last;
+    if (last.length === 32 && sameAt(text, from, last)) return last;
     let any = 0;
     for (let c = 0; c < 4; c++) {
       const value = hexDigits8(text, from + c * 8);
@@ -342,40 +342,34 @@ class PlainLine {
 
   /**
    * `{"key":"k","value":{"stringValue":"v"}}` or `…{"intValue":"7"}}` as
-   * exporters write them, with no spaces: matched in a few steps, as
-   * attribute() would read it. Undefined, having read nothing, for any other.
+   * exporters write them, with no spaces or escapes: matched by one sticky
+   * regular expression (native code: a fifth of the time of comparing the
+   * characters here), as attribute() would read it. Undefined, having read
+   * nothing, for any other.
    */
   private compactAttribute(): number | undefined {
     const { text } = this;
     if (this.escapes) return undefined;
     this.skipSpaces();
     const start = this.i;
-    if (!sameAt(text, start, KEY_OPEN)) return undefined;
+    COMPACT_ATTRIBUTE.lastIndex = start;
+    if (!COMPACT_ATTRIBUTE.test(text)) return undefined;
+    const end = COMPACT_ATTRIBUTE.lastIndex;
     const keyFrom = start + 8;
     const keyTo = text.indexOf('"', keyFrom);
-    if (keyTo <= keyFrom) return undefined;
-    const c = text.charCodeAt(keyFrom);
-    if ((c >= 0x30 && c <= 0x39) || (keyTo - keyFrom === 9 && sameAt(text, keyFrom, '__proto__'))) return undefined;
-    let valueFrom: number;
-    // Long patterns by startsWith (one call, compared at once), short ones by sameAt.
-    const isString = text.startsWith(STRING_VALUE, keyTo);
-    if (isString) valueFrom = keyTo + STRING_VALUE.length;
-    else if (text.startsWith(INT_VALUE, keyTo)) valueFrom = keyTo + INT_VALUE.length;
-    else return undefined;
-    const valueTo = text.indexOf('"', valueFrom);
-    if (valueTo === -1 || !sameAt(text, valueTo, VALUE_CLOSE)) return undefined;
+    if (keyTo - keyFrom === 9 && sameAt(text, keyFrom, '__proto__')) return undefined;
+    // "stringValue" or "intValue", told apart by the letter after `","value":{"`.
+    const isString = text.charCodeAt(keyTo + 12) === 0x73;
+    const valueFrom = keyTo + (isString ? STRING_VALUE.length : INT_VALUE.length);
+    const valueTo = end - 3;
     this.valueInText = isString;
-    if (!isString) {
-      const digits = text.slice(valueFrom, valueTo);
-      if (!CANONICAL_SAFE_INTEGER.test(digits)) return undefined;
-      this.value = Number(digits);
-    }
+    if (!isString) this.value = Number(text.slice(valueFrom, valueTo));
     this.from = keyFrom;
     this.to = keyTo;
     const key = this.textId();
     this.from = valueFrom;
     this.to = valueTo;
-    this.i = valueTo + 3;
+    this.i = end;
     return key;
   }
 
@@ -505,7 +499,7 @@ class PlainLine {
 
   // The grammar: objects of known keys, lists, strings, numbers, booleans; spaces between.
 
-  /** Opens an object; false when it is empty, else its first key is read. */
+  /** Opens an object; false when it is empty, else a key follows. */
   private firstKey(): boolean {
     this.open(OPEN_OBJECT);
     this.skipSpaces();
@@ -513,17 +507,15 @@ class PlainLine {
       this.i++;
       return false;
     }
-    this.key();
     return true;
   }
 
-  /** After a value: false at the object's end, else the next key is read. */
+  /** After a value: false at the object's end, else a key follows. */
   private nextKey(): boolean {
     this.skipSpaces();
     const c = this.text.charCodeAt(this.i++);
     if (c === CLOSE_OBJECT) return false;
     if (c !== COMMA) throw NOT_PLAIN;
-    this.key();
     return true;
   }
 
@@ -547,28 +539,35 @@ class PlainLine {
     return true;
   }
 
-  private key(): void {
-    this.string();
-    this.open(COLON);
-  }
-
-  /** The bit of the key just read among `keys` (by its length), not seen before in this object. */
+  /** The bit of the next key among `keys`, not seen before in this object; the key and its colon are read. */
   private newKey(keys: KeyTable, seen: number): number {
     const bit = this.keyBit(keys);
     if (bit === 0 || seen & bit) throw NOT_PLAIN;
     return bit;
   }
 
+  /** The bit of the next key among `keys` (its colon read too), or 0, having read nothing, when it is none of them. */
   private keyBit(keys: KeyTable): number {
-    const candidates = keys[this.to - this.from];
-    if (candidates === undefined) return 0;
-    for (let k = 0; k < candidates.length; k += 2) if (sameAt(this.text, this.from, candidates[k] as string)) return candidates[k + 1] as number;
+    const { text } = this;
+    this.skipSpaces();
+    const start = this.i;
+    keys.pattern.lastIndex = start;
+    if (!keys.pattern.test(text)) return 0;
+    const end = keys.pattern.lastIndex;
+    // The key's closing quote, before the colon and any spaces.
+    let quote = end - 2;
+    while (text.charCodeAt(quote) === SPACE) quote--;
+    const bucket = keys.byLength[quote - start - 1]!;
+    this.i = end;
+    if (bucket.at === -1) return bucket.bits[0]!;
+    const c = text.charCodeAt(start + 1 + bucket.at);
+    for (let k = 0; k < bucket.chars.length; k++) if (bucket.chars[k] === c) return bucket.bits[k]!;
     return 0;
   }
 
   /** Whether the last string read is `name`. */
   private is(name: string): boolean {
-    return this.to - this.from === name.length && this.text.startsWith(name, this.from);
+    return this.to - this.from === name.length && sameAt(this.text, this.from, name);
   }
 
   private open(c: number): void {
@@ -644,11 +643,11 @@ class PlainLine {
 
   private boolean(): boolean {
     this.skipSpaces();
-    if (this.text.startsWith('true', this.i)) {
+    if (sameAt(this.text, this.i, 'true')) {
       this.i += 4;
       return true;
     }
-    if (this.text.startsWith('false', this.i)) {
+    if (sameAt(this.text, this.i, 'false')) {
       this.i += 5;
       return false;
     }
@@ -698,7 +697,8 @@ class PlainLine {
 
 /**
  * Whether `text` has `pattern` at `at`. A loop of charCodeAt, which the
- * compiler inlines, where startsWith is a call: a line has dozens a span.
+ * compiler inlines; startsWith with a position cuts a substring to compare
+ * (a fifth of the plain path's time when it was used here).
  */
 function sameAt(text: string, at: number, pattern: string): boolean {
   if (at + pattern.length > text.length) return false;
@@ -706,13 +706,27 @@ function sameAt(text: string, at: number, pattern: string): boolean {
   return true;
 }
 
-/** Known keys of an object, by length: key, its bit, key, its bit… */
-type KeyTable = ReadonlyArray<ReadonlyArray<string | number> | undefined>;
+/**
+ * The known keys of an object: one sticky pattern that reads any of them
+ * (quote, name, quote, spaces, colon: native code, where comparing characters
+ * here cost a fifth of the plain path), then which one, by its length and,
+ * where several share a length, by a character at which they all differ.
+ */
+interface KeyTable {
+  pattern: RegExp;
+  byLength: ReadonlyArray<{ at: number; chars: readonly number[]; bits: readonly number[] } | undefined>;
+}
 
 function keyTable(names: readonly string[]): KeyTable {
-  const table: Array<Array<string | number> | undefined> = [];
-  names.forEach((name, k) => (table[name.length] ??= []).push(name, 1 << k));
-  return table;
+  const byLength: Array<{ at: number; chars: number[]; bits: number[] } | undefined> = [];
+  const groups = new Map<number, string[]>();
+  for (const name of names) groups.set(name.length, [...(groups.get(name.length) ?? []), name]);
+  for (const [length, group] of groups) {
+    const at = group.length === 1 ? -1 : [...Array(length).keys()].find((i) => new Set(group.map((name) => name[i])).size === group.length);
+    if (at === undefined) throw new Error(`keys of one length with no character to tell them apart: ${group.join(', ')}`);
+    byLength[length] = { at, chars: group.map((name) => (at === -1 ? 0 : name.charCodeAt(at))), bits: group.map((name) => 1 << names.indexOf(name)) };
+  }
+  return { pattern: new RegExp(`"(?:${names.join('|')})" *:`, 'y'), byLength };
 }
 
 const REQUEST_KEYS = keyTable(['resourceSpans']);
