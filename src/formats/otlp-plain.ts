@@ -47,6 +47,8 @@ const CLOSE_ARRAY = 0x5d;
 
 const CANONICAL_SAFE_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
 const LONG_DIGITS = /\d{16}/;
+/** A time as a string of 1 to 19 decimal digits. */
+const TIME = /"[0-9]{1,19}"/y;
 const STRING_VALUE = '","value":{"stringValue":"';
 const INT_VALUE = '","value":{"intValue":"';
 /** An attribute as exporters write it: a key neither empty nor index-like, a string or a canonical safe integer (as CANONICAL_SAFE_INTEGER), no escapes. */
@@ -682,14 +684,12 @@ class PlainLine {
 
   /** A time: decimal digits in a string, within 64 bits; 0 is unknown. */
   private time(): bigint | undefined {
-    this.string();
-    const length = this.to - this.from;
-    if (length === 0 || length > 19) throw NOT_PLAIN;
-    for (let j = this.from; j < this.to; j++) {
-      const c = this.text.charCodeAt(j);
-      if (c < 0x30 || c > 0x39) throw NOT_PLAIN;
-    }
-    const time = BigInt(this.text.slice(this.from, this.to));
+    this.skipSpaces();
+    TIME.lastIndex = this.i;
+    if (!TIME.test(this.text)) throw NOT_PLAIN;
+    const end = TIME.lastIndex;
+    const time = BigInt(this.text.slice(this.i + 1, end - 1));
+    this.i = end;
     if (time > INT64_MAX) throw NOT_PLAIN;
     return time === 0n ? undefined : time;
   }
