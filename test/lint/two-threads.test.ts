@@ -139,7 +139,7 @@ const CASES: Array<[string, () => Promise<Input>]> = [
   ...(['jaeger', 'otlp-json', 'otlp-jsonl', 'tempo', 'zipkin'] as const).map((format): [string, () => Promise<Input>] => [`external ${format} exports, read together`, async () => ({ traces: await read(fixtures('external', format)), finds: [] })]),
   ...(['jaeger', 'otlp-json', 'otlp-jsonl', 'tempo', 'zipkin'] as const).map((format): [string, () => Promise<Input>] => [`real-world ${format} exports, read together`, async () => ({ traces: await read(fixtures('real-world', format)), finds: [] })]),
   ['every external export at once, with settings', async () => ({ traces: await read(['jaeger', 'otlp-json', 'otlp-jsonl', 'tempo', 'zipkin'].flatMap((format) => fixtures('external', format))), config: CONFIG, finds: [] })],
-  ['a generated busy system (3,000 spans)', async () => ({ traces: await read([generated('default', 3000, 7, 'bench.jsonl')]), finds: ['orphan-span', 'deprecated-attribute'] })],
+  ['a generated busy system (5,000 spans)', async () => ({ traces: await read([generated('default', 5000, 11, 'bench.jsonl')]), finds: ['orphan-span', 'deprecated-attribute', 'pii', 'clock-skew'] })],
   ['a generated job calling a service with an uninstrumented client, 1,000 traces', async () => ({ traces: await read([generated('sequential-job', 3000, 3, 'sequential-job.jsonl')]), finds: ['uninstrumented-client'] })],
   [
     'hand-made spans with every side table and finding',
@@ -147,7 +147,7 @@ const CASES: Array<[string, () => Promise<Input>]> = [
   ],
   ['the same, with settings', async () => ({ traces: stored(sideTableSpans(12)), config: CONFIG, finds: ['invalid-id', 'lost-propagation', 'dropped-data', 'attribute-count'] })],
   ['the same, one shard of two (--shard 1/2: a keep predicate)', async () => ({ traces: stored(sideTableSpans(12), (traceId) => shardOfTrace(traceId, 2) === 0), finds: ['invalid-id', 'implausible-timestamp'] })],
-  ['a generated busy system, two traces of three kept', async () => ({ traces: await read([generated('default', 3000, 11, 'bench-kept.jsonl')], (_id, trace) => trace % 3 !== 2), finds: ['orphan-span'] })],
+  ['the same system, two traces of three kept (one orphan of three left out)', async () => ({ traces: await read([generated('default', 5000, 11, 'bench-kept.jsonl')], (_id, trace) => trace % 3 !== 2), finds: ['orphan-span', 'pii'] })],
 ];
 
 const inputs = new Map<string, Promise<Input>>();
