@@ -4,6 +4,8 @@ import { InputError } from './errors.js';
 import { parsePrepared, prepareDocument, type PreparedDocument } from './json.js';
 import { decodeOtlp, resourceSpansOf } from './otlp.js';
 import { otherSignalOf, type OtherSignal, type SkippedSignals } from './signals.js';
+import type { BlankTail } from './json-syntax.js';
+import { decodePlainLine } from './otlp-plain.js';
 
 /**
  * What the lines of one input gave: spans, the lines that could not be read
@@ -21,7 +23,24 @@ export class JsonLines<Target extends SpanTarget = Span[]> {
     readonly spans: Target = [] as unknown as Target,
   ) {}
 
-  /** One line made ready by prepareDocument (here or in a reader worker). */
+  /**
+   * One line as read: written into the target's columns straight when it is
+   * plain (otlp-plain) and the target keeps columns, else made ready for
+   * JSON.parse and decoded.
+   */
+  text(text: string, lineNumber: number, firstColumn = 1, tail?: BlankTail): void {
+    const columns = this.spans.columns?.();
+    if (columns) {
+      const written = decodePlainLine(text, lineNumber, firstColumn, this.file, columns);
+      if (written !== undefined) {
+        this.spans.wrote!(written);
+        return;
+      }
+    }
+    this.line(prepareDocument(text, lineNumber, firstColumn, tail));
+  }
+
+  /** One line made ready by prepareDocument. */
   line(prepared: PreparedDocument): void {
     try {
       const result = decodePreparedLine(prepared, this.file);

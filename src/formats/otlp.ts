@@ -204,6 +204,39 @@ export function decodeAttributes(read: FieldReader, value: unknown, path: string
   return attributes;
 }
 
+/**
+ * An attribute's `value` (an AnyValue, parsed) as decodeAttributes reads it;
+ * undefined where it would fail: what formats/otlp-plain asks of values it
+ * does not read itself, so they decode the same on both paths.
+ */
+export function attributeValueOf(value: unknown, file: string): AttributeValue | undefined {
+  const simple = simpleValue(value);
+  if (simple !== undefined) return simple;
+  try {
+    return decodeAnyValue(new FieldReader(file, undefined), value, '', 0);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A span's `links` (parsed) as decodeSpan reads them; undefined where it
+ * would fail or find an id it has to report (formats/otlp-plain then leaves
+ * the line to the general path).
+ */
+export function linksOf(value: unknown, file: string): SpanLink[] | undefined {
+  const read = new FieldReader(file, undefined);
+  const idProblems: IdProblem[] = [];
+  try {
+    const links = read.array(value, '', '.links').map((link, i) => decodeLink(read, read.object(link, `.links[${i}]`), `.links[${i}]`, idProblems));
+    return idProblems.length === 0 ? links : undefined;
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
 const CANONICAL_SAFE_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
 
 /**

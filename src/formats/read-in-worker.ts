@@ -5,7 +5,6 @@ import { Worker } from 'node:worker_threads';
 import type { FormatName, Span } from '../model/span.js';
 import { InputError } from './errors.js';
 import { SpanColumns, type StoreBatch } from '../model/store.js';
-import type { PreparedDocument } from './json.js';
 import type { BlankTail } from './json-syntax.js';
 import { JsonLines } from './otlp-jsonl.js';
 import { READ_CHUNK_BYTES } from './open-file.js';
@@ -19,7 +18,7 @@ import type { StreamedInput, StreamReadOptions } from './stream-read.js';
  * per batch; this thread joins each batch's columns to its store as it
  * arrives (their buffers are transferred, not copied) and checks. No span
  * crosses as an object. The worker keeps this thread LINES_AHEAD handovers
- * of JSON lines, prepared for JSON.parse, to decode here, and decodes the
+ * of JSON lines to decode here, and decodes the
  * rest itself: both cores decode, and neither waits for the other. The
  * spans, problems and errors are those of readStreamed on the same file.
  */
@@ -40,23 +39,17 @@ export interface SentProblem {
   column: number | undefined;
 }
 
-/**
- * A JSON line prepared for JSON.parse, for this thread to decode: span positions flattened to
- * (line, column) pairs, which copy far faster than objects (as doubles: a line's leading
- * whitespace is counted, not kept, and not bounded by any string's length).
- */
-export interface PreparedLine {
-  json: string;
-  source: string | undefined;
-  firstLine: number;
+/** A JSON line as the worker read it, for this thread to decode (see JsonLines.text). */
+export interface LineRead {
+  text: string;
+  lineNumber: number;
   firstColumn: number;
   tail: BlankTail | undefined;
-  positions: Float64Array;
 }
 
 export type ReaderWorkerMessage =
   | { kind: 'spans'; batch: StoreBatch; rawBytes: number }
-  | { kind: 'lines'; lines: PreparedLine[]; rawBytes: number }
+  | { kind: 'lines'; lines: LineRead[]; rawBytes: number }
   | { kind: 'end'; format: FormatName; rawBytes: number; compressed: boolean; problems: SentProblem[]; skipped: SkippedSignals; mergedParts: number }
   | ({ kind: 'error' } & SentProblem)
   | { kind: 'crash'; message: string };
@@ -75,21 +68,6 @@ export const MAX_BATCHES_IN_FLIGHT = 4;
 export const BATCH_SPANS = 16_384;
 /** A batch's text at most (big attribute values make few spans a lot of text). */
 export const BATCH_CHARACTERS = 1 << 20;
-
-export function toPreparedLine({ json, source, firstLine, firstColumn, tail, spanPositions }: PreparedDocument): PreparedLine {
-  const positions = new Float64Array(spanPositions.length * 2);
-  spanPositions.forEach((position, i) => {
-    positions[2 * i] = position.line;
-    positions[2 * i + 1] = position.column;
-  });
-  return { json, source, firstLine, firstColumn, tail, positions };
-}
-
-function fromPreparedLine({ json, source, firstLine, firstColumn, tail, positions }: PreparedLine): PreparedDocument {
-  const spanPositions = [];
-  for (let i = 0; i < positions.length; i += 2) spanPositions.push({ line: positions[i]!, column: positions[i + 1]! });
-  return { json, source, firstLine, firstColumn, tail, spanPositions, rootPosition: undefined };
-}
 
 function addSkipped(a: SkippedSignals, b: SkippedSignals): SkippedSignals {
   const sum: SkippedSignals = { ...a };
@@ -177,7 +155,7 @@ export async function readInWorker(path: string, file: string, options: StreamRe
         case 'lines':
           if (message.kind === 'spans') store.absorb(message.batch, resources);
           else {
-            for (const line of message.lines) lines.line(fromPreparedLine(line));
+            for (const line of message.lines) lines.text(line.text, line.lineNumber, line.firstColumn, line.tail);
             Atomics.sub(inFlight, MAIN_LINES, 1);
           }
           // The spans read up to rawBytes are in the store now, but for the chunk the worker is in.

@@ -3,10 +3,9 @@ import type { Span } from '../model/span.js';
 import { ObjectTables, SpanColumns, batchBuffers } from '../model/store.js';
 import type { SpanTarget } from './decoder.js';
 import { InputError } from './errors.js';
-import { prepareDocument } from './json.js';
 import { openFile } from './open-file.js';
 import { JsonLines } from './otlp-jsonl.js';
-import { BATCH_CHARACTERS, BATCH_SPANS, LINES_AHEAD, MAIN_LINES, MAX_BATCHES_IN_FLIGHT, toPreparedLine, type PreparedLine, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
+import { BATCH_CHARACTERS, BATCH_SPANS, LINES_AHEAD, MAIN_LINES, MAX_BATCHES_IN_FLIGHT, type LineRead, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
 import { FormatDecider } from './format-decider.js';
 import { LineSplitter } from './line-splitter.js';
 import { decodedText, DocumentReader, modeFor } from './stream-read.js';
@@ -18,7 +17,7 @@ import { decodedText, DocumentReader, modeFor } from './stream-read.js';
  * JSON lines; then it parses and decodes with the same readers readStreamed
  * uses (JsonLines, DocumentReader), into a span store of BATCH_SPANS spans at
  * a time, sent with its buffers transferred. JSON lines go to the main thread
- * prepared, to decode there, while it has fewer than LINES_AHEAD handovers. A batch waits while the main
+ * as read, to decode there, while it has fewer than LINES_AHEAD handovers. A batch waits while the main
  * thread has MAX_BATCHES_IN_FLIGHT not yet taken, so the reader never runs far
  * ahead.
  */
@@ -39,7 +38,7 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
   // Lines for the main thread, while it has fewer than LINES_AHEAD handovers; each kind of batch is
   // sent before the other begins, so the spans stay in input order. The two threads take turns about
   // every BATCH_CHARACTERS.
-  let handedOver: PreparedLine[] = [];
+  let handedOver: LineRead[] = [];
   let handedCharacters = 0;
   const handOver = (): void => {
     if (handedOver.length === 0) return;
@@ -51,13 +50,12 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
   };
   const lineSplitter = new LineSplitter(
     ({ text, lineNumber, firstColumn, tail }) => {
-      const prepared = prepareDocument(text, lineNumber, firstColumn, tail);
       if (handedOver.length > 0 || Atomics.load(inFlight, MAIN_LINES) < LINES_AHEAD) {
         batches.flush();
-        handedOver.push(toPreparedLine(prepared));
+        handedOver.push({ text, lineNumber, firstColumn, tail });
         handedCharacters += text.length;
         if (handedCharacters >= BATCH_CHARACTERS) handOver();
-      } else lines.line(prepared);
+      } else lines.text(text, lineNumber, firstColumn, tail);
     },
     // A problem of this thread's lines; the problems of both threads are put in line order at the end.
     (lineNumber, maxLine) => lines.lineTooLong(lineNumber, maxLine),
@@ -107,7 +105,16 @@ class Batches implements SpanTarget {
 
   push(span: Span): void {
     this.store.add(span);
-    this.length++;
+    this.wrote(1);
+  }
+
+  /** The store being filled: a decoder may write into it, then say how many it wrote. */
+  columns(): SpanColumns {
+    return this.store;
+  }
+
+  wrote(spans: number): void {
+    this.length += spans;
     if (this.store.spanCount >= BATCH_SPANS || this.store.characters >= BATCH_CHARACTERS) this.flush();
   }
 

@@ -209,7 +209,7 @@ export function modeFor(forced: FormatName | undefined): ReadingMode {
 class LineReader {
   readonly lines: JsonLines<SpanTarget>;
   private readonly splitter = new LineSplitter(
-    ({ text, lineNumber, firstColumn, tail }) => this.lines.line(prepareDocument(text, lineNumber, firstColumn, tail)),
+    ({ text, lineNumber, firstColumn, tail }) => this.lines.text(text, lineNumber, firstColumn, tail),
     (lineNumber, maxLine) => this.lines.lineTooLong(lineNumber, maxLine),
   );
 

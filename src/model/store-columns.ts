@@ -102,6 +102,36 @@ export class StringTable {
     return this.all[id]!;
   }
 
+  /**
+   * The id of `text`'s characters from `from` to `to`, without holding
+   * `text`: a string new to the table is kept as a copy of its own. The
+   * strings met last are remembered by length and end characters and
+   * compared in place, so a value seen a moment ago costs no slice. -1 when
+   * the characters hold a control character (JSON text may not; the caller
+   * reads raw JSON): every string given out was checked once.
+   */
+  idOfSlice(text: string, from: number, to: number): number {
+    const length = to - from;
+    if (length === 0) return this.id('');
+    if (length > MAX_INTERNED_LENGTH) {
+      const slice = text.slice(from, to);
+      return CONTROL_CHARACTER.test(slice) ? -1 : this.id(ownCopy(slice));
+    }
+    const slot = (length * 31 + text.charCodeAt(from) * 7 + text.charCodeAt(to - 1)) & (RECENT_SLOTS - 1);
+    const recent = this.recent[slot];
+    if (recent !== undefined && recent.length === length && sameChars(text, from, recent)) return this.recentIds[slot]!;
+    const slice = text.slice(from, to);
+    if (CONTROL_CHARACTER.test(slice)) return -1;
+    let id = this.ids.get(slice);
+    if (id === undefined) id = this.id(ownCopy(slice));
+    this.recent[slot] = this.all[id]!;
+    this.recentIds[slot] = id;
+    return id;
+  }
+
+  private readonly recent: Array<string | undefined> = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  private readonly recentIds = new Uint32Array(RECENT_SLOTS);
+
   /** A table that reads the strings of another (SpanColumns.fromShared): for looking up by id only. */
   static readOnly(all: readonly string[]): StringTable {
     const table = new StringTable();
@@ -111,6 +141,25 @@ export class StringTable {
 }
 
 const MAX_INTERNED_LENGTH = 64;
+const CONTROL_CHARACTER = /[\u0000-\u001f]/;
+
+/** Whether `text` holds `chars` at `at` (a charCodeAt loop, inlined, where startsWith is a call). */
+function sameChars(text: string, at: number, chars: string): boolean {
+  for (let k = 0; k < chars.length; k++) if (text.charCodeAt(at + k) !== chars.charCodeAt(k)) return false;
+  return true;
+}
+/** Strings idOfSlice remembers (a power of two). */
+const RECENT_SLOTS = 1024;
+
+/**
+ * A string of its own with the characters of `slice`, a string cut from a
+ * bigger one with no quote, backslash or control character in it. V8 makes a
+ * slice of 13 characters or more a view of the whole text (a line of many
+ * spans), which a kept slice would keep alive; JSON.parse makes a new string.
+ */
+export function ownCopy(slice: string): string {
+  return slice.length < 13 ? slice : (JSON.parse(`"${slice}"`) as string);
+}
 const MAX_INTERNED = 4_000_000;
 
 /** Attribute values by type, in the pool's `tag` column; what its `values` column holds for each. */
@@ -139,37 +188,54 @@ export class AttributePool {
   }
 
   add(attributes: Attributes, strings: StringTable): void {
-    for (const key in attributes) {
-      const value = attributes[key]!;
-      const i = this.length;
-      if (i === this.keys.length) this.grow(i + 1);
-      this.length++;
-      this.keys[i] = strings.id(key);
-      switch (typeof value) {
-        case 'string':
-          this.tags[i] = TAG_STRING;
-          this.values[i] = strings.id(value);
-          break;
-        case 'number':
-          if (value >>> 0 === value && !Object.is(value, -0)) {
-            this.tags[i] = TAG_UINT32;
-            this.values[i] = value;
-          } else {
-            this.tags[i] = TAG_NUMBER;
-            this.values[i] = this.addNumber(value);
-          }
-          break;
-        case 'boolean':
-          this.tags[i] = value ? TAG_TRUE : TAG_FALSE;
-          break;
-        default:
-          if (value === null) this.tags[i] = TAG_NULL;
-          else {
-            this.tags[i] = TAG_OBJECT;
-            this.values[i] = this.objects.push(value) - 1;
-          }
-      }
+    for (const key in attributes) this.put(strings.id(key), attributes[key]!, strings);
+  }
+
+  /** One attribute after the others: its key's string id and its value. */
+  put(key: number, value: AttributeValue, strings: StringTable): void {
+    const i = this.length;
+    if (i === this.keys.length) this.grow(i + 1);
+    this.length++;
+    this.keys[i] = key;
+    switch (typeof value) {
+      case 'string':
+        this.tags[i] = TAG_STRING;
+        this.values[i] = strings.id(value);
+        break;
+      case 'number':
+        if (value >>> 0 === value && !Object.is(value, -0)) {
+          this.tags[i] = TAG_UINT32;
+          this.values[i] = value;
+        } else {
+          this.tags[i] = TAG_NUMBER;
+          this.values[i] = this.addNumber(value);
+        }
+        break;
+      case 'boolean':
+        this.tags[i] = value ? TAG_TRUE : TAG_FALSE;
+        break;
+      default:
+        if (value === null) this.tags[i] = TAG_NULL;
+        else {
+          this.tags[i] = TAG_OBJECT;
+          this.values[i] = this.objects.push(value) - 1;
+        }
     }
+  }
+
+  /** The string id of the key of the attribute at `i`. */
+  keyAt(i: number): number {
+    return this.keys[i]!;
+  }
+
+  /** A string attribute whose key and value are string ids already. */
+  putString(key: number, value: number): void {
+    const i = this.length;
+    if (i === this.keys.length) this.grow(i + 1);
+    this.length++;
+    this.keys[i] = key;
+    this.tags[i] = TAG_STRING;
+    this.values[i] = value;
   }
 
   /** The pool for another thread: its columns as they are (shared buffers), not cut (see SpanColumns.toShared). */
@@ -272,10 +338,16 @@ export class EventColumns {
   }
 
   add(event: SpanEvent, pool: AttributePool, strings: StringTable, wide: Map<number, bigint>): void {
+    const from = pool.length;
+    pool.add(event.attributes, strings);
+    this.put(event.timeUnixNano, strings.id(event.name), event.droppedAttributesCount, from, pool.length, wide);
+  }
+
+  /** An event whose attributes are in the pool from `attrFrom` to `attrTo`. */
+  put(time: bigint | undefined, name: number, droppedAttributesCount: number, attrFrom: number, attrTo: number, wide: Map<number, bigint>): void {
     const i = this.length;
     if (i === this.time.length) this.grow();
     this.length++;
-    const time = event.timeUnixNano;
     if (time === undefined) this.known[i] = 0;
     else if (time >= INT64_MIN && time <= INT64_MAX) {
       this.known[i] = 1;
@@ -284,11 +356,10 @@ export class EventColumns {
       this.known[i] = 2;
       wide.set(i, time);
     }
-    this.nameOf[i] = strings.id(event.name);
-    this.attrFrom[i] = pool.length;
-    pool.add(event.attributes, strings);
-    this.attrTo[i] = pool.length;
-    this.dropped[i] = event.droppedAttributesCount;
+    this.nameOf[i] = name;
+    this.attrFrom[i] = attrFrom;
+    this.attrTo[i] = attrTo;
+    this.dropped[i] = droppedAttributesCount;
   }
 
   toShared(): SharedEvents {

@@ -16,7 +16,7 @@ import {
 } from './span.js';
 import { hexDigits8 } from './ids.js';
 import { linkFromClone, resourceFromClone, scopeFromClone } from './cloned.js';
-import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, resized, StringTable, type EventBatch, type PoolBatch, type SharedEvents, type SharedPool } from './store-columns.js';
+import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, ownCopy, resized, StringTable, type EventBatch, type PoolBatch, type SharedEvents, type SharedPool } from './store-columns.js';
 import { StoredSpanView } from './stored-span-view.js';
 
 
@@ -25,6 +25,10 @@ export interface SpanTarget {
   push(span: Span): unknown;
   /** How many spans it holds. */
   readonly length: number;
+  /** The store a decoder may write spans into straight (formats/otlp-plain), when the target keeps them in one. */
+  columns?(): SpanColumns;
+  /** After a decoder wrote `spans` spans into columns(). */
+  wrote?(spans: number): void;
 }
 
 /**
@@ -129,6 +133,13 @@ export class SpanColumns implements SpanTarget {
     return this.count;
   }
 
+  /** As a reader's SpanTarget: spans are written here. */
+  columns(): SpanColumns {
+    return this;
+  }
+
+  wrote(): void {}
+
   add(span: Span): void {
     const row = this.count;
     if (row === this.capacity) this.grow();
@@ -191,6 +202,104 @@ export class SpanColumns implements SpanTarget {
         droppedEventsCount: span.droppedEventsCount,
         droppedLinksCount: span.droppedLinksCount,
       });
+    }
+    this.bits[row] = bits;
+  }
+
+  // For a decoder that writes spans into the columns field by field, with no Span made (formats/otlp-plain):
+  // it puts a span's attributes and events in the pools first, then its row.
+
+  /** The string id of text[from, to), kept as a copy of its own; -1 when they hold a control character (see StringTable.idOfSlice). */
+  stringId(text: string, from: number, to: number): number {
+    return this.strings.idOfSlice(text, from, to);
+  }
+
+  /** The string id of a string of its own. */
+  stringIdOf(text: string): number {
+    return this.strings.id(text);
+  }
+
+  stringAt(id: number): string {
+    return this.strings.at(id);
+  }
+
+  /** The key (a string id) of the attribute at `i` of the pool. */
+  attributeKeyAt(i: number): number {
+    return this.attributes.keyAt(i);
+  }
+
+  putStringAttribute(key: number, value: number): void {
+    this.attributes.putString(key, value);
+  }
+
+  putAttribute(key: number, value: AttributeValue): void {
+    this.attributes.put(key, value, this.strings);
+  }
+
+  /** An event whose attributes were put from `attrFrom` to `attrTo`. */
+  putEvent(time: bigint | undefined, name: number, droppedAttributesCount: number, attrFrom: number, attrTo: number): void {
+    this.events.put(time, name, droppedAttributesCount, attrFrom, attrTo, this.wideEventTimes);
+  }
+
+  get eventCount(): number {
+    return this.events.length;
+  }
+
+  /** A resource's number, as `add` numbers the resource of a span. */
+  resourceRef(resource: Resource): number {
+    return this.resourceNumber(resource, resource);
+  }
+
+  scopeRef(scope: InstrumentationScope): number {
+    return this.scopeNumber(scope, scope);
+  }
+
+  fileRef(file: string, format: FormatName): number {
+    return this.fileIndex(file, format);
+  }
+
+  /** A span written field by field, its attributes and events already in the pools: what `add` of the same span makes. */
+  addRow(span: WrittenSpan): void {
+    const row = this.count;
+    if (row === this.capacity) this.grow();
+    this.count++;
+    this.byTrace = undefined;
+    let trace = this.traceIndex.get(span.traceId);
+    if (trace === undefined) {
+      const traceId = ownCopy(span.traceId);
+      trace = this.traceIds.push(traceId) - 1;
+      this.traceIndex.set(traceId, trace);
+    }
+    this.traceOf[row] = trace;
+    this.spanIdHi[row] = span.spanHi;
+    this.spanIdLo[row] = span.spanLo;
+    let bits = BIT_LINE | BIT_COLUMN;
+    if (span.parent) {
+      bits |= BIT_PARENT;
+      this.parentHi[row] = span.parentHi;
+      this.parentLo[row] = span.parentLo;
+    }
+    bits |= this.putTime(this.start, row, 0, span.start, BIT_START);
+    bits |= this.putTime(this.end, row, 1, span.end, BIT_END);
+    if (span.flags !== undefined) {
+      bits |= BIT_FLAGS;
+      this.w3cFlags[row] = span.flags;
+    }
+    if (span.sampled !== undefined) bits |= span.sampled ? BIT_SAMPLED | BIT_SAMPLED_KNOWN : BIT_SAMPLED_KNOWN;
+    this.nameOf[row] = span.name;
+    this.kindStatus[row] = span.kind | (span.status << 4);
+    this.statusMessage[row] = span.statusMessage;
+    this.resourceOf[row] = span.resource;
+    this.scopeOf[row] = span.scope;
+    this.fileOf[row] = span.file;
+    this.line[row] = span.line;
+    this.column[row] = span.column;
+    this.attrStart[row] = span.attrStart;
+    this.attrEnd[row] = span.attrEnd;
+    this.eventStart[row] = span.eventStart;
+    if (span.links !== undefined) {
+      bits |= BIT_EXTRA;
+      this.extras.set(row, { links: span.links, traceState: undefined, idProblems: undefined, droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0 });
     }
     this.bits[row] = bits;
   }
@@ -670,6 +779,39 @@ export interface StoreBatch {
   wideTimes: Array<[number, bigint]>;
   wideEventTimes: Array<[number, bigint]>;
   extras: Array<[number, Extra]>;
+}
+
+/**
+ * A span's fields as a decoder writing columns has them (SpanColumns.addRow):
+ * ids packed, strings as ids, kind and status as codes (SPAN_KINDS; UNSET, OK,
+ * ERROR), statusMessage 0 or its id + 1, times within 64 bits, and the place of
+ * its attributes and events in the pools. One object, rewritten per span.
+ */
+export interface WrittenSpan {
+  traceId: string;
+  spanHi: number;
+  spanLo: number;
+  parent: boolean;
+  parentHi: number;
+  parentLo: number;
+  name: number;
+  kind: number;
+  status: number;
+  statusMessage: number;
+  start: bigint | undefined;
+  end: bigint | undefined;
+  flags: number | undefined;
+  sampled: boolean | undefined;
+  resource: number;
+  scope: number;
+  file: number;
+  line: number;
+  column: number;
+  attrStart: number;
+  attrEnd: number;
+  eventStart: number;
+  /** Links, when it has any (kept beside the columns, as add keeps them). */
+  links: readonly SpanLink[] | undefined;
 }
 
 /** A whole store as another thread reads it (SpanColumns.toShared). */
