@@ -243,9 +243,10 @@ export class AttributePool {
     return { length: this.length, keys: this.keys, tags: this.tags, values: this.values, numbers: this.numbers, numberCount: this.numberCount, objects: this.objects };
   }
 
+  /** The pool of toShared, posted: its columns read as they are, its objects made model values again (cloned.ts). */
   static fromShared(shared: SharedPool): AttributePool {
     const pool = new AttributePool();
-    Object.assign(pool, shared);
+    Object.assign(pool, shared, { objects: shared.objects.map(valueFromClone) });
     return pool;
   }
 

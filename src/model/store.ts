@@ -515,14 +515,16 @@ export class SpanColumns implements SpanTarget {
   /** A store that reads what toShared gave, on another thread: the same rows, to read only. */
   static fromShared(shared: SharedStore): SpanColumns {
     const tables = new ObjectTables();
-    for (const resource of shared.resources) tables.resources.push(resource);
-    for (const scope of shared.scopes) tables.scopes.push(scope);
+    // Attribute maps that were posted are plain objects: model maps again, as absorb makes them (cloned.ts).
+    for (const resource of shared.resources) tables.resources.push(resourceFromClone(resource));
+    for (const scope of shared.scopes) tables.scopes.push(scopeFromClone(scope));
     const store = new SpanColumns(tables);
-    const { rows, attributes, events, strings, resources: _resources, scopes: _scopes, ...rest } = shared;
+    const { rows, attributes, events, strings, resources: _resources, scopes: _scopes, extras, ...rest } = shared;
     Object.assign(store, rows, rest, {
       attributes: AttributePool.fromShared(attributes),
       events: EventColumns.fromShared(events),
       strings: StringTable.readOnly(strings),
+      extras: new Map(Array.from(extras, ([row, extra]) => [row, extraFromClone(extra)])),
     });
     return store;
   }
@@ -589,7 +591,7 @@ export class SpanColumns implements SpanTarget {
     for (const [key, id] of batch.oddIds) this.oddIds.set(key + 2 * base, id);
     for (const [key, time] of batch.wideTimes) this.wideTimes.set(key + 2 * base, time);
     for (const [key, time] of batch.wideEventTimes) this.wideEventTimes.set(key + eventBase, time);
-    for (const [row, extra] of batch.extras) this.extras.set(row + base, { ...extra, links: extra.links.length === 0 ? listOrNone([]) : extra.links.map(linkFromClone) });
+    for (const [row, extra] of batch.extras) this.extras.set(row + base, extraFromClone(extra));
   }
 
   private eventsOf(row: number): readonly SpanEvent[] {
@@ -843,6 +845,11 @@ interface Extra {
   droppedAttributesCount: number;
   droppedEventsCount: number;
   droppedLinksCount: number;
+}
+
+/** An Extra that crossed threads by clone: its links' attribute maps made model maps again, no links the shared empty list. */
+function extraFromClone(extra: Extra): Extra {
+  return { ...extra, links: extra.links.length === 0 ? listOrNone([]) : extra.links.map(linkFromClone) };
 }
 
 const BIT_PARENT = 1;

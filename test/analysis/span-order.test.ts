@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortBySpan } from '../../src/analysis/span-order.js';
+import { mergeBySpan, sortBySpan } from '../../src/analysis/span-order.js';
 import type { Span } from '../../src/model/span.js';
 
 type Item = { span: Pick<Span, 'traceId' | 'spanId' | 'source'>; at: number };
@@ -56,5 +56,52 @@ describe('sortBySpan', () => {
     const list = items(ids.map((id) => ({ traceId: 'a'.repeat(32), spanId: id, source: { file: 'x', format: 'otlp-json' } })));
     sortBySpan(list, (item) => item.span as Span);
     expect(list.map((item) => item.span.spanId)).toEqual(['0000000000000000', '0000000000000009', '000000000000000a', '7fffffffffffffff', '8000000000000000', 'ffffffffffffffff']);
+  });
+});
+
+/** Lists of items, each numbered by list and place, so the tie-break (earlier list first) shows in the result. */
+const listsOf = (id: { traceId: fc.Arbitrary<string>; spanId: fc.Arbitrary<string> }) =>
+  fc.array(fc.array(fc.record({ traceId: id.traceId, spanId: id.spanId, source }), { maxLength: 40 }), { maxLength: 5 }).map((lists) => lists.map((spans, l) => spans.map((span, at) => ({ span, at: l * 1000 + at }))));
+const spanOfItem = (item: Item) => item.span as Span;
+
+describe('mergeBySpan', () => {
+  it.each([
+    ['ids of normal form', { traceId, spanId }],
+    ['some ids not of normal form', { traceId: fc.oneof(traceId, oddId), spanId: fc.oneof(spanId, oddId) }],
+  ])('lists each in span order merge to a stable sort of them joined, ties to the earlier list (%s)', (_name, ids) => {
+    fc.assert(
+      fc.property(listsOf(ids), (lists) => {
+        for (const list of lists) sortBySpan(list, spanOfItem);
+        const merged = mergeBySpan(lists, spanOfItem);
+        expect(merged).toEqual(expectedOrder(lists.flat()));
+        const joined = lists.flat();
+        sortBySpan(joined, spanOfItem);
+        expect(merged).toEqual(joined);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('lists not in span order are joined and sorted', () => {
+    fc.assert(
+      fc.property(listsOf({ traceId: fc.oneof(traceId, oddId), spanId: fc.oneof(spanId, oddId) }), (lists) => {
+        expect(mergeBySpan(lists, spanOfItem)).toEqual(expectedOrder(lists.flat()));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  const at = (traceId: string, spanId: string, file: string, line?: number) => ({ traceId, spanId, source: { file, format: 'otlp-json' as const, line } });
+  const T = 'a'.repeat(32);
+  it.each([
+    ['no lists', [], []],
+    ['one list', [[at(T, '1'.repeat(16), 'a.json', 1), at(T, '2'.repeat(16), 'a.json', 2)]], ['0:0', '0:1']],
+    ['equal ids, different sources: the earlier source first, whichever list it is in', [[at(T, '1'.repeat(16), 'b.json', 1)], [at(T, '1'.repeat(16), 'a.json', 9)]], ['1:0', '0:0']],
+    ['equal ids, equal sources: the earlier list first', [[at(T, '1'.repeat(16), 'a.json', 1)], [at(T, '1'.repeat(16), 'a.json', 1)], [at(T, '1'.repeat(16), 'a.json', 1)]], ['0:0', '1:0', '2:0']],
+    ['a list out of order among lists in order', [[at(T, '1'.repeat(16), 'a.json')], [at(T, '3'.repeat(16), 'a.json'), at(T, '2'.repeat(16), 'a.json')], []], ['0:0', '1:1', '1:0']],
+    ['an odd id sorts as its string does', [[at(T, 'ABC', 'a.json'), at(T, 'abc', 'a.json')], [at(T, '0'.repeat(16), 'a.json')]], ['1:0', '0:0', '0:1']],
+  ] as Array<[string, Array<Array<Item['span']>>, string[]]>)('%s', (_name, lists, order) => {
+    const numbered = lists.map((spans, l) => spans.map((span, i) => ({ span, at: l * 1000 + i })));
+    expect(mergeBySpan(numbered, spanOfItem).map((item) => `${Math.floor(item.at / 1000)}:${item.at % 1000}`)).toEqual(order);
   });
 });

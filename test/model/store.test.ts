@@ -1,15 +1,18 @@
+import { once } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { decodeText, readTraces } from '../../src/formats/read.js';
 import { lint } from '../../src/lint/engine.js';
-import { emptyAttributes, type Span } from '../../src/model/span.js';
-import { batchBuffers, ObjectTables, SpanColumns } from '../../src/model/store.js';
+import { emptyAttributes, type Attributes, type AttributeValue, type Span } from '../../src/model/span.js';
+import { batchBuffers, ObjectTables, SpanColumns, type SharedStore } from '../../src/model/store.js';
 import { StoredTraces } from '../../src/model/trace-source.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { richTrace, toOtlpJson, toZipkinJson } from '../support/sdk.js';
+import { sideTableSpans } from '../support/side-tables.js';
 import { attrs, span } from '../support/spans.js';
 
 /**
@@ -161,5 +164,77 @@ describe('a check over the store finds what a check over the spans finds', () =>
     const held = lint(new TraceSet(read.spans));
     expect(stored.diagnostics.length).toBeGreaterThan(0);
     expect(stored).toEqual(held);
+  });
+});
+
+/** A message to this thread through a port: what a worker's postMessage does to it (SharedArrayBuffers shared, the rest cloned). */
+async function posted<T>(value: T): Promise<T> {
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const received = once(port2, 'message');
+    port1.postMessage(value);
+    return (await received)[0] as T;
+  } finally {
+    port1.close();
+  }
+}
+
+/** Every attribute map a span holds: its own, its events', its links', its resource's, its scope's, and the kvlists inside them. */
+function attributeMaps(s: Span): Attributes[] {
+  const maps: Attributes[] = [];
+  const visit = (value: AttributeValue): void => {
+    if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return;
+    if (Array.isArray(value)) value.forEach(visit);
+    else {
+      maps.push(value as Attributes);
+      Object.values(value).forEach(visit);
+    }
+  };
+  for (const map of [s.attributes, s.resource.attributes, ...s.events.map((e) => e.attributes), ...s.links.map((l) => l.attributes), ...(s.scope.attributes ? [s.scope.attributes] : [])]) visit(map);
+  return maps;
+}
+
+describe('span store: the whole store read on another thread (toShared, fromShared)', () => {
+  const spans = async (): Promise<Span[]> => [
+    ...CORPORA.flatMap(traceFiles).flatMap((file) => decoded(file) ?? []),
+    ...decodeText(toOtlpJson(await richTrace()), 'sdk.json').spans,
+    ...decodeText(toZipkinJson(await richTrace()), 'sdk-zipkin.json').spans,
+    ...sideTableSpans(5),
+  ];
+
+  it.each([
+    ['structured clone', (shared: SharedStore) => Promise.resolve(structuredClone(shared))],
+    ['postMessage', posted<SharedStore>],
+  ])('after a %s, every row reads as the store it came from reads it', async (_how, send) => {
+    const all = await spans();
+    const store = new SpanColumns();
+    for (const s of all) store.add(s);
+    const copy = SpanColumns.fromShared(await send(store.toShared()));
+    expect(copy.spanCount).toBe(all.length);
+    expect(copy.traceCount).toBe(store.traceCount);
+    for (let row = 0; row < all.length; row++) {
+      const here = store.span(row);
+      const there = copy.span(row);
+      expect(there).toStrictEqual(here);
+      expect(there).toEqual(all[row]);
+      // Attribute maps made again as the model makes them: no inherited keys (a clone's are plain objects).
+      for (const map of attributeMaps(there)) expect((map as Record<string, unknown>).constructor).toBeUndefined();
+    }
+    for (let t = 0; t < store.traceCount; t++) {
+      expect(copy.traceId(t)).toBe(store.traceId(t));
+      expect(copy.rowsOf(t)).toEqual(store.rowsOf(t));
+    }
+  });
+
+  it('the columns are shared, not copied: what one side holds, the other reads', async () => {
+    const store = new SpanColumns();
+    for (const s of sideTableSpans(1)) store.add(s);
+    const shared = store.toShared();
+    const received = await posted(shared);
+    // (A column never grown is empty, on no shared buffer: nothing to read.)
+    for (const column of [...Object.values(shared.rows), shared.attributes.keys, shared.attributes.tags, shared.attributes.values, shared.attributes.numbers, ...Object.values(shared.events).filter(ArrayBuffer.isView)]) if (column.byteLength > 0) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+    shared.rows.line[0] = 12345;
+    expect(received.rows.line[0]).toBe(12345);
+    expect(SpanColumns.fromShared(received).span(0).source.line).toBe(12345);
   });
 });

@@ -21,8 +21,8 @@ export interface RunOptions {
   onStderr?: (text: string) => void;
 }
 
-/** Runs a CLI program in-process with captured output, as a user would from a shell in `cwd`. */
-async function run(main: (argv: string[], io: CliIO) => Promise<number>, name: string, args: string[], options: RunOptions): Promise<CliRun> {
+/** Runs a CLI program in-process with captured output, as a user would from a shell in `cwd` (a test of the build passes dist/'s `main`). */
+export async function runMain(main: (argv: string[], io: CliIO) => Promise<number>, name: string, args: string[], options: RunOptions = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -55,9 +55,9 @@ export function asTerminal(stream: PassThrough): PassThrough & { isTTY: true } {
 }
 
 export function runTracelint(args: string[], options: RunOptions = {}): Promise<CliRun> {
-  return run(tracelint, 'tracelint', args, options);
+  return runMain(tracelint, 'tracelint', args, options);
 }
 
 export function runTraceview(args: string[], options: RunOptions = {}): Promise<CliRun> {
-  return run(traceview, 'traceview', args, { columns: 80, ...options });
+  return runMain(traceview, 'traceview', args, { columns: 80, ...options });
 }
