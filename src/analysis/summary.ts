@@ -114,10 +114,11 @@ export class SummaryBuilder {
     for (const i of localRoots) summary.localRoots.push({ span: keep(i), calls: clientCalls.get(serviceOf(spans[i]!)) ?? NO_CALLS });
   }
 
-  finish(): CrossTraceSummary {
+  /** The summary, in canonical order; with `ordered` false, its lists as the traces came (for mergeSummaries to order once). */
+  finish(ordered = true): CrossTraceSummary {
     this.summary.services = [...this.services].sort();
     this.summary.hops = [...this.hops.values()];
-    return canonical(this.summary);
+    return ordered ? canonical(this.summary) : this.summary;
   }
 }
 
@@ -168,12 +169,25 @@ function addHop(hops: Map<string, Hop>, caller: string, callee: string, call: Ht
   if (!hops.has(key)) hops.set(key, { caller, callee, call });
 }
 
+/** A hop's identity. An absent field is not an empty one (else which of two such hops a merge kept would hang on shard order). */
 function hopKey(hop: Hop): string {
-  return [hop.callee, hop.caller, hop.call.method ?? '', hop.call.path ?? '', hop.call.localPort ?? ''].join('\u0000');
+  const field = (value: string | number | undefined): string => (value === undefined ? '\u0001' : `=${value}`);
+  return [hop.callee, hop.caller, field(hop.call.method), field(hop.call.path), field(hop.call.localPort)].join('\u0000');
 }
 
-/** The summaries of shards, as one: the summary of all their traces. Each is in canonical order, so their lists merge in one pass. */
-export function mergeSummaries(parts: readonly CrossTraceSummary[]): CrossTraceSummary {
+/**
+ * The summaries of shards, as one: the summary of all their traces. Each is
+ * in canonical order, so their lists merge in one pass; or, with `ordered`
+ * false, as their traces came, and the lists joined are put in order once.
+ */
+export function mergeSummaries(parts: readonly CrossTraceSummary[], ordered = true): CrossTraceSummary {
+  if (!ordered) {
+    const joined = <K extends 'roots' | 'childlessCalls' | 'requests' | 'orphans' | 'localRoots'>(list: K): CrossTraceSummary[K] => parts.flatMap((part) => part[list] as CrossTraceSummary[K][number][]) as CrossTraceSummary[K];
+    const services = [...new Set(parts.flatMap((part) => part.services))].sort();
+    const hops = new Map<string, Hop>();
+    for (const part of parts) for (const hop of part.hops) if (!hops.has(hopKey(hop))) hops.set(hopKey(hop), hop);
+    return canonical({ services, roots: joined('roots'), childlessCalls: joined('childlessCalls'), requests: joined('requests'), orphans: joined('orphans'), localRoots: joined('localRoots'), hops: [...hops.values()] });
+  }
   const services = new Set<string>();
   const hops = new Map<string, Hop>();
   for (const part of parts) {

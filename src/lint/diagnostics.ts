@@ -22,6 +22,11 @@ export class DiagnosticSink {
   /** A group's digest and fingerprint by its text, hashed once per group rather than once per finding. */
   private readonly named = new Map<string, { digest: string; fingerprint: string }>();
 
+  /** Diagnostics held so far (a group counts once). */
+  get size(): number {
+    return this.single.length + this.groups.size;
+  }
+
   add(diagnostic: Diagnostic, group: string | undefined): void {
     if (group === undefined) {
       this.single.push(diagnostic);

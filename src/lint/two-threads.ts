@@ -41,6 +41,14 @@ export interface SentSummary extends Omit<CrossTraceSummary, 'roots' | 'childles
 
 export type ShardWorkerMessage = { kind: 'done'; shard: Omit<ShardResult, 'crossTrace'> & { crossTrace: SentSummary } } | { kind: 'crash'; message: string };
 
+/**
+ * Diagnostics the worker makes before it leaves the remaining traces to this
+ * thread: a run that finds that much is spent on its findings, and each one
+ * the worker makes is held twice for a while (a million findings checked on
+ * two threads took 1,020 MB, on one 755 MB).
+ */
+export const MAX_WORKER_DIAGNOSTICS = 50_000;
+
 /** Below this many spans a second thread costs more to start than it saves. */
 export const TWO_THREADS_FROM_SPANS = 100_000;
 
@@ -73,18 +81,20 @@ export async function lintOnTwoThreads(traces: StoredTraces, config: ResolvedCon
     const reply = new Promise<ShardWorkerMessage>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the shard worker stopped (exit code ${code})`)));
+      // The worker ends once it has posted its result, which is delivered first; ending without one is a failure.
+      worker.once('exit', (code) => setImmediate(() => reject(new Error(`the shard worker stopped (exit code ${code}) without a result`))));
     });
     const ours = new ClaimedTraces(store, shared.claims, shared.chunks, shared.kept, shared.traceCount, shared.spanCount);
     // Progress is the share of chunks taken by either thread.
-    const progress = (): void => {
+    const progress = (_done: number, _total: number, held: number): void => {
       const { chunks, of } = ours.claimed;
-      hooks.onTraceChecked?.(Math.round((chunks / of) * traces.traceCount), traces.traceCount);
+      hooks.onTraceChecked?.(Math.round((chunks / of) * traces.traceCount), traces.traceCount, held);
     };
-    const mine = lintShard(ours, config, undefined, { onTraceChecked: progress });
+    // Both halves' summaries stay in the order their traces came, to be put in order once, merged.
+    const mine = lintShard(ours, config, undefined, { onTraceChecked: progress }, 'visited');
     const message = await reply;
     if (message.kind === 'crash') throw new Error(`the shard worker failed: ${message.message}`);
-    return lintShards([mine, { ...message.shard, crossTrace: receivedSummary(message.shard.crossTrace, store) }], config);
+    return lintShards([mine, { ...message.shard, crossTrace: receivedSummary(message.shard.crossTrace, store) }], config, undefined, 'visited');
   } finally {
     await worker.terminate();
   }

@@ -95,9 +95,12 @@ export class ClaimedTraces implements TraceSource {
     readonly spanCount: number,
   ) {}
 
+  /** Asked before each chunk is taken: true leaves the rest to the other thread. */
+  stopWhen: () => boolean = () => false;
+
   forEachTrace(visit: (trace: Trace, rows: Uint32Array) => void): void {
     const { store, chunks, kept } = this;
-    for (let chunk = Atomics.add(this.claims, 0, 1); chunk < chunks.length - 1; chunk = Atomics.add(this.claims, 0, 1)) {
+    for (let chunk = Atomics.add(this.claims, 0, 1); chunk < chunks.length - 1; chunk = this.stopWhen() ? chunks.length : Atomics.add(this.claims, 0, 1)) {
       for (let t = chunks[chunk]!; t < chunks[chunk + 1]!; t++) {
         if (kept && kept[t] === 0) continue;
         visit(new Trace(store.traceId(t), store.spansOf(t)), store.rowsOf(t));

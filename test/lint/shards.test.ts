@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readTraces } from '../../src/formats/read.js';
 import { lint, lintShard, lintShards } from '../../src/lint/engine.js';
 import { shardFromJson, shardToJson } from '../../src/lint/shard-file.js';
+import { mergeSummaries } from '../../src/analysis/summary.js';
 import type { Span } from '../../src/model/span.js';
 import { TraceSet } from '../../src/model/trace.js';
 import { resource, sid, span, tid } from '../support/spans.js';
@@ -43,10 +44,22 @@ function viaFiles(spans: readonly Span[], n: number) {
 }
 
 describe('shards merged equal one run', () => {
+  it('keeps hops that differ only by an absent or empty method or path apart, so the merge does not hang on shard order', () => {
+    const none = { services: [], roots: [], childlessCalls: [], requests: [], localRoots: [], orphans: [] };
+    const hop = (method: string | undefined, path: string | undefined) => ({ caller: 'a', callee: 'b', call: { method, path, localPort: undefined } });
+    const first = { ...none, services: ['a', 'b'], hops: [hop(undefined, '/x'), hop('GET', undefined)] };
+    const second = { ...none, services: ['a', 'b'], hops: [hop('', '/x'), hop('GET', '')] };
+    const merged = mergeSummaries([first, second]);
+    expect(merged.hops).toHaveLength(4);
+    expect(mergeSummaries([second, first])).toEqual(merged);
+  });
+
   it.each(files.map((file) => [path.relative(path.dirname(SHARED), file), file] as const))('%s in two and three shards', async (_name, file) => {
     const { spans } = await readTraces([file]);
     const whole = lint(new TraceSet(spans));
     expect(lintShards(split(spans, 2).map((part) => lintShard(new TraceSet(part))))).toEqual(whole);
+    // Shards of one process leave their summaries in visit order, sorted once when merged.
+    expect(lintShards(split(spans, 3).map((part) => lintShard(new TraceSet(part), undefined, undefined, {}, 'visited')), undefined, undefined, 'visited')).toEqual(whole);
     expect(viaFiles(spans, 3)).toEqual(whole);
   });
 
