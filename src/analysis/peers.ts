@@ -34,6 +34,22 @@ function hostOf(url: string): string | undefined {
  * first label is the service (`inventory.prod.svc.cluster.local` names `inventory`).
  */
 export function hintNamesService(hint: string, service: string): boolean {
+  // Asked for every pair of a call's hints and the services (a million spans: millions of times, of few pairs).
+  let byService = named.get(hint);
+  if (byService === undefined) {
+    if (named.size >= MAX_HINTS) named.clear();
+    named.set(hint, (byService = new Map()));
+  }
+  let answer = byService.get(service);
+  if (answer === undefined) byService.set(service, (answer = namesService(hint, service)));
+  return answer;
+}
+
+const named = new Map<string, Map<string, boolean>>();
+/** Hints remembered at most (paths and hosts with ids make many): past it, the memo starts again. */
+const MAX_HINTS = 100_000;
+
+function namesService(hint: string, service: string): boolean {
   const h = hint.toLowerCase();
   const s = service.toLowerCase();
   if (h === s) return true;

@@ -28,6 +28,39 @@ export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span): void {
   }
   const copy = items.slice();
   for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
+  if (keys) rememberKeys(items, { trace: permuted(keys.trace, order, TRACE_CHUNKS), span: permuted(keys.span, order, SPAN_CHUNKS) });
+}
+
+/** Each item's ids as numbers, as numericKeys makes them. */
+export interface SpanKeys {
+  trace: Uint32Array;
+  span: Uint32Array;
+}
+
+/**
+ * The keys of a list sortBySpan put in order, in that order, for a merge to
+ * compare without reading the items again (read again from half a million
+ * views, a list's ids cost 0.6 s: the views lie all over memory).
+ */
+const listKeys = new WeakMap<readonly unknown[], { keys: SpanKeys; items: readonly unknown[] }>();
+
+/** The keys sortBySpan left with a list (or another thread sent with it), while the list holds the same items in the same order. */
+export function keysOfList(list: readonly unknown[]): SpanKeys | undefined {
+  const kept = listKeys.get(list);
+  if (!kept || kept.items.length !== list.length) return undefined;
+  for (let i = 0; i < list.length; i++) if (list[i] !== kept.items[i]) return undefined;
+  return kept.keys;
+}
+
+/** Keys that go with a list in its order (a list rebuilt from another thread's). */
+export function rememberKeys(list: readonly unknown[], keys: SpanKeys): void {
+  listKeys.set(list, { keys, items: list.slice() });
+}
+
+function permuted(keys: Uint32Array, order: Uint32Array, chunks: number): Uint32Array {
+  const out = new Uint32Array(keys.length);
+  for (let i = 0; i < order.length; i++) for (let c = 0; c < chunks; c++) out[i * chunks + c] = keys[order[i]! * chunks + c]!;
+  return out;
 }
 
 /**
@@ -40,7 +73,7 @@ export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span): void {
  */
 export function mergeBySpan<T>(lists: ReadonlyArray<readonly T[]>, spanOf: (item: T) => Span): T[] {
   const spans = lists.map((list) => list.map(spanOf));
-  const keys = spans.map(numericKeys);
+  const keys = spans.map((list, l) => keysOfList(lists[l]!) ?? numericKeys(list));
   const numeric = keys.every((k) => k !== undefined);
   /** Item i of list a against item j of list b, in span order. */
   const compareAt = (a: number, i: number, b: number, j: number): number => {

@@ -114,11 +114,10 @@ export class SummaryBuilder {
     for (const i of localRoots) summary.localRoots.push({ span: keep(i), calls: clientCalls.get(serviceOf(spans[i]!)) ?? NO_CALLS });
   }
 
-  /** The summary, in canonical order; with `ordered` false, its lists as the traces came (for mergeSummaries to order once). */
-  finish(ordered = true): CrossTraceSummary {
+  finish(): CrossTraceSummary {
     this.summary.services = [...this.services].sort();
     this.summary.hops = [...this.hops.values()];
-    return ordered ? canonical(this.summary) : this.summary;
+    return canonical(this.summary);
   }
 }
 
@@ -175,19 +174,8 @@ function hopKey(hop: Hop): string {
   return [hop.callee, hop.caller, field(hop.call.method), field(hop.call.path), field(hop.call.localPort)].join('\u0000');
 }
 
-/**
- * The summaries of shards, as one: the summary of all their traces. Each is
- * in canonical order, so their lists merge in one pass; or, with `ordered`
- * false, as their traces came, and the lists joined are put in order once.
- */
-export function mergeSummaries(parts: readonly CrossTraceSummary[], ordered = true): CrossTraceSummary {
-  if (!ordered) {
-    const joined = <K extends 'roots' | 'childlessCalls' | 'requests' | 'orphans' | 'localRoots'>(list: K): CrossTraceSummary[K] => parts.flatMap((part) => part[list] as CrossTraceSummary[K][number][]) as CrossTraceSummary[K];
-    const services = [...new Set(parts.flatMap((part) => part.services))].sort();
-    const hops = new Map<string, Hop>();
-    for (const part of parts) for (const hop of part.hops) if (!hops.has(hopKey(hop))) hops.set(hopKey(hop), hop);
-    return canonical({ services, roots: joined('roots'), childlessCalls: joined('childlessCalls'), requests: joined('requests'), orphans: joined('orphans'), localRoots: joined('localRoots'), hops: [...hops.values()] });
-  }
+/** The summaries of shards, as one: the summary of all their traces. Each is in canonical order, so their lists merge in one pass. */
+export function mergeSummaries(parts: readonly CrossTraceSummary[]): CrossTraceSummary {
   const services = new Set<string>();
   const hops = new Map<string, Hop>();
   for (const part of parts) {

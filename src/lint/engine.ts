@@ -61,17 +61,10 @@ export function lint(traces: TraceSource, config?: ResolvedConfig, rules: readon
   return run.result();
 }
 
-/**
- * How a shard's summary lists are: in canonical order (a shard file's; merged
- * in one pass), or in the order the traces were visited (shards of one run in
- * one process, lint/two-threads: sorted once, when merged).
- */
-export type SummaryOrder = 'canonical' | 'visited';
-
 /** The first stage on one shard: per-trace rules and the cross-trace summary. */
-export function lintShard(traces: TraceSource, config?: ResolvedConfig, rules: readonly Rule[] = RULES, hooks: LintHooks = {}, order: SummaryOrder = 'canonical'): ShardResult {
+export function lintShard(traces: TraceSource, config?: ResolvedConfig, rules: readonly Rule[] = RULES, hooks: LintHooks = {}): ShardResult {
   const run = new Run(config ?? resolveConfig({}, rules), rules);
-  const crossTrace = run.traceRules(traces, hooks, order);
+  const crossTrace = run.traceRules(traces, hooks);
   // The expectation rule reads the shard's evaluated specs, not the summary: it runs with its shard.
   run.setRules(crossTrace, hooks, (rule) => rule.id === 'expectation');
   const { diagnostics, ignoredCount, failures } = run.result();
@@ -79,11 +72,11 @@ export function lintShard(traces: TraceSource, config?: ResolvedConfig, rules: r
 }
 
 /** The second stage over the shards: the cross-trace rules on their merged summaries, and every diagnostic joined. */
-export function lintShards(shards: readonly ShardResult[], config?: ResolvedConfig, rules: readonly Rule[] = RULES, order: SummaryOrder = 'canonical'): LintResult {
+export function lintShards(shards: readonly ShardResult[], config?: ResolvedConfig, rules: readonly Rule[] = RULES): LintResult {
   const run = new Run(config ?? resolveConfig({}, rules), rules);
   for (const shard of shards) run.absorb(shard);
   run.setRules(
-    mergeSummaries(shards.map((shard) => shard.crossTrace), order === 'canonical'),
+    mergeSummaries(shards.map((shard) => shard.crossTrace)),
     {},
     (rule) => rule.id !== 'expectation',
   );
@@ -127,7 +120,7 @@ class Run {
    * 100k and 1M spans), and the trace added to the cross-trace summary: each
    * trace is needed only while it is visited. Returns the summary.
    */
-  traceRules(traces: TraceSource, hooks: LintHooks, order: SummaryOrder = 'canonical'): CrossTraceSummary {
+  traceRules(traces: TraceSource, hooks: LintHooks): CrossTraceSummary {
     const perTrace = this.running.filter((entry) => entry.rule.scope !== 'set');
     const crossTrace = EMPTY_SUMMARY;
     // Cross-trace views, as a shard file carries them: the set rules see the same spans however the run is split.
@@ -141,7 +134,7 @@ class Run {
       summary.add(trace, rows);
       hooks.onTraceChecked?.(++tracesDone, traces.traceCount, this.sink.size);
     });
-    return summary.finish(order === 'canonical');
+    return summary.finish();
   }
 
   /** The set rules (those `only` keeps) over a cross-trace summary. */

@@ -19,7 +19,7 @@ if (parentPort) {
     // (here, then copied there), and a million of them would take the check past a gigabyte.
     let held = 0;
     traces.stopWhen = () => held >= MAX_WORKER_DIAGNOSTICS;
-    const { crossTrace, ...rest } = lintShard(traces, config, undefined, { onTraceChecked: (_done, _total, diagnostics) => (held = diagnostics) }, 'visited');
+    const { crossTrace, ...rest } = lintShard(traces, config, undefined, { onTraceChecked: (_done, _total, diagnostics) => (held = diagnostics) });
     post({ kind: 'done', shard: { ...rest, crossTrace: sentSummary(crossTrace) } });
   } catch (error) {
     post({ kind: 'crash', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { keysOfList, rememberKeys, type SpanKeys } from '../analysis/span-order.js';
 import { CROSS_TRACE_SPAN_KEYS, type CrossTraceSummary, type LocalRoot } from '../analysis/summary.js';
 import type { Span } from '../model/span.js';
 import type { SharedStore, SpanColumns } from '../model/store.js';
@@ -30,14 +31,18 @@ export interface ShardWorkerData {
   spanCount: number;
 }
 
-/** A shard's summary with its spans as rows of the shared store. */
+/** A shard's summary with its spans as rows of the shared store, and each list's ids as numbers when its sort made them (keysOfList). */
 export interface SentSummary extends Omit<CrossTraceSummary, 'roots' | 'childlessCalls' | 'requests' | 'orphans' | 'localRoots'> {
   roots: Uint32Array;
   childlessCalls: Uint32Array;
   requests: Uint32Array;
   orphans: Uint32Array;
   localRoots: { rows: Uint32Array; calls: Array<LocalRoot['calls']> };
+  keys: Partial<Record<SpanList, SpanKeys>>;
 }
+
+type SpanList = 'roots' | 'childlessCalls' | 'requests' | 'orphans' | 'localRoots';
+const SPAN_LISTS: readonly SpanList[] = ['roots', 'childlessCalls', 'requests', 'orphans', 'localRoots'];
 
 export type ShardWorkerMessage = { kind: 'done'; shard: Omit<ShardResult, 'crossTrace'> & { crossTrace: SentSummary } } | { kind: 'crash'; message: string };
 
@@ -90,11 +95,10 @@ export async function lintOnTwoThreads(traces: StoredTraces, config: ResolvedCon
       const { chunks, of } = ours.claimed;
       hooks.onTraceChecked?.(Math.round((chunks / of) * traces.traceCount), traces.traceCount, held);
     };
-    // Both halves' summaries stay in the order their traces came, to be put in order once, merged.
-    const mine = lintShard(ours, config, undefined, { onTraceChecked: progress }, 'visited');
+    const mine = lintShard(ours, config, undefined, { onTraceChecked: progress });
     const message = await reply;
     if (message.kind === 'crash') throw new Error(`the shard worker failed: ${message.message}`);
-    return lintShards([mine, { ...message.shard, crossTrace: receivedSummary(message.shard.crossTrace, store) }], config, undefined, 'visited');
+    return lintShards([mine, { ...message.shard, crossTrace: receivedSummary(message.shard.crossTrace, store) }], config);
   } finally {
     await worker.terminate();
   }
@@ -133,6 +137,10 @@ export function sentSummary(summary: CrossTraceSummary): SentSummary {
     requests: rowsOf(summary.requests),
     orphans: rowsOf(summary.orphans),
     localRoots: { rows: rowsOf(summary.localRoots.map((root) => root.span)), calls: summary.localRoots.map((root) => root.calls) },
+    keys: Object.fromEntries(SPAN_LISTS.flatMap((list) => {
+      const keys = keysOfList(summary[list]);
+      return keys ? [[list, keys]] : [];
+    })),
   };
 }
 
@@ -140,7 +148,12 @@ export function sentSummary(summary: CrossTraceSummary): SentSummary {
 export function receivedSummary(sent: SentSummary, store: SpanColumns): CrossTraceSummary {
   const views = (rows: Uint32Array): Span[] => Array.from(rows, (row) => store.view(row, CROSS_TRACE_SPAN_KEYS));
   const localRoots = views(sent.localRoots.rows).map((span, i) => ({ span, calls: sent.localRoots.calls[i]! }));
-  return { services: sent.services, hops: sent.hops, roots: views(sent.roots), childlessCalls: views(sent.childlessCalls), requests: views(sent.requests), orphans: views(sent.orphans), localRoots };
+  const summary: CrossTraceSummary = { services: sent.services, hops: sent.hops, roots: views(sent.roots), childlessCalls: views(sent.childlessCalls), requests: views(sent.requests), orphans: views(sent.orphans), localRoots };
+  for (const list of SPAN_LISTS) {
+    const keys = sent.keys[list];
+    if (keys) rememberKeys(summary[list], keys);
+  }
+  return summary;
 }
 
 function rowsOf(spans: readonly Span[]): Uint32Array {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeBySpan, sortBySpan } from '../../src/analysis/span-order.js';
+import { keysOfList, mergeBySpan, sortBySpan } from '../../src/analysis/span-order.js';
 import type { Span } from '../../src/model/span.js';
 
 type Item = { span: Pick<Span, 'traceId' | 'spanId' | 'source'>; at: number };
@@ -79,6 +79,20 @@ describe('mergeBySpan', () => {
         expect(merged).toEqual(joined);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('keys sortBySpan left with a list are used while they are its own, and read again once it has changed', () => {
+    fc.assert(
+      fc.property(listsOf({ traceId, spanId }), fc.array(fc.record({ traceId, spanId, source }), { maxLength: 3 }), (lists, more) => {
+        for (const list of lists) sortBySpan(list, spanOfItem);
+        // Keys kept from the sort, then a list that grew (stale keys) or was rewritten in place.
+        expect(lists.every((list) => list.length < 2 || keysOfList(list) !== undefined)).toBe(true);
+        if (lists[0]) for (const span of more) lists[0].push({ span, at: 99 });
+        if (lists[1] && lists[1].length > 1) lists[1].reverse();
+        expect(mergeBySpan(lists, spanOfItem)).toEqual(expectedOrder(lists.flat()));
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -58,8 +58,6 @@ describe('shards merged equal one run', () => {
     const { spans } = await readTraces([file]);
     const whole = lint(new TraceSet(spans));
     expect(lintShards(split(spans, 2).map((part) => lintShard(new TraceSet(part))))).toEqual(whole);
-    // Shards of one process leave their summaries in visit order, sorted once when merged.
-    expect(lintShards(split(spans, 3).map((part) => lintShard(new TraceSet(part), undefined, undefined, {}, 'visited')), undefined, undefined, 'visited')).toEqual(whole);
     expect(viaFiles(spans, 3)).toEqual(whole);
   });
 

@@ -199,8 +199,7 @@ describe('the shard worker makes the shard this thread makes of the same traces'
     const { store } = traces;
     // The worker takes every other trace, this thread the rest.
     const theirs = await inWorker(traces, config, everyNth(traces, 2, 1));
-    // The worker's summary is in the order its traces came (two-threads sorts once, merged).
-    const same = lintShard(new StoredTraces(store, everyNth(traces, 2, 1)), config, undefined, {}, 'visited');
+    const same = lintShard(new StoredTraces(store, everyNth(traces, 2, 1)), config);
     const { crossTrace, ...rest } = same;
     expect({ ...theirs, crossTrace: undefined }).toStrictEqual({ ...rest, crossTrace: undefined });
     expect(theirs.crossTrace).toStrictEqual(sentSummary(crossTrace));
@@ -209,8 +208,8 @@ describe('the shard worker makes the shard this thread makes of the same traces'
     if (traces.traceCount > 1) expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(store.traceIndexOf(row) % 2).toBe(1);
     // Merged with this thread's half, the whole run.
-    const ours = lintShard(new StoredTraces(store, everyNth(traces, 2, 0)), config, undefined, {}, 'visited');
-    const merged = lintShards([ours, { ...theirs, crossTrace: receivedSummary(theirs.crossTrace, store) }], config, undefined, 'visited');
+    const ours = lintShard(new StoredTraces(store, everyNth(traces, 2, 0)), config);
+    const merged = lintShards([ours, { ...theirs, crossTrace: receivedSummary(theirs.crossTrace, store) }], config);
     expect(ruleIds(merged)).toEqual(expect.arrayContaining(finds));
     expect(merged).toStrictEqual(lint(traces, config));
   });
