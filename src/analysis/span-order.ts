@@ -11,7 +11,7 @@ import type { Span } from '../model/span.js';
  * are read as numbers, 8 hex digits to a number, which keeps their order;
  * a list with any other id is compared as strings.
  */
-export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span): void {
+export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span, keepKeys = false): void {
   const n = items.length;
   if (n < 2) return;
   const spans = items.map(spanOf);
@@ -28,7 +28,8 @@ export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span): void {
   }
   const copy = items.slice();
   for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
-  if (keys) rememberKeys(items, { trace: permuted(keys.trace, order, TRACE_CHUNKS), span: permuted(keys.span, order, SPAN_CHUNKS) });
+  // Kept for a merge to come (keysOfList), when asked: 32 bytes an item while the list lives.
+  if (keys && keepKeys) rememberKeys(items, { trace: permuted(keys.trace, order, TRACE_CHUNKS), span: permuted(keys.span, order, SPAN_CHUNKS) });
 }
 
 /** Each item's ids as numbers, as numericKeys makes them. */
@@ -44,7 +45,7 @@ export interface SpanKeys {
  */
 const listKeys = new WeakMap<readonly unknown[], { keys: SpanKeys; items: readonly unknown[] }>();
 
-/** The keys sortBySpan left with a list (or another thread sent with it), while the list holds the same items in the same order. */
+/** The keys sortBySpan left with a list (with keepKeys, or another thread sent with it), while the list holds the same items in the same order. */
 export function keysOfList(list: readonly unknown[]): SpanKeys | undefined {
   const kept = listKeys.get(list);
   if (!kept || kept.items.length !== list.length) return undefined;

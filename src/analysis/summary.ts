@@ -114,10 +114,11 @@ export class SummaryBuilder {
     for (const i of localRoots) summary.localRoots.push({ span: keep(i), calls: clientCalls.get(serviceOf(spans[i]!)) ?? NO_CALLS });
   }
 
-  finish(): CrossTraceSummary {
+  /** The summary, in canonical order; with `forMerge`, its lists keep the ids their sort read (keysOfList), for mergeSummaries. */
+  finish(forMerge = false): CrossTraceSummary {
     this.summary.services = [...this.services].sort();
     this.summary.hops = [...this.hops.values()];
-    return canonical(this.summary);
+    return canonical(this.summary, forMerge);
   }
 }
 
@@ -195,9 +196,9 @@ export function mergeSummaries(parts: readonly CrossTraceSummary[]): CrossTraceS
 }
 
 /** Every list in trace id, span id order (hops by callee and caller), bounded where it could grow without end. */
-function canonical(summary: CrossTraceSummary): CrossTraceSummary {
-  for (const list of [summary.roots, summary.childlessCalls, summary.requests, summary.orphans]) sortBySpan(list, (span) => span);
-  sortBySpan(summary.localRoots, (root) => root.span);
+function canonical(summary: CrossTraceSummary, keepKeys = false): CrossTraceSummary {
+  for (const list of [summary.roots, summary.childlessCalls, summary.requests, summary.orphans]) sortBySpan(list, (span) => span, keepKeys);
+  sortBySpan(summary.localRoots, (root) => root.span, keepKeys);
   return canonicalHops(summary);
 }
 

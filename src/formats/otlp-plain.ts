@@ -503,40 +503,38 @@ class PlainLine {
 
   /** Opens an object; false when it is empty, else a key follows. */
   private firstKey(): boolean {
-    this.open(OPEN_OBJECT);
-    this.skipSpaces();
-    if (this.text.charCodeAt(this.i) === CLOSE_OBJECT) {
-      this.i++;
-      return false;
-    }
-    return true;
+    return this.first(OPEN_OBJECT, CLOSE_OBJECT);
   }
 
   /** After a value: false at the object's end, else a key follows. */
   private nextKey(): boolean {
-    this.skipSpaces();
-    const c = this.text.charCodeAt(this.i++);
-    if (c === CLOSE_OBJECT) return false;
-    if (c !== COMMA) throw NOT_PLAIN;
-    return true;
+    return this.next(CLOSE_OBJECT);
   }
 
   /** Opens a list; false when it is empty. */
   private firstElement(): boolean {
-    this.open(OPEN_ARRAY);
+    return this.first(OPEN_ARRAY, CLOSE_ARRAY);
+  }
+
+  /** After an element: false at the list's end. */
+  private nextElement(): boolean {
+    return this.next(CLOSE_ARRAY);
+  }
+
+  private first(open: number, close: number): boolean {
+    this.open(open);
     this.skipSpaces();
-    if (this.text.charCodeAt(this.i) === CLOSE_ARRAY) {
+    if (this.text.charCodeAt(this.i) === close) {
       this.i++;
       return false;
     }
     return true;
   }
 
-  /** After an element: false at the list's end. */
-  private nextElement(): boolean {
+  private next(close: number): boolean {
     this.skipSpaces();
     const c = this.text.charCodeAt(this.i++);
-    if (c === CLOSE_ARRAY) return false;
+    if (c === close) return false;
     if (c !== COMMA) throw NOT_PLAIN;
     return true;
   }

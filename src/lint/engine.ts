@@ -134,7 +134,7 @@ class Run {
       summary.add(trace, rows);
       hooks.onTraceChecked?.(++tracesDone, traces.traceCount, this.sink.size);
     });
-    return summary.finish();
+    return summary.finish(traces.partOfRun === true);
   }
 
   /** The set rules (those `only` keeps) over a cross-trace summary. */

@@ -141,18 +141,7 @@ export class SpanColumns implements SpanTarget {
   wrote(): void {}
 
   add(span: Span): void {
-    const row = this.count;
-    if (row === this.capacity) this.grow();
-    this.count++;
-    this.byTrace = undefined;
-
-    let trace = this.traceIndex.get(span.traceId);
-    if (trace === undefined) {
-      trace = this.traceIds.push(span.traceId) - 1;
-      this.traceIndex.set(span.traceId, trace);
-    }
-    this.traceOf[row] = trace;
-
+    const row = this.openRow(span.traceId, false);
     let bits = 0;
     if (!packId(span.spanId, this.spanIdHi, this.spanIdLo, row)) this.oddIds.set(row * 2, span.spanId);
     if (span.parentSpanId !== undefined) {
@@ -161,11 +150,7 @@ export class SpanColumns implements SpanTarget {
     }
     bits |= this.putTime(this.start, row, 0, span.startTimeUnixNano, BIT_START);
     bits |= this.putTime(this.end, row, 1, span.endTimeUnixNano, BIT_END);
-    if (span.flags !== undefined) {
-      bits |= BIT_FLAGS;
-      this.w3cFlags[row] = span.flags;
-    }
-    if (span.sampled !== undefined) bits |= span.sampled ? BIT_SAMPLED | BIT_SAMPLED_KNOWN : BIT_SAMPLED_KNOWN;
+    bits |= this.putFlags(row, span.flags, span.sampled);
     if (span.shared) bits |= BIT_SHARED;
     if (span.parentRefType !== undefined) bits |= span.parentRefType === 'CHILD_OF' ? BIT_CHILD_OF : BIT_FOLLOWS_FROM;
     if (span.source.line !== undefined) bits |= BIT_LINE;
@@ -260,17 +245,7 @@ export class SpanColumns implements SpanTarget {
 
   /** A span written field by field, its attributes and events already in the pools: what `add` of the same span makes. */
   addRow(span: WrittenSpan): void {
-    const row = this.count;
-    if (row === this.capacity) this.grow();
-    this.count++;
-    this.byTrace = undefined;
-    let trace = this.traceIndex.get(span.traceId);
-    if (trace === undefined) {
-      const traceId = ownCopy(span.traceId);
-      trace = this.traceIds.push(traceId) - 1;
-      this.traceIndex.set(traceId, trace);
-    }
-    this.traceOf[row] = trace;
+    const row = this.openRow(span.traceId, true);
     this.spanIdHi[row] = span.spanHi;
     this.spanIdLo[row] = span.spanLo;
     let bits = BIT_LINE | BIT_COLUMN;
@@ -281,11 +256,7 @@ export class SpanColumns implements SpanTarget {
     }
     bits |= this.putTime(this.start, row, 0, span.start, BIT_START);
     bits |= this.putTime(this.end, row, 1, span.end, BIT_END);
-    if (span.flags !== undefined) {
-      bits |= BIT_FLAGS;
-      this.w3cFlags[row] = span.flags;
-    }
-    if (span.sampled !== undefined) bits |= span.sampled ? BIT_SAMPLED | BIT_SAMPLED_KNOWN : BIT_SAMPLED_KNOWN;
+    bits |= this.putFlags(row, span.flags, span.sampled);
     this.nameOf[row] = span.name;
     this.kindStatus[row] = span.kind | (span.status << 4);
     this.statusMessage[row] = span.statusMessage;
@@ -614,6 +585,32 @@ export class SpanColumns implements SpanTarget {
     const rows = new Uint32Array(this.count);
     for (let row = 0; row < this.count; row++) rows[next[this.traceOf[row]!]!++] = row;
     return (this.byTrace = { offsets, rows });
+  }
+
+  /** A new row of the trace `traceId` (a slice of a decoder's text, kept as a copy of its own when `copy`). */
+  private openRow(traceId: string, copy: boolean): number {
+    const row = this.count;
+    if (row === this.capacity) this.grow();
+    this.count++;
+    this.byTrace = undefined;
+    let trace = this.traceIndex.get(traceId);
+    if (trace === undefined) {
+      const kept = copy ? ownCopy(traceId) : traceId;
+      trace = this.traceIds.push(kept) - 1;
+      this.traceIndex.set(kept, trace);
+    }
+    this.traceOf[row] = trace;
+    return row;
+  }
+
+  private putFlags(row: number, flags: number | undefined, sampled: boolean | undefined): number {
+    let bits = 0;
+    if (flags !== undefined) {
+      bits |= BIT_FLAGS;
+      this.w3cFlags[row] = flags;
+    }
+    if (sampled !== undefined) bits |= sampled ? BIT_SAMPLED | BIT_SAMPLED_KNOWN : BIT_SAMPLED_KNOWN;
+    return bits;
   }
 
   private putTime(column: BigInt64Array, row: number, which: 0 | 1, time: bigint | undefined, known: number): number {

@@ -19,6 +19,8 @@ export interface TraceSource {
   forEachTrace(visit: (trace: Trace, rows?: Uint32Array) => void): void;
   /** The store the rows are in, when the traces come from one. */
   readonly store?: SpanColumns;
+  /** True when these traces are part of one run whose summaries are merged next (two threads): the summary keeps what the merge needs. */
+  readonly partOfRun?: boolean;
 }
 
 /** The traces of a span store, built one at a time; only those `keep` keeps, when given (one shard's), by trace id or index in the store. */
@@ -85,6 +87,8 @@ export class StoredTraces implements TraceSource {
  * the trace count; `kept`, when given, marks the traces to check (1).
  */
 export class ClaimedTraces implements TraceSource {
+  readonly partOfRun = true;
+
   constructor(
     readonly store: SpanColumns,
     private readonly claims: Int32Array,

@@ -34,7 +34,7 @@ import { encode, generateShape, generateTraces } from '../../bench/generate.mjs'
 const dist = async <T>(module: string): Promise<T> => (await import(new URL(`../../dist/${module}`, import.meta.url).href)) as T;
 const { readTraces } = await dist<{ readTraces: typeof ReadTraces }>('formats/read.js');
 const { lint, lintShard, lintShards } = await dist<typeof Engine>('lint/engine.js');
-const { lintOnTwoThreads, twoThreadsWanted, sentSummary, receivedSummary, TWO_THREADS_FROM_SPANS } = await dist<typeof TwoThreads>('lint/two-threads.js');
+const { lintOnTwoThreads, twoThreadsWanted, sentSummary, receivedSummary, TWO_THREADS_FROM_SPANS, TWO_THREADS_UP_TO_SPANS } = await dist<typeof TwoThreads>('lint/two-threads.js');
 const { SpanColumns } = await dist<typeof Store>('model/store.js');
 const { StoredTraces } = await dist<typeof TraceSources>('model/trace-source.js');
 const { resolveConfig } = await dist<typeof Config>('lint/config.js');
@@ -202,7 +202,9 @@ describe('the shard worker makes the shard this thread makes of the same traces'
     const same = lintShard(new StoredTraces(store, everyNth(traces, 2, 1)), config);
     const { crossTrace, ...rest } = same;
     expect({ ...theirs, crossTrace: undefined }).toStrictEqual({ ...rest, crossTrace: undefined });
-    expect(theirs.crossTrace).toStrictEqual(sentSummary(crossTrace));
+    // The same rows; the worker's lists come with the ids their sorts read, for the merge (this thread's shard here keeps none).
+    expect({ ...theirs.crossTrace, keys: {} }).toStrictEqual(sentSummary(crossTrace));
+    for (const [list, keys] of Object.entries(theirs.crossTrace.keys)) expect(keys!.span.length).toBe(2 * (list === 'localRoots' ? theirs.crossTrace.localRoots.rows : theirs.crossTrace[list as 'roots']).length);
     // It checked traces (its summary holds spans), and only those it was given.
     const rows = [...theirs.crossTrace.roots, ...theirs.crossTrace.requests, ...theirs.crossTrace.orphans, ...theirs.crossTrace.localRoots.rows];
     if (traces.traceCount > 1) expect(rows.length).toBeGreaterThan(0);
@@ -278,6 +280,9 @@ describe('twoThreadsWanted', () => {
     [{ TRACELINT_THREADS: '2' }, 0, true],
     [{ TRACELINT_THREADS: '' }, TWO_THREADS_FROM_SPANS - 1, false],
     [{ TRACELINT_THREADS: '4' }, TWO_THREADS_FROM_SPANS, true],
+    [{}, TWO_THREADS_UP_TO_SPANS, true],
+    [{}, TWO_THREADS_UP_TO_SPANS + 1, false],
+    [{ TRACELINT_THREADS: '2' }, 10 * TWO_THREADS_UP_TO_SPANS, true],
   ] as Array<[NodeJS.ProcessEnv, number, boolean]>)('%o with %i spans: %s', (env, spans, wanted) => {
     expect(twoThreadsWanted(ofSpans(spans), env)).toBe(wanted);
   });
