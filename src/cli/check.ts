@@ -142,7 +142,7 @@ export async function checkTraces(read: ReadResult, options: CheckOptions, io: C
   // Spec files and reports that draw waterfalls look at traces side by side: only they hold every span built.
   const expectations = specs.length > 0 ? evaluateSpecs(specs, read.traces) : undefined;
   const result =
-    !expectations && source instanceof StoredTraces && twoThreadsWanted(source, io.env)
+    !expectations && source instanceof StoredTraces && twoThreadsWanted(io.env)
       ? await lintOnTwoThreads(source, config, hooks)
       : lint(expectations ? read.traces : source, config, undefined, { ...hooks, ...(expectations ? { expectations } : {}) });
   progress.stop();

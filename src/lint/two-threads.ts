@@ -54,25 +54,20 @@ export type ShardWorkerMessage = { kind: 'done'; shard: Omit<ShardResult, 'cross
  */
 export const MAX_WORKER_DIAGNOSTICS = 50_000;
 
-/** Below this many spans a second thread costs more to start than it saves. */
-export const TWO_THREADS_FROM_SPANS = 100_000;
-/**
- * Above this many, one thread: the worker's heap (its copy of the resources,
- * its half's views and findings) grows with the input, and at 10M spans two
- * threads took 68 s and 3.97 GB, one 74 s and 3.38 GB (the default heap is 4 GB).
- */
-export const TWO_THREADS_UP_TO_SPANS = 4_000_000;
-
 const WORKER_SCRIPT = fileURLToPath(new URL('./shard-worker.js', import.meta.url));
 
 /**
- * Whether `check` uses a second thread for these traces: from TWO_THREADS_FROM_SPANS
- * to TWO_THREADS_UP_TO_SPANS spans, or as TRACELINT_THREADS says (1: never, 2:
- * always). The worker runs only from the build.
+ * Whether `check` uses a second thread for these traces: only when
+ * TRACELINT_THREADS=2 asks (then for any size). Measured on the 2-core
+ * machine, it gained nothing once reading had become cheap: 1M spans took
+ * 5.86–6.05 s on two threads and 5.99–6.12 s on one, with 110 MB more at the
+ * peak, and a check of a million findings took more memory, not less time
+ * (bench/threads.mjs: two threads that allocate slow each other). The reader
+ * already keeps both cores busy. Whether it pays with more cores is not measured.
+ * The worker runs only from the build.
  */
-export function twoThreadsWanted(traces: StoredTraces, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.TRACELINT_THREADS === '1' || !existsSync(WORKER_SCRIPT)) return false;
-  return env.TRACELINT_THREADS === '2' || (traces.spanCount >= TWO_THREADS_FROM_SPANS && traces.spanCount <= TWO_THREADS_UP_TO_SPANS);
+export function twoThreadsWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.TRACELINT_THREADS === '2' && existsSync(WORKER_SCRIPT);
 }
 
 /** Spans in a chunk of traces, about: small enough that neither thread waits long for the other at the end. */

@@ -34,7 +34,7 @@ import { encode, generateShape, generateTraces } from '../../bench/generate.mjs'
 const dist = async <T>(module: string): Promise<T> => (await import(new URL(`../../dist/${module}`, import.meta.url).href)) as T;
 const { readTraces } = await dist<{ readTraces: typeof ReadTraces }>('formats/read.js');
 const { lint, lintShard, lintShards } = await dist<typeof Engine>('lint/engine.js');
-const { lintOnTwoThreads, twoThreadsWanted, sentSummary, receivedSummary, TWO_THREADS_FROM_SPANS, TWO_THREADS_UP_TO_SPANS } = await dist<typeof TwoThreads>('lint/two-threads.js');
+const { lintOnTwoThreads, twoThreadsWanted, sentSummary, receivedSummary } = await dist<typeof TwoThreads>('lint/two-threads.js');
 const { SpanColumns } = await dist<typeof Store>('model/store.js');
 const { StoredTraces } = await dist<typeof TraceSources>('model/trace-source.js');
 const { resolveConfig } = await dist<typeof Config>('lint/config.js');
@@ -271,19 +271,13 @@ describe('check --reporter json on two threads writes what one thread writes', (
 });
 
 describe('twoThreadsWanted', () => {
-  const ofSpans = (spanCount: number) => ({ spanCount }) as StoredTraces;
   it.each([
-    [{}, TWO_THREADS_FROM_SPANS - 1, false],
-    [{}, TWO_THREADS_FROM_SPANS, true],
-    [{ TRACELINT_THREADS: '1' }, 10 * TWO_THREADS_FROM_SPANS, false],
-    [{ TRACELINT_THREADS: '2' }, 1, true],
-    [{ TRACELINT_THREADS: '2' }, 0, true],
-    [{ TRACELINT_THREADS: '' }, TWO_THREADS_FROM_SPANS - 1, false],
-    [{ TRACELINT_THREADS: '4' }, TWO_THREADS_FROM_SPANS, true],
-    [{}, TWO_THREADS_UP_TO_SPANS, true],
-    [{}, TWO_THREADS_UP_TO_SPANS + 1, false],
-    [{ TRACELINT_THREADS: '2' }, 10 * TWO_THREADS_UP_TO_SPANS, true],
-  ] as Array<[NodeJS.ProcessEnv, number, boolean]>)('%o with %i spans: %s', (env, spans, wanted) => {
-    expect(twoThreadsWanted(ofSpans(spans), env)).toBe(wanted);
+    [{}, false],
+    [{ TRACELINT_THREADS: '1' }, false],
+    [{ TRACELINT_THREADS: '2' }, true],
+    [{ TRACELINT_THREADS: '' }, false],
+    [{ TRACELINT_THREADS: '4' }, false],
+  ] as Array<[NodeJS.ProcessEnv, boolean]>)('%o: %s', (env, wanted) => {
+    expect(twoThreadsWanted(env)).toBe(wanted);
   });
 });
