@@ -383,6 +383,7 @@ class PlainLine {
     let key = -1;
     let valueFrom = 0;
     let valueTo = 0;
+    let valueEscaped = false;
     let seen = 0;
     for (let more = this.firstKey(); more; more = this.nextKey()) {
       const bit = this.newKey(ATTRIBUTE_KEYS, seen);
@@ -397,11 +398,14 @@ class PlainLine {
         this.anyValue();
         valueFrom = this.from;
         valueTo = this.to;
+        valueEscaped = this.escaped;
       }
     }
     if (seen !== 3) throw NOT_PLAIN;
+    // The value's string is the one textId reads next, whichever field came last.
     this.from = valueFrom;
     this.to = valueTo;
+    this.escaped = valueEscaped;
     return key;
   }
 

@@ -150,6 +150,7 @@ describe('plain OTLP JSON lines', () => {
     ['escapes in a value long enough to be kept apart', request([span({ attributes: [{ key: 'sql', value: { stringValue: `SELECT "x" FROM t WHERE y = 'z' ${'-'.repeat(80)}` } }] })]), true],
     ['an escape in a resource value and a scope name', request([span()], { attributes: [{ key: 'service.name', value: { stringValue: 'a"b' } }] }, { name: 'lib\\x' }), true],
     ['an escape in a key', request([span({ attributes: [{ key: 'a"b', value: { stringValue: '1' } }] })]), false],
+    ['an escaped value written before its key', request([span({ name: 'n' })]).replace('{"key":"http.request.method","value":{"stringValue":"GET"}}', '{"value":{"stringValue":"G\\"E\\u0054"},"key":"http.request.method"}'), true],
     ['an escaped span field name', request([span()]).replace('"name":', '"n\\u0061me":'), false],
     ['an escape in an id', request([span()]).replace(`"traceId":"${TID}"`, `"traceId":"\\u0034${TID.slice(1)}"`), false],
     ['a bad escape', request([span({ name: 'x' })]).replace('"name":"x"', '"name":"\\x"'), false],
