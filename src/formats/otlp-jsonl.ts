@@ -4,7 +4,7 @@ import { InputError } from './errors.js';
 import { parsePrepared, prepareDocument, type PreparedDocument } from './json.js';
 import { decodeOtlp, resourceSpansOf } from './otlp.js';
 import { otherSignalOf, type OtherSignal, type SkippedSignals } from './signals.js';
-import type { BlankTail } from './json-syntax.js';
+import type { SplitLine } from './line-splitter.js';
 import { decodePlainLine } from './otlp-plain.js';
 
 /**
@@ -28,7 +28,7 @@ export class JsonLines<Target extends SpanTarget = Span[]> {
    * plain (otlp-plain) and the target keeps columns, else made ready for
    * JSON.parse and decoded.
    */
-  text(text: string, lineNumber: number, firstColumn = 1, tail?: BlankTail): void {
+  text({ text, lineNumber, firstColumn, tail }: SplitLine): void {
     const columns = this.spans.columns?.();
     if (columns) {
       const written = decodePlainLine(text, lineNumber, firstColumn, this.file, columns);

@@ -69,21 +69,27 @@ export function decodeOtlp(resourceSpans: unknown[], source: SpanSource, onBadSp
 }
 
 function decodeResource(read: FieldReader, raw: Record<string, unknown> | undefined, path: string): Resource {
-  const attributes = raw ? decodeAttributes(read, raw.attributes, path, '.attributes') : emptyAttributes();
+  if (!raw) return resourceOf(emptyAttributes(), 0);
+  return resourceOf(decodeAttributes(read, raw.attributes, path, '.attributes'), read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), path, '.droppedAttributesCount'));
+}
+
+/** A resource of decoded attributes (its service name read from them), as both OTLP readers make it (formats/otlp-plain too). */
+export function resourceOf(attributes: Attributes, droppedAttributesCount: number): Resource {
   const name = attributes['service.name'];
-  return {
-    attributes,
-    serviceName: typeof name === 'string' ? name : undefined,
-    droppedAttributesCount: raw ? read.count(pick(raw, 'droppedAttributesCount', 'dropped_attributes_count'), path, '.droppedAttributesCount') : 0,
-  };
+  return { attributes, serviceName: typeof name === 'string' ? name : undefined, droppedAttributesCount };
 }
 
 function decodeScope(read: FieldReader, raw: Record<string, unknown> | undefined, path: string): InstrumentationScope {
-  if (!raw) return { name: '' };
-  const scope: InstrumentationScope = { name: read.string(raw.name, path, '.name') };
-  const version = read.optionalString(raw.version, path, '.version');
+  if (!raw) return scopeOf('', undefined, undefined);
+  const attributes = raw.attributes === undefined ? undefined : decodeAttributes(read, raw.attributes, path, '.attributes');
+  return scopeOf(read.string(raw.name, path, '.name'), read.optionalString(raw.version, path, '.version'), attributes);
+}
+
+/** A scope, its version and attributes only where given, as both OTLP readers make it. */
+export function scopeOf(name: string, version: string | undefined, attributes: Attributes | undefined): InstrumentationScope {
+  const scope: InstrumentationScope = { name };
   if (version !== undefined) scope.version = version;
-  if (raw.attributes !== undefined) scope.attributes = decodeAttributes(read, raw.attributes, path, '.attributes');
+  if (attributes !== undefined) scope.attributes = attributes;
   return scope;
 }
 

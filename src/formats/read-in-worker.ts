@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { FormatName, Span } from '../model/span.js';
 import { InputError } from './errors.js';
 import { SpanColumns, type StoreBatch } from '../model/store.js';
-import type { BlankTail } from './json-syntax.js';
+import type { SplitLine } from './line-splitter.js';
 import { JsonLines } from './otlp-jsonl.js';
 import { READ_CHUNK_BYTES } from './open-file.js';
 import type { SkippedSignals } from './signals.js';
@@ -18,9 +18,9 @@ import type { StreamedInput, StreamReadOptions } from './stream-read.js';
  * per batch; this thread joins each batch's columns to its store as it
  * arrives (their buffers are transferred, not copied) and checks. No span
  * crosses as an object. The worker keeps this thread LINES_AHEAD handovers
- * of JSON lines to decode here, and decodes the
- * rest itself: both cores decode, and neither waits for the other. The
- * spans, problems and errors are those of readStreamed on the same file.
+ * of JSON lines, as it split them, to decode here, and decodes the rest
+ * itself: both cores decode, and neither waits for the other. The spans,
+ * problems and errors are those of readStreamed on the same file.
  */
 export interface ReaderWorkerData {
   path: string;
@@ -39,17 +39,9 @@ export interface SentProblem {
   column: number | undefined;
 }
 
-/** A JSON line as the worker read it, for this thread to decode (see JsonLines.text). */
-export interface LineRead {
-  text: string;
-  lineNumber: number;
-  firstColumn: number;
-  tail: BlankTail | undefined;
-}
-
 export type ReaderWorkerMessage =
   | { kind: 'spans'; batch: StoreBatch; rawBytes: number }
-  | { kind: 'lines'; lines: LineRead[]; rawBytes: number }
+  | { kind: 'lines'; lines: SplitLine[]; rawBytes: number }
   | { kind: 'end'; format: FormatName; rawBytes: number; compressed: boolean; problems: SentProblem[]; skipped: SkippedSignals; mergedParts: number }
   | ({ kind: 'error' } & SentProblem)
   | { kind: 'crash'; message: string };
@@ -155,7 +147,7 @@ export async function readInWorker(path: string, file: string, options: StreamRe
         case 'lines':
           if (message.kind === 'spans') store.absorb(message.batch, resources);
           else {
-            for (const line of message.lines) lines.text(line.text, line.lineNumber, line.firstColumn, line.tail);
+            for (const line of message.lines) lines.text(line);
             Atomics.sub(inFlight, MAIN_LINES, 1);
           }
           // The spans read up to rawBytes are in the store now, but for the chunk the worker is in.

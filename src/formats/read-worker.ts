@@ -5,9 +5,9 @@ import type { SpanTarget } from './decoder.js';
 import { InputError } from './errors.js';
 import { openFile } from './open-file.js';
 import { JsonLines } from './otlp-jsonl.js';
-import { BATCH_CHARACTERS, BATCH_SPANS, LINES_AHEAD, MAIN_LINES, MAX_BATCHES_IN_FLIGHT, type LineRead, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
+import { BATCH_CHARACTERS, BATCH_SPANS, LINES_AHEAD, MAIN_LINES, MAX_BATCHES_IN_FLIGHT, type ReaderWorkerData, type ReaderWorkerMessage } from './read-in-worker.js';
 import { FormatDecider } from './format-decider.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter, type SplitLine } from './line-splitter.js';
 import { decodedText, DocumentReader, modeFor } from './stream-read.js';
 
 /**
@@ -38,7 +38,7 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
   // Lines for the main thread, while it has fewer than LINES_AHEAD handovers; each kind of batch is
   // sent before the other begins, so the spans stay in input order. The two threads take turns about
   // every BATCH_CHARACTERS.
-  let handedOver: LineRead[] = [];
+  let handedOver: SplitLine[] = [];
   let handedCharacters = 0;
   const handOver = (): void => {
     if (handedOver.length === 0) return;
@@ -49,13 +49,13 @@ async function readFile({ path, file, maxBytes, forced, flow }: ReaderWorkerData
     handedCharacters = 0;
   };
   const lineSplitter = new LineSplitter(
-    ({ text, lineNumber, firstColumn, tail }) => {
+    (line) => {
       if (handedOver.length > 0 || Atomics.load(inFlight, MAIN_LINES) < LINES_AHEAD) {
         batches.flush();
-        handedOver.push({ text, lineNumber, firstColumn, tail });
-        handedCharacters += text.length;
+        handedOver.push(line);
+        handedCharacters += line.text.length;
         if (handedCharacters >= BATCH_CHARACTERS) handOver();
-      } else lines.text(text, lineNumber, firstColumn, tail);
+      } else lines.text(line);
     },
     // A problem of this thread's lines; the problems of both threads are put in line order at the end.
     (lineNumber, maxLine) => lines.lineTooLong(lineNumber, maxLine),

@@ -229,7 +229,7 @@ export function modeFor(forced: FormatName | undefined): ReadingMode {
 class LineReader {
   readonly lines: JsonLines<SpanTarget>;
   private readonly splitter = new LineSplitter(
-    ({ text, lineNumber, firstColumn, tail }) => this.lines.text(text, lineNumber, firstColumn, tail),
+    (line) => this.lines.text(line),
     (lineNumber, maxLine) => this.lines.lineTooLong(lineNumber, maxLine),
   );
 
