@@ -50,8 +50,10 @@ export interface SkewTolerance {
 
 export function estimateClockSkew(trace: Trace, tolerance: SkewTolerance): ServiceSkew[] {
   const pairs = new Map<string, ServiceSkew>();
-  for (const child of trace.spans) {
-    const parent = trace.parent(child);
+  const { spans } = trace;
+  for (let i = 0; i < spans.length; i++) {
+    const child = spans[i]!;
+    const parent = trace.parentAt(i);
     if (!parent || !isTimed(parent) || !isTimed(child) || !measurable(parent, child)) continue;
     const key = `${serviceOf(child)}\u0000${serviceOf(parent)}`;
     const skew = skewOf(parent, child, tolerance);

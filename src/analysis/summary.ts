@@ -94,10 +94,10 @@ export class SummaryBuilder {
       const span = spans[i]!;
       const service = serviceOf(span);
       services.add(service);
-      const parent = trace.parent(span);
+      const parent = trace.parentAt(i);
       if (!parent) parentless.set(span, i);
       if (span.kind === 'CLIENT' || span.kind === 'PRODUCER') {
-        if (trace.children(span).length === 0) summary.childlessCalls.push(keep(i));
+        if (trace.childCountAt(i) === 0) summary.childlessCalls.push(keep(i));
         if (span.kind === 'CLIENT' && isTimed(span)) {
           const list = clientCalls.get(service) ?? [];
           list.push({ start: span.startTimeUnixNano, end: span.endTimeUnixNano });

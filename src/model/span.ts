@@ -195,38 +195,48 @@ export function byStartTime(a: { startTimeUnixNano: bigint | undefined }, b: { s
 }
 
 /** Below this many spans, sorting with bigint comparisons costs less than building number keys. */
-const NUMBER_KEY_SORT_MIN = 64;
+export const NUMBER_KEY_SORT_MIN = 64;
 
 /**
  * Sorts spans by start time in place, stably (ties keep their order): the
- * same order as `sort(byStartTime)`. Large lists are sorted on number keys,
- * the offsets from the earliest start, which are exact while the spans lie
- * within 2^53 ns (104 days) of each other; comparing bigints is several times
- * slower. Wider ranges fall back to comparing the bigints.
+ * same order as `sort(byStartTime)`. Large lists are sorted on number keys
+ * (see startOrder); comparing bigints is several times slower.
  */
 export function sortByStartTime<T extends { startTimeUnixNano: bigint | undefined }>(items: T[]): T[] {
   if (items.length < NUMBER_KEY_SORT_MIN) return items.sort(byStartTime);
+  const order = startOrder(items.length, (i) => items[i]!.startTimeUnixNano);
+  if (order === undefined) return items.sort(byStartTime);
+  const copy = items.slice();
+  for (let i = 0; i < order.length; i++) items[i] = copy[order[i]!]!;
+  return items;
+}
+
+/**
+ * The indexes 0 to count - 1 in the order of `startOf`'s times, stably,
+ * unknown times last: sorted on number keys, the offsets from the earliest
+ * start, which are exact while the times lie within 2^53 ns (104 days) of each
+ * other; undefined when they do not (compare the bigints then). Below
+ * NUMBER_KEY_SORT_MIN items, comparing bigints costs less than making keys.
+ */
+export function startOrder(count: number, startOf: (i: number) => bigint | undefined): Int32Array | undefined {
   let min: bigint | undefined;
   let max: bigint | undefined;
-  for (const item of items) {
-    const start = item.startTimeUnixNano;
+  for (let i = 0; i < count; i++) {
+    const start = startOf(i);
     if (start === undefined) continue;
     if (min === undefined || start < min) min = start;
     if (max === undefined || start > max) max = start;
   }
-  if (min === undefined || max! - min > MAX_EXACT_NANOS) return items.sort(byStartTime);
-  const keys = new Float64Array(items.length);
-  const order = new Int32Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const start = items[i]!.startTimeUnixNano;
+  if (min === undefined || max! - min > MAX_EXACT_NANOS) return undefined;
+  const keys = new Float64Array(count);
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const start = startOf(i);
     // Unknown starts after every known one (keys are offsets, at most 2^53).
     keys[i] = start === undefined ? Number.POSITIVE_INFINITY : Number(start - min);
     order[i] = i;
   }
-  order.sort((a, b) => keys[a]! - keys[b]! || a - b);
-  const copy = items.slice();
-  for (let i = 0; i < order.length; i++) items[i] = copy[order[i]!]!;
-  return items;
+  return order.sort((a, b) => keys[a]! - keys[b]! || a - b);
 }
 
 const MAX_EXACT_NANOS = BigInt(Number.MAX_SAFE_INTEGER);

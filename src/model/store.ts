@@ -18,6 +18,9 @@ import { hexDigits8 } from './ids.js';
 import { linkFromClone, resourceFromClone, scopeFromClone } from './cloned.js';
 import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, ownCopy, resized, StringTable, type EventBatch, type PoolBatch, type SharedEvents, type SharedPool } from './store-columns.js';
 import { StoredSpanView } from './stored-span-view.js';
+import { packedTree } from './packed-tree.js';
+import type { TraceTree } from './trace-tree.js';
+import { Trace } from './trace.js';
 
 
 /** Where a reader puts the spans it decodes, in order: a list, or a span store, which keeps them in columns as they come. */
@@ -347,6 +350,27 @@ export class SpanColumns implements SpanTarget {
   rowsOf(trace: number): Uint32Array {
     const { offsets, rows } = this.traceRows();
     return rows.subarray(offsets[trace]!, offsets[trace + 1]!);
+  }
+
+  /**
+   * One trace's tree from the packed ids (packed-tree), for the Trace of
+   * spansOf(trace): undefined when the trace needs its spans' own reading of
+   * ids (an id kept as seen, a reused id, a Zipkin shared span).
+   */
+  treeOf(trace: number): TraceTree | undefined {
+    const rows = this.rowsOf(trace);
+    const { bits, oddIds } = this;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (bits[row]! & BIT_SHARED || (oddIds.size > 0 && (oddIds.has(row * 2) || oddIds.has(row * 2 + 1)))) return undefined;
+    }
+    const { spanIdHi, spanIdLo, parentHi, parentLo } = this;
+    return packedTree(rows, { spanHi: spanIdHi, spanLo: spanIdLo, parentHi, parentLo, hasParent: (row) => (bits[row]! & BIT_PARENT) !== 0 });
+  }
+
+  /** A trace's Trace, its spans built anew. */
+  trace(trace: number): Trace {
+    return new Trace(this.traceIds[trace]!, this.spansOf(trace), this.treeOf(trace));
   }
 
   /** The spans of one trace, built anew, in the order they were added. */

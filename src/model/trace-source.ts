@@ -50,7 +50,7 @@ export class StoredTraces implements TraceSource {
     for (let t = 0; t < store.traceCount; t++) {
       const traceId = store.traceId(t);
       if (keep && !keep(traceId, t)) continue;
-      visit(new Trace(traceId, store.spansOf(t)), store.rowsOf(t));
+      visit(store.trace(t), store.rowsOf(t));
     }
   }
 
@@ -107,7 +107,7 @@ export class ClaimedTraces implements TraceSource {
     for (let chunk = Atomics.add(this.claims, 0, 1); chunk < chunks.length - 1; chunk = this.stopWhen() ? chunks.length : Atomics.add(this.claims, 0, 1)) {
       for (let t = chunks[chunk]!; t < chunks[chunk + 1]!; t++) {
         if (kept && kept[t] === 0) continue;
-        visit(new Trace(store.traceId(t), store.spansOf(t)), store.rowsOf(t));
+        visit(store.trace(t), store.rowsOf(t));
       }
     }
   }

@@ -1,22 +1,23 @@
 import { displayTraceIdOf } from './ids.js';
-import { sameProcess, sortByStartTime, type Resource, type Span } from './span.js';
+import { byStartTime, NUMBER_KEY_SORT_MIN, sortByStartTime, startOrder, type Span } from './span.js';
+import { ORPHAN, ROOT, treeOfIds, type TraceTree } from './trace-tree.js';
 import type { TraceSource } from './trace-source.js';
 
 /**
  * One trace's spans with the indexes every analysis needs. Built once; the
  * tree is derived from parent ids without recursion, so any depth is fine.
+ *
+ * The tree is kept by position in `spans` (parentAt, childrenAt), not in maps
+ * keyed by span: in a trace of a million spans such a map costs a cache miss
+ * a lookup, and made it cost twice a million small traces. parent(span) and
+ * children(span) find the span's position first; rules that walk every span
+ * ask by position.
  */
 export class Trace {
   readonly traceId: string;
   readonly spans: readonly Span[];
-  /** The first span with each id. */
-  private readonly firstById: Map<string, Span>;
   /** Ids used by more than one span (duplicates, or a Zipkin shared pair), with every span that uses them. */
   readonly reusedIds: ReadonlyMap<string, readonly Span[]>;
-  private byId: Map<string, readonly Span[]> | undefined;
-  /** Spans whose tree parent is the key span, in start-time order. */
-  private readonly childrenOf: Map<Span, Span[]>;
-  private readonly parentOf: Map<Span, Span>;
   /** Spans with no parent id at all. */
   readonly roots: readonly Span[];
   /** Spans whose parent id names a span that is not in the trace. */
@@ -24,44 +25,38 @@ export class Trace {
   /** Earliest known start and latest known end; undefined when no span of the trace has one. */
   readonly startTimeUnixNano: bigint | undefined;
   readonly endTimeUnixNano: bigint | undefined;
+  /** Each span's tree parent's position, or why it has none (ROOT, ORPHAN, SELF_PARENT). */
+  private readonly codes: Int32Array;
+  /** The children of the span at position i are at childOrder[childStart[i] .. childStart[i + 1]), in start-time order. */
+  private readonly childStart: Int32Array;
+  private readonly childOrder: Int32Array;
+  private childLists: (readonly Span[] | undefined)[] | undefined;
+  /** The position of the first span with an id, or -1. */
+  private readonly find: (spanId: string) => number;
+  /** Positions of the spans whose id an earlier span has: the only ones `find` does not give. */
+  private readonly laterPositions: Map<Span, number> | undefined;
+  private byId: Map<string, readonly Span[]> | undefined;
+  private cycles: Span[] | undefined;
 
-  constructor(traceId: string, spans: Span[]) {
+  /** `packed`: the tree as a span store worked it out from its packed ids, the same the spans' ids give (faster; see packed-tree). */
+  constructor(traceId: string, spans: Span[], packed?: TraceTree) {
     this.traceId = traceId;
     this.spans = spans;
-    // Ids are nearly always unique: a list per id only where one is reused, not one per span.
-    const firstById = new Map<string, Span>();
-    const reused = new Map<string, Span[]>();
-    for (const span of spans) {
-      const first = firstById.get(span.spanId);
-      if (first === undefined) firstById.set(span.spanId, span);
-      else {
-        const all = reused.get(span.spanId);
-        if (all) all.push(span);
-        else reused.set(span.spanId, [first, span]);
-      }
-    }
-    this.firstById = firstById;
-    this.reusedIds = reused;
-    this.parentOf = new Map();
-    this.childrenOf = new Map();
+    const { codes, find, reused, later } = packed ?? treeOfIds(spans);
+    this.codes = codes;
+    this.find = find;
+    this.reusedIds = reused ?? new Map();
+    this.laterPositions = later;
+    const { childStart, childOrder } = childrenByPosition(this.codes, spans);
+    this.childStart = childStart;
+    this.childOrder = childOrder;
     const roots: Span[] = [];
     const orphans: Span[] = [];
-    const choices = new Map<string, ReusedId>();
-    for (const span of spans) {
-      const parent = treeParent(span, firstById, reused, choices);
-      if (parent) {
-        this.parentOf.set(span, parent);
-        const siblings = this.childrenOf.get(parent);
-        if (siblings) siblings.push(span);
-        else this.childrenOf.set(parent, [span]);
-      } else if (span.parentSpanId === undefined) {
-        roots.push(span);
-      } else if (!firstById.has(span.parentSpanId)) {
-        orphans.push(span);
-      }
-      // else: a self-parent, reachable from no top; cycleMembers() lists it.
+    for (let i = 0; i < spans.length; i++) {
+      const code = this.codes[i]!;
+      if (code === ROOT) roots.push(spans[i]!);
+      else if (code === ORPHAN) orphans.push(spans[i]!);
     }
-    for (const children of this.childrenOf.values()) sortByStartTime(children);
     this.roots = sortByStartTime(roots);
     this.orphans = sortByStartTime(orphans);
     const { start, end } = timeRange(spans);
@@ -71,24 +66,72 @@ export class Trace {
 
   /** The first span with this id (the client half for a Zipkin shared pair). */
   span(spanId: string): Span | undefined {
-    return this.firstById.get(spanId);
+    const at = this.find(spanId);
+    return at < 0 ? undefined : this.spans[at];
+  }
+
+  /** Where a span of this trace is in `spans`; -1 for a span that is not one of them. */
+  positionOf(span: Span): number {
+    const at = this.find(span.spanId);
+    if (at >= 0 && this.spans[at] === span) return at;
+    return this.laterPositions?.get(span) ?? -1;
   }
 
   /** Every span with a given id, in trace order; more than one means duplicate ids (or a Zipkin shared pair). Built on first use. */
   get spansById(): ReadonlyMap<string, readonly Span[]> {
     if (!this.byId) {
       this.byId = new Map();
-      for (const [spanId, first] of this.firstById) this.byId.set(spanId, this.reusedIds.get(spanId) ?? [first]);
+      for (const span of this.spans) if (!this.byId.has(span.spanId)) this.byId.set(span.spanId, this.reusedIds.get(span.spanId) ?? [span]);
     }
     return this.byId;
   }
 
   parent(span: Span): Span | undefined {
-    return this.parentOf.get(span);
+    return this.parentAt(this.positionOf(span));
+  }
+
+  /** The tree parent of the span at a position in `spans`. */
+  parentAt(position: number): Span | undefined {
+    const parent = position < 0 ? -1 : this.codes[position]!;
+    return parent < 0 ? undefined : this.spans[parent];
   }
 
   children(span: Span): readonly Span[] {
-    return this.childrenOf.get(span) ?? [];
+    return this.childrenAt(this.positionOf(span));
+  }
+
+  /** The spans whose tree parent is the span at a position in `spans`, in start-time order. */
+  childrenAt(position: number): readonly Span[] {
+    const count = this.childCountAt(position);
+    if (count === 0) return NO_SPANS;
+    const lists = (this.childLists ??= new Array<readonly Span[] | undefined>(this.spans.length).fill(undefined));
+    let list = lists[position];
+    if (list === undefined) {
+      const from = this.childStart[position]!;
+      const children = new Array<Span>(count);
+      for (let k = 0; k < count; k++) children[k] = this.spans[this.childOrder[from + k]!]!;
+      lists[position] = list = children;
+    }
+    return list;
+  }
+
+  /** How many children the span at a position has. */
+  childCountAt(position: number): number {
+    return position < 0 ? 0 : this.childStart[position + 1]! - this.childStart[position]!;
+  }
+
+  /** How many spans the subtree under a span holds, the span included; each is met once (a tree has no cycle below a top). */
+  subtreeSize(span: Span): number {
+    const top = this.positionOf(span);
+    if (top < 0) return 0;
+    let count = 0;
+    const stack = [top];
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      count++;
+      for (let c = this.childStart[at]!; c < this.childStart[at + 1]!; c++) stack.push(this.childOrder[c]!);
+    }
+    return count;
   }
 
   /** Spans to start a tree walk from: roots, then orphans (top of each detached subtree). */
@@ -96,23 +139,70 @@ export class Trace {
     return [...this.roots, ...this.orphans];
   }
 
-  /** Every span whose ancestry never reaches a root or orphan: members of a parent cycle. */
+  /** Every span whose ancestry never reaches a root or orphan: members of a parent cycle. Worked out once. */
   cycleMembers(): Span[] {
-    // Every span has at most one tree parent, so a walk down from the tops meets each
-    // reachable span once, with no visited set: when it meets them all, as in almost
-    // every trace, none is in a cycle.
-    const reached: Span[] = [];
-    const stack = this.tops;
-    while (stack.length > 0) {
-      const span = stack.pop()!;
-      reached.push(span);
-      const children = this.childrenOf.get(span);
-      if (children) for (const child of children) stack.push(child);
-    }
-    if (reached.length === this.spans.length) return [];
-    const reachedSet = new Set(reached);
-    return this.spans.filter((span) => !reachedSet.has(span));
+    return [...(this.cycles ??= unreachable(this.codes, this.spans))];
   }
+}
+
+const NO_SPANS: readonly Span[] = Object.freeze([]);
+
+/**
+ * The spans whose ancestry reaches no top (root or orphan). Each span's answer
+ * is found once, walking up the parent positions: no recursion, any depth.
+ */
+function unreachable(codes: Int32Array, spans: readonly Span[]): Span[] {
+  const REACHES = 1;
+  const CYCLES = 2;
+  const ON_PATH = 3;
+  const state = new Uint8Array(codes.length);
+  const path: number[] = [];
+  let unreached = 0;
+  for (let i = 0; i < codes.length; i++) {
+    let at = i;
+    while (state[at] === 0) {
+      state[at] = ON_PATH;
+      path.push(at);
+      const parent = codes[at]!;
+      if (parent < 0) break;
+      at = parent;
+    }
+    // Where the walk stopped: a span already answered, a span on this path (a cycle), or a span with no tree parent.
+    let answer = state[at]!;
+    if (answer === ON_PATH) answer = codes[at] === ROOT || codes[at] === ORPHAN ? REACHES : CYCLES;
+    for (const on of path) state[on] = answer;
+    if (answer === CYCLES) unreached += path.length;
+    path.length = 0;
+  }
+  return unreached === 0 ? [] : spans.filter((_, i) => state[i] === CYCLES);
+}
+
+/** Each position's children, as offsets into one list of positions; each span's in start-time order, ties in trace order. */
+function childrenByPosition(codes: Int32Array, spans: readonly Span[]): { childStart: Int32Array; childOrder: Int32Array } {
+  const count = codes.length;
+  const childStart = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) if (codes[i]! >= 0) childStart[codes[i]! + 1] = childStart[codes[i]! + 1]! + 1;
+  for (let i = 0; i < count; i++) childStart[i + 1] = childStart[i + 1]! + childStart[i]!;
+  const childOrder = new Int32Array(childStart[count]!);
+  const next = childStart.slice(0, count);
+  for (let i = 0; i < count; i++) if (codes[i]! >= 0) childOrder[next[codes[i]!]!++] = i;
+  for (let parent = 0; parent < count; parent++) {
+    const from = childStart[parent]!;
+    const to = childStart[parent + 1]!;
+    if (to - from > 1) sortPositionsByStart(childOrder.subarray(from, to), spans);
+  }
+  return { childStart, childOrder };
+}
+
+/** Positions (ascending) sorted by their spans' start times, ties kept in order: as sortByStartTime sorts the spans. */
+function sortPositionsByStart(positions: Int32Array, spans: readonly Span[]): void {
+  const order = positions.length < NUMBER_KEY_SORT_MIN ? undefined : startOrder(positions.length, (k) => spans[positions[k]!]!.startTimeUnixNano);
+  if (order === undefined) {
+    positions.sort((a, b) => byStartTime(spans[a]!, spans[b]!) || a - b);
+    return;
+  }
+  const copy = positions.slice();
+  for (let k = 0; k < order.length; k++) positions[k] = copy[order[k]!]!;
 }
 
 /** The earliest known start and latest known end of some spans: unknown times are left out, never read as 0. */
@@ -136,58 +226,6 @@ export function displayTraceId(trace: Trace): string {
 /** How long a trace lasted from its earliest known start to its latest known end; undefined when either is unknown. */
 export function traceDuration(trace: Trace): bigint | undefined {
   return trace.startTimeUnixNano === undefined || trace.endTimeUnixNano === undefined ? undefined : trace.endTimeUnixNano - trace.startTimeUnixNano;
-}
-
-/** What picking a tree parent among the spans of one reused id needs, worked out once for all their children. */
-interface ReusedId {
-  spans: readonly Span[];
-  /** Its `shared` spans (server halves), in trace order. */
-  halves: Span[];
-  firstUnshared: Span | undefined;
-  /** The first half in a child's process, by the child's resource (sameProcess reads only the resources). */
-  halfIn: Map<Resource, Span | undefined>;
-}
-
-function reusedId(spanId: string, reused: ReadonlyMap<string, readonly Span[]>, choices: Map<string, ReusedId>): ReusedId | undefined {
-  // Nearly every trace reuses no id: two lookups a span saved (in a big trace's big maps, a second at 1M spans).
-  if (reused.size === 0) return undefined;
-  let choice = choices.get(spanId);
-  if (choice === undefined) {
-    const spans = reused.get(spanId);
-    if (spans === undefined) return undefined;
-    choice = { spans, halves: spans.filter((other) => other.shared), firstUnshared: spans.find((other) => !other.shared), halfIn: new Map() };
-    choices.set(spanId, choice);
-  }
-  return choice;
-}
-
-/**
- * The span a span hangs under in the tree. Zipkin's shared server half has its
- * client's id: it hangs under the client, and spans naming that id as parent hang
- * under the server half, which created them. A self-parent has no tree parent.
- * What a reused id offers is worked out once per id, not per child: a trace of
- * many spans on one id (a broken id generator) was quadratic.
- */
-function treeParent(span: Span, firstById: ReadonlyMap<string, Span>, reused: ReadonlyMap<string, readonly Span[]>, choices: Map<string, ReusedId>): Span | undefined {
-  if (span.shared) {
-    const client = reusedId(span.spanId, reused, choices)?.firstUnshared;
-    if (client) return client;
-  }
-  const parentId = span.parentSpanId;
-  if (parentId === undefined) return undefined;
-  const choice = reusedId(parentId, reused, choices);
-  if (choice) {
-    // Of several server halves of one id (a message delivered to several hosts), the one in the child's own process.
-    if (span.shared && span.spanId === parentId) {
-      // The child is itself a half of the id it names (rare): the halves less itself.
-      const halves = choice.halves.filter((other) => other !== span);
-      return halves.find((half) => sameProcess(half, span)) ?? halves[0] ?? choice.spans.find((other) => other !== span);
-    }
-    if (!choice.halfIn.has(span.resource)) choice.halfIn.set(span.resource, choice.halves.find((half) => sameProcess(half, span)));
-    return choice.halfIn.get(span.resource) ?? choice.halves[0] ?? (choice.spans[0] === span ? choice.spans[1] : choice.spans[0]);
-  }
-  const only = firstById.get(parentId);
-  return only === span ? undefined : only;
 }
 
 /** All spans read, grouped into traces by trace id, in first-seen order. */

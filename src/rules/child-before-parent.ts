@@ -16,8 +16,10 @@ export const childBeforeParent = defineRule({
   options: {},
   scope: 'trace',
   check({ trace, report }) {
-    for (const child of trace!.spans) {
-      const parent = trace!.parent(child);
+    const { spans } = trace!;
+    for (let i = 0; i < spans.length; i++) {
+      const child = spans[i]!;
+      const parent = trace!.parentAt(i);
       if (!parent || !isTimed(child) || !isTimed(parent) || !sameProcess(child, parent)) continue;
       if (child.startTimeUnixNano >= parent.startTimeUnixNano) continue;
       const early = parent.startTimeUnixNano - child.startTimeUnixNano;

@@ -1,7 +1,6 @@
 import { defineRule } from '../lint/types.js';
 import type { Span } from '../model/span.js';
 import { serviceOf } from '../model/span.js';
-import type { Trace } from '../model/trace.js';
 import { spanLabel } from './support/describe.js';
 
 export const orphanSpan = defineRule({
@@ -24,7 +23,7 @@ export const orphanSpan = defineRule({
       byMissingParent.set(orphan.parentSpanId!, list);
     }
     for (const [missing, orphans] of byMissingParent) {
-      const size = orphans.reduce((sum, orphan) => sum + subtreeSize(trace!, orphan), 0);
+      const size = orphans.reduce((sum, orphan) => sum + trace!.subtreeSize(orphan), 0);
       const services = [...new Set(orphans.map(serviceOf))].sort();
       report({
         span: orphans[0]!,
@@ -35,20 +34,3 @@ export const orphanSpan = defineRule({
     }
   },
 });
-
-/**
- * Spans in a subtree, counted without recursion. Every span has at most one
- * tree parent and no cycle is reachable from an orphan (cycleMembers), so each
- * is met once, with no visited set; children are pushed one by one, as a
- * spread of a span with 100k children would overflow the stack.
- */
-export function subtreeSize(trace: Trace, top: Span): number {
-  let count = 0;
-  const stack = [top];
-  while (stack.length > 0) {
-    const span = stack.pop()!;
-    count++;
-    for (const child of trace.children(span)) stack.push(child);
-  }
-  return count;
-}

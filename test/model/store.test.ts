@@ -1,10 +1,8 @@
 import { once } from 'node:events';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { CORPORA, decodedFile, ROOT, traceFiles } from '../support/corpora.js';
 import { decodeText, readTraces } from '../../src/formats/read.js';
 import { lint } from '../../src/lint/engine.js';
 import { emptyAttributes, type Attributes, type AttributeValue, type Span } from '../../src/model/span.js';
@@ -24,24 +22,6 @@ import { attrs, span } from '../support/spans.js';
  * make. A check over the store (one trace built at a time) finds what a check
  * over the spans finds.
  */
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const CORPORA = ['../shared/fixtures/external', '../shared/fixtures/real-world', 'fixtures'].map((dir) => path.join(root, dir));
-
-function traceFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((name) => path.join(dir, name))
-    .filter((file) => statSync(file).isFile() && /\.(json|jsonl|ndjson)(\.gz)?$/.test(file) && !file.includes('probes'));
-}
-
-function decoded(file: string): Span[] | undefined {
-  const bytes = readFileSync(file);
-  const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-  try {
-    return decodeText(text, file).spans;
-  } catch {
-    return undefined; // not a trace export (a bad-input fixture): nothing to store
-  }
-}
 
 function roundTrip(spans: readonly Span[]): Span[] {
   const store = new SpanColumns();
@@ -53,11 +33,11 @@ describe('span store: what goes in comes out', () => {
   const files = CORPORA.flatMap(traceFiles);
 
   it('reads the corpora (at least the 49 trace files they hold)', () => {
-    expect(files.filter((file) => decoded(file) !== undefined).length).toBeGreaterThanOrEqual(49);
+    expect(files.filter((file) => decodedFile(file) !== undefined).length).toBeGreaterThanOrEqual(49);
   });
 
-  it.each(files.map((file) => [path.relative(root, file), file]))('%s', (_name, file) => {
-    const spans = decoded(file);
+  it.each(files.map((file) => [path.relative(ROOT, file), file]))('%s', (_name, file) => {
+    const spans = decodedFile(file);
     if (spans === undefined) return;
     expect(roundTrip(spans)).toEqual(spans);
   });
@@ -135,7 +115,7 @@ function throughBatches(spans: readonly Span[], size: number): SpanColumns {
 
 describe('span store: batches from another thread', () => {
   const files = CORPORA.flatMap(traceFiles);
-  const all = files.flatMap((file) => decoded(file) ?? []);
+  const all = files.flatMap((file) => decodedFile(file) ?? []);
 
   it.each([1, 7, 1000])('the corpora, in batches of %i spans, come out equal, each resource one object', (size) => {
     const store = throughBatches(all, size);
@@ -158,8 +138,8 @@ describe('span store: batches from another thread', () => {
 });
 
 describe('a check over the store finds what a check over the spans finds', () => {
-  it.each(CORPORA.map((dir) => [path.relative(root, dir), dir]))('%s', async (_name, dir) => {
-    const read = await readTraces(traceFiles(dir).filter((file) => decoded(file) !== undefined));
+  it.each(CORPORA.map((dir) => [path.relative(ROOT, dir), dir]))('%s', async (_name, dir) => {
+    const read = await readTraces(traceFiles(dir).filter((file) => decodedFile(file) !== undefined));
     const stored = lint(new StoredTraces(read.store));
     const held = lint(new TraceSet(read.spans));
     expect(stored.diagnostics.length).toBeGreaterThan(0);
@@ -196,7 +176,7 @@ function attributeMaps(s: Span): Attributes[] {
 
 describe('span store: the whole store read on another thread (toShared, fromShared)', () => {
   const spans = async (): Promise<Span[]> => [
-    ...CORPORA.flatMap(traceFiles).flatMap((file) => decoded(file) ?? []),
+    ...CORPORA.flatMap(traceFiles).flatMap((file) => decodedFile(file) ?? []),
     ...decodeText(toOtlpJson(await richTrace()), 'sdk.json').spans,
     ...decodeText(toZipkinJson(await richTrace()), 'sdk-zipkin.json').spans,
     ...sideTableSpans(5),
