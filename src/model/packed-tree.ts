@@ -20,13 +20,31 @@ export interface PackedIdColumns {
  * faster than maps of id strings (a cache miss or two a lookup, every id hashed).
  */
 export function packedTree(rows: Uint32Array, ids: PackedIdColumns): TraceTree | undefined {
-  const { spanHi, spanLo, parentHi, parentLo } = ids;
-  const count = rows.length;
+  // Each loop is alone in its function: V8 (Node 20) compiles a long loop while it runs, and when
+  // the first trace is a big one, code after the loop that never ran made every later trace leave
+  // the compiled code (see SummaryBuilder.addSpans).
+  const table = idTable(rows, ids);
+  if (table === undefined) return undefined;
+  const find = (hi: number, lo: number): number => findIn(table, rows, ids, hi, lo);
+  return {
+    codes: treeCodes(rows, ids, find),
+    find(spanId) {
+      if (spanId.length !== 16) return -1;
+      const hi = hexDigits8(spanId, 0);
+      const lo = hi < 0 ? -1 : hexDigits8(spanId, 8);
+      return lo < 0 ? -1 : find(hi, lo);
+    },
+  };
+}
+
+/** The positions of `rows` by span id, open-addressed (capacity a power of two, at least twice the rows); undefined when two rows share an id. */
+function idTable(rows: Uint32Array, ids: PackedIdColumns): Int32Array | undefined {
+  const { spanHi, spanLo } = ids;
   let capacity = 16;
-  while (capacity < count * 2) capacity *= 2;
+  while (capacity < rows.length * 2) capacity *= 2;
   const mask = capacity - 1;
   const table = new Int32Array(capacity).fill(-1);
-  for (let at = 0; at < count; at++) {
+  for (let at = 0; at < rows.length; at++) {
     const row = rows[at]!;
     const hi = spanHi[row]!;
     const lo = spanLo[row]!;
@@ -38,32 +56,32 @@ export function packedTree(rows: Uint32Array, ids: PackedIdColumns): TraceTree |
     }
     table[slot] = at;
   }
-  const find = (hi: number, lo: number): number => {
-    for (let slot = slotOf(hi, lo, mask), at = table[slot]!; at !== -1; slot = (slot + 1) & mask, at = table[slot]!) {
-      const row = rows[at]!;
-      if (spanHi[row] === hi && spanLo[row] === lo) return at;
-    }
-    return -1;
-  };
-  const codes = new Int32Array(count);
-  for (let at = 0; at < count; at++) {
+  return table;
+}
+
+/** The position of the row with span id (hi, lo), or -1. */
+function findIn(table: Int32Array, rows: Uint32Array, ids: PackedIdColumns, hi: number, lo: number): number {
+  const mask = table.length - 1;
+  for (let slot = slotOf(hi, lo, mask), at = table[slot]!; at !== -1; slot = (slot + 1) & mask, at = table[slot]!) {
+    const row = rows[at]!;
+    if (ids.spanHi[row] === hi && ids.spanLo[row] === lo) return at;
+  }
+  return -1;
+}
+
+/** Each row's tree parent position, or ROOT, ORPHAN, SELF_PARENT. */
+function treeCodes(rows: Uint32Array, ids: PackedIdColumns, find: (hi: number, lo: number) => number): Int32Array {
+  const codes = new Int32Array(rows.length);
+  for (let at = 0; at < rows.length; at++) {
     const row = rows[at]!;
     if (!ids.hasParent(row)) {
       codes[at] = ROOT;
       continue;
     }
-    const parent = find(parentHi[row]!, parentLo[row]!);
+    const parent = find(ids.parentHi[row]!, ids.parentLo[row]!);
     codes[at] = parent === -1 ? ORPHAN : parent === at ? SELF_PARENT : parent;
   }
-  return {
-    codes,
-    find(spanId) {
-      if (spanId.length !== 16) return -1;
-      const hi = hexDigits8(spanId, 0);
-      const lo = hi < 0 ? -1 : hexDigits8(spanId, 8);
-      return lo < 0 ? -1 : find(hi, lo);
-    },
-  };
+  return codes;
 }
 
 function slotOf(hi: number, lo: number, mask: number): number {

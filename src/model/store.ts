@@ -359,13 +359,19 @@ export class SpanColumns implements SpanTarget {
    */
   treeOf(trace: number): TraceTree | undefined {
     const rows = this.rowsOf(trace);
+    if (!this.packable(rows)) return undefined;
+    const { spanIdHi, spanIdLo, parentHi, parentLo, bits } = this;
+    return packedTree(rows, { spanHi: spanIdHi, spanLo: spanIdLo, parentHi, parentLo, hasParent: (row) => (bits[row]! & BIT_PARENT) !== 0 });
+  }
+
+  /** Whether every row has packed ids and none is a Zipkin shared half. (A loop alone in its function: see SummaryBuilder.addSpans.) */
+  private packable(rows: Uint32Array): boolean {
     const { bits, oddIds } = this;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      if (bits[row]! & BIT_SHARED || (oddIds.size > 0 && (oddIds.has(row * 2) || oddIds.has(row * 2 + 1)))) return undefined;
+      if (bits[row]! & BIT_SHARED || (oddIds.size > 0 && (oddIds.has(row * 2) || oddIds.has(row * 2 + 1)))) return false;
     }
-    const { spanIdHi, spanIdLo, parentHi, parentLo } = this;
-    return packedTree(rows, { spanHi: spanIdHi, spanLo: spanIdLo, parentHi, parentLo, hasParent: (row) => (bits[row]! & BIT_PARENT) !== 0 });
+    return true;
   }
 
   /** A trace's Trace, its spans built anew. */
