@@ -1,5 +1,6 @@
 import { hexDigits8 } from '../model/ids.js';
 import type { Span } from '../model/span.js';
+import { StoredSpanView } from '../model/stored-span-view.js';
 
 /**
  * Sorts items by their span's trace id, span id, then place in the input; ties
@@ -128,7 +129,10 @@ function numericKeys(spans: readonly Span[]): { trace: Uint32Array; span: Uint32
   const span = new Uint32Array(spans.length * SPAN_CHUNKS);
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i]!;
-    if (!readChunks(s.traceId, TRACE_CHUNKS, trace, i * TRACE_CHUNKS) || !readChunks(s.spanId, SPAN_CHUNKS, span, i * SPAN_CHUNKS)) return undefined;
+    // A view of the span store has its ids packed already: no strings made to be read back.
+    if (s instanceof StoredSpanView) {
+      if (!s.writeIdKeys(trace, span, i)) return undefined;
+    } else if (!readChunks(s.traceId, TRACE_CHUNKS, trace, i * TRACE_CHUNKS) || !readChunks(s.spanId, SPAN_CHUNKS, span, i * SPAN_CHUNKS)) return undefined;
   }
   return { trace, span };
 }

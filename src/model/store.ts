@@ -448,6 +448,26 @@ export class SpanColumns implements SpanTarget {
   }
 
   /** @internal */
+  /**
+   * A row's trace id as 4 numbers of 8 hex digits and span id as 2, written
+   * at `at` (times 4 and 2): what analysis/span-order sorts by, read from the
+   * packed id rather than made into a string and read back. False when either
+   * id is not of normal form (lowercase hex of its length).
+   */
+  writeIdKeys(row: number, trace: Uint32Array, span: Uint32Array, at: number): boolean {
+    if (this.oddIds.size > 0 && this.oddIds.has(row * 2)) return false;
+    const traceId = this.traceIds[this.traceOf[row]!]!;
+    if (traceId.length !== 32) return false;
+    for (let c = 0; c < 4; c++) {
+      const value = hexDigits8(traceId, c * 8);
+      if (value < 0) return false;
+      trace[at * 4 + c] = value;
+    }
+    span[at * 2] = this.spanIdHi[row]!;
+    span[at * 2 + 1] = this.spanIdLo[row]!;
+    return true;
+  }
+
   spanIdOf(row: number): string {
     return this.oddIds.get(row * 2) ?? unpackId(this.spanIdHi[row]!, this.spanIdLo[row]!);
   }

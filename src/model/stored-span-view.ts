@@ -20,6 +20,11 @@ export class StoredSpanView {
     private readonly keys: readonly string[],
   ) {}
 
+  /** Its ids as the numbers span-order sorts by (SpanColumns.writeIdKeys). */
+  writeIdKeys(trace: Uint32Array, span: Uint32Array, at: number): boolean {
+    return this.store.writeIdKeys(this.row, trace, span, at);
+  }
+
   get traceId(): string {
     return this.store.traceId(this.store.traceIndexOf(this.row));
   }
