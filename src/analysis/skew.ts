@@ -49,23 +49,32 @@ export interface SkewTolerance {
 }
 
 export function estimateClockSkew(trace: Trace, tolerance: SkewTolerance): ServiceSkew[] {
-  const pairs = new Map<string, ServiceSkew>();
+  // Pairs by child service, then parent service (no key string made per call), and in first-seen order.
+  const pairs = new Map<string, Map<string, ServiceSkew>>();
+  const seen: ServiceSkew[] = [];
   const { spans } = trace;
   for (let i = 0; i < spans.length; i++) {
     const child = spans[i]!;
     const parent = trace.parentAt(i);
     if (!parent || !isTimed(parent) || !isTimed(child) || !measurable(parent, child)) continue;
-    const key = `${serviceOf(child)}\u0000${serviceOf(parent)}`;
+    const service = serviceOf(child);
+    const parentService = serviceOf(parent);
+    let ofService = pairs.get(service);
+    if (ofService === undefined) pairs.set(service, (ofService = new Map()));
+    let pair = ofService.get(parentService);
+    if (pair === undefined) {
+      pair = { service, parentService, offsetNano: 0n, leadNano: 0n, overhangNano: 0n, child, parent, calls: 0, skewedCalls: 0 };
+      ofService.set(parentService, pair);
+      seen.push(pair);
+    }
     const skew = skewOf(parent, child, tolerance);
-    const pair = pairs.get(key) ?? { service: serviceOf(child), parentService: serviceOf(parent), offsetNano: 0n, leadNano: 0n, overhangNano: 0n, child, parent, calls: 0, skewedCalls: 0 };
     pair.calls++;
     if (skew !== 0n) {
       pair.skewedCalls++;
       if (abs(skew) > abs(pair.offsetNano)) Object.assign(pair, { offsetNano: skew, child, parent, leadNano: parent.startTimeUnixNano - child.startTimeUnixNano, overhangNano: child.endTimeUnixNano - parent.endTimeUnixNano });
     }
-    pairs.set(key, pair);
   }
-  return [...pairs.values()].filter((pair) => pair.offsetNano !== 0n);
+  return seen.filter((pair) => pair.offsetNano !== 0n);
 }
 
 function abs(n: bigint): bigint {

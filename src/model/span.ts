@@ -195,7 +195,7 @@ export function byStartTime(a: { startTimeUnixNano: bigint | undefined }, b: { s
 }
 
 /** Below this many spans, sorting with bigint comparisons costs less than building number keys. */
-export const NUMBER_KEY_SORT_MIN = 64;
+const NUMBER_KEY_SORT_MIN = 64;
 
 /**
  * Sorts spans by start time in place, stably (ties keep their order): the
@@ -213,12 +213,24 @@ export function sortByStartTime<T extends { startTimeUnixNano: bigint | undefine
 
 /**
  * The indexes 0 to count - 1 in the order of `startOf`'s times, stably,
- * unknown times last: sorted on number keys, the offsets from the earliest
- * start, which are exact while the times lie within 2^53 ns (104 days) of each
- * other; undefined when they do not (compare the bigints then). Below
+ * unknown times last, sorted on number keys (startKeys); undefined when the
+ * times are too far apart for them (compare the bigints then). Below
  * NUMBER_KEY_SORT_MIN items, comparing bigints costs less than making keys.
  */
 export function startOrder(count: number, startOf: (i: number) => bigint | undefined): Int32Array | undefined {
+  const keys = startKeys(count, startOf);
+  if (keys === undefined) return undefined;
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  return order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+}
+
+/**
+ * Each time as a number, its offset from the earliest (unknown times
+ * +Infinity): exact, and ordered as the times are, while they lie within 2^53
+ * ns (104 days) of each other; undefined when they do not, or none is known.
+ */
+export function startKeys(count: number, startOf: (i: number) => bigint | undefined): Float64Array | undefined {
   let min: bigint | undefined;
   let max: bigint | undefined;
   for (let i = 0; i < count; i++) {
@@ -229,14 +241,11 @@ export function startOrder(count: number, startOf: (i: number) => bigint | undef
   }
   if (min === undefined || max! - min > MAX_EXACT_NANOS) return undefined;
   const keys = new Float64Array(count);
-  const order = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const start = startOf(i);
-    // Unknown starts after every known one (keys are offsets, at most 2^53).
     keys[i] = start === undefined ? Number.POSITIVE_INFINITY : Number(start - min);
-    order[i] = i;
   }
-  return order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  return keys;
 }
 
 const MAX_EXACT_NANOS = BigInt(Number.MAX_SAFE_INTEGER);

@@ -1,5 +1,5 @@
 import { displayTraceIdOf } from './ids.js';
-import { byStartTime, NUMBER_KEY_SORT_MIN, sortByStartTime, startOrder, type Span } from './span.js';
+import { byStartTime, sortByStartTime, startKeys, type Span } from './span.js';
 import { ORPHAN, ROOT, treeOfIds, type TraceTree } from './trace-tree.js';
 import type { TraceSource } from './trace-source.js';
 
@@ -36,7 +36,7 @@ export class Trace {
   /** Positions of the spans whose id an earlier span has: the only ones `find` does not give. */
   private readonly laterPositions: Map<Span, number> | undefined;
   private byId: Map<string, readonly Span[]> | undefined;
-  private cycles: Span[] | undefined;
+  private cycles: number[] | undefined;
 
   /** `packed`: the tree as a span store worked it out from its packed ids, the same the spans' ids give (faster; see packed-tree). */
   constructor(traceId: string, spans: Span[], packed?: TraceTree) {
@@ -141,17 +141,49 @@ export class Trace {
 
   /** Every span whose ancestry never reaches a root or orphan: members of a parent cycle. Worked out once. */
   cycleMembers(): Span[] {
-    return [...(this.cycles ??= unreachable(this.codes, this.spans))];
+    return this.cyclePositions().map((at) => this.spans[at]!);
+  }
+
+  /**
+   * Each parent cycle once: walking up from each cycle member in trace order,
+   * the spans from the first one met twice, in walk order. A span naming
+   * itself as parent is a cycle of one. Spans hanging under a cycle lead to it
+   * and are not on it; a walk that meets an earlier walk's span stops there.
+   */
+  parentCycles(): Span[][] {
+    const { spans, codes } = this;
+    const WALKED = 1;
+    const ON_PATH = 2;
+    const state = new Uint8Array(spans.length);
+    const cycles: Span[][] = [];
+    for (const start of this.cyclePositions()) {
+      if (state[start] !== 0) continue;
+      const path: number[] = [];
+      let at = start;
+      while (at >= 0 && state[at] === 0) {
+        state[at] = ON_PATH;
+        path.push(at);
+        const span = spans[at]!;
+        at = span.parentSpanId === span.spanId ? at : codes[at]!;
+      }
+      if (at >= 0 && state[at] === ON_PATH) cycles.push(path.slice(path.indexOf(at)).map((on) => spans[on]!));
+      for (const on of path) state[on] = WALKED;
+    }
+    return cycles;
+  }
+
+  private cyclePositions(): readonly number[] {
+    return (this.cycles ??= unreachable(this.codes));
   }
 }
 
 const NO_SPANS: readonly Span[] = Object.freeze([]);
 
 /**
- * The spans whose ancestry reaches no top (root or orphan). Each span's answer
+ * The positions of the spans whose ancestry reaches no top (root or orphan), in order. Each span's answer
  * is found once, walking up the parent positions: no recursion, any depth.
  */
-function unreachable(codes: Int32Array, spans: readonly Span[]): Span[] {
+function unreachable(codes: Int32Array): number[] {
   const REACHES = 1;
   const CYCLES = 2;
   const ON_PATH = 3;
@@ -174,7 +206,9 @@ function unreachable(codes: Int32Array, spans: readonly Span[]): Span[] {
     if (answer === CYCLES) unreached += path.length;
     path.length = 0;
   }
-  return unreached === 0 ? [] : spans.filter((_, i) => state[i] === CYCLES);
+  const positions: number[] = [];
+  if (unreached > 0) for (let i = 0; i < codes.length; i++) if (state[i] === CYCLES) positions.push(i);
+  return positions;
 }
 
 /** Each position's children, as offsets into one list of positions; each span's in start-time order, ties in trace order. */
@@ -186,23 +220,25 @@ function childrenByPosition(codes: Int32Array, spans: readonly Span[]): { childS
   const childOrder = new Int32Array(childStart[count]!);
   const next = childStart.slice(0, count);
   for (let i = 0; i < count; i++) if (codes[i]! >= 0) childOrder[next[codes[i]!]!++] = i;
-  for (let parent = 0; parent < count; parent++) {
-    const from = childStart[parent]!;
-    const to = childStart[parent + 1]!;
-    if (to - from > 1) sortPositionsByStart(childOrder.subarray(from, to), spans);
-  }
+  if (childOrder.length > 1) sortSiblings(childStart, childOrder, spans);
   return { childStart, childOrder };
 }
 
-/** Positions (ascending) sorted by their spans' start times, ties kept in order: as sortByStartTime sorts the spans. */
-function sortPositionsByStart(positions: Int32Array, spans: readonly Span[]): void {
-  const order = positions.length < NUMBER_KEY_SORT_MIN ? undefined : startOrder(positions.length, (k) => spans[positions[k]!]!.startTimeUnixNano);
-  if (order === undefined) {
-    positions.sort((a, b) => byStartTime(spans[a]!, spans[b]!) || a - b);
-    return;
+/**
+ * Sorts each span's children by start time, ties in trace order. On one
+ * number key per span of the trace where the starts allow (startKeys):
+ * comparing bigints read from spans all over a big trace's memory cost more
+ * than the whole of the rest of sorting.
+ */
+function sortSiblings(childStart: Int32Array, childOrder: Int32Array, spans: readonly Span[]): void {
+  const keys = startKeys(spans.length, (i) => spans[i]!.startTimeUnixNano);
+  // Unknown starts are +Infinity: Infinity - Infinity is NaN, and NaN || a - b keeps their order.
+  const compare = keys ? (a: number, b: number): number => keys[a]! - keys[b]! || a - b : (a: number, b: number): number => byStartTime(spans[a]!, spans[b]!) || a - b;
+  for (let parent = 0; parent + 1 < childStart.length; parent++) {
+    const from = childStart[parent]!;
+    const to = childStart[parent + 1]!;
+    if (to - from > 1) childOrder.subarray(from, to).sort(compare);
   }
-  const copy = positions.slice();
-  for (let k = 0; k < order.length; k++) positions[k] = copy[order[k]!]!;
 }
 
 /** The earliest known start and latest known end of some spans: unknown times are left out, never read as 0. */
