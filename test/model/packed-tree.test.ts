@@ -26,6 +26,7 @@ function treeOf(trace: Trace): unknown {
     roots: trace.roots.map(at),
     orphans: trace.orphans.map(at),
     cycles: trace.cycleMembers().map(at),
+    parentCycles: trace.parentCycles().map((cycle) => cycle.map(at)),
     subtrees: trace.orphans.map((s) => trace.subtreeSize(s)),
     byId: trace.spans.map((s) => at(trace.span(s.spanId))),
     positions: trace.spans.map((s) => trace.positionOf(s)),
@@ -117,6 +118,8 @@ describe('Trace by position', () => {
     ];
     for (const trace of [new Trace(TID, spans), storeTrace(spans)]) {
       expect(trace.cycleMembers().map((s) => s.spanId)).toEqual([sid(2), sid(3), sid(4)]);
+      // The cycle once, from the first member met twice walking up; the span hanging under it is not on it.
+      expect(trace.parentCycles().map((cycle) => cycle.map((s) => s.spanId))).toEqual([[sid(2), sid(3)]]);
       expect(trace.subtreeSize(trace.orphans[0]!)).toBe(2);
       expect(trace.childCountAt(0)).toBe(1);
       expect(trace.parentAt(-1)).toBeUndefined();
