@@ -16,6 +16,11 @@ export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span, keepKeys = 
   const n = items.length;
   if (n < 2) return;
   const spans = items.map(spanOf);
+  const ranked = keepKeys ? undefined : storeOrder(spans);
+  if (ranked !== undefined) {
+    permute(items, ranked);
+    return;
+  }
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const keys = numericKeys(spans);
@@ -27,10 +32,53 @@ export function sortBySpan<T>(items: T[], spanOf: (item: T) => Span, keepKeys = 
     const spanIds = spans.map((s) => s.spanId);
     order.sort((a, b) => compare(traceIds[a]!, traceIds[b]!) || compare(spanIds[a]!, spanIds[b]!) || bySource(spans[a]!.source, spans[b]!.source) || a - b);
   }
-  const copy = items.slice();
-  for (let i = 0; i < n; i++) items[i] = copy[order[i]!]!;
+  permute(items, order);
   // Kept for a merge to come (keysOfList), when asked: 32 bytes an item while the list lives.
   if (keys && keepKeys) rememberKeys(items, { trace: permuted(keys.trace, order, TRACE_CHUNKS), span: permuted(keys.span, order, SPAN_CHUNKS) });
+}
+
+function permute<T>(items: T[], order: Uint32Array): void {
+  const copy = items.slice();
+  for (let i = 0; i < order.length; i++) items[i] = copy[order[i]!]!;
+}
+
+/**
+ * The order sortBySpan gives spans that are all views of one store whose ids
+ * are all of normal form, made from the store's columns: by the trace's rank
+ * in trace-id order (SpanColumns.traceRanks) with a counting sort, stable,
+ * then each run of one trace by span id and source. The summary's lists come
+ * trace by trace, so the runs are short: no comparison of trace ids per item
+ * (at 500k single-span traces the comparison sort cost 0.9 s). Undefined
+ * otherwise (compare ids then).
+ */
+function storeOrder(spans: readonly Span[]): Uint32Array | undefined {
+  const first = spans[0];
+  if (!(first instanceof StoredSpanView)) return undefined;
+  const store = first.store;
+  const ranks = store.traceRanks();
+  if (ranks === undefined) return undefined;
+  const n = spans.length;
+  const rank = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const view = spans[i];
+    if (!(view instanceof StoredSpanView) || view.store !== store || !store.packedSpanId(view.row, hi, lo, i)) return undefined;
+    rank[i] = ranks[store.traceIndexOf(view.row)]!;
+  }
+  const next = new Uint32Array(ranks.length + 1);
+  for (let i = 0; i < n; i++) next[rank[i]! + 1] = next[rank[i]! + 1]! + 1;
+  for (let r = 0; r < ranks.length; r++) next[r + 1] = next[r + 1]! + next[r]!;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[next[rank[i]!]!++] = i;
+  const bySpan = (a: number, b: number): number => hi[a]! - hi[b]! || lo[a]! - lo[b]! || bySource(spans[a]!.source, spans[b]!.source) || a - b;
+  for (let from = 0; from < n; ) {
+    let to = from + 1;
+    while (to < n && rank[order[to]!] === rank[order[from]!]) to++;
+    if (to - from > 1) order.subarray(from, to).sort(bySpan);
+    from = to;
+  }
+  return order;
 }
 
 /** Each item's ids as numbers, as numericKeys makes them. */

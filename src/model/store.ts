@@ -449,6 +449,50 @@ export class SpanColumns implements SpanTarget {
 
   /** @internal */
   /**
+   * Each trace's place in trace-id order, by trace index: undefined when a
+   * trace id is not of normal form (lowercase hex of 32 digits, whose order as
+   * text is the order of its 8-digit numbers). Worked out once for the traces
+   * held: what sorting the cross-trace summary by span needs of trace ids
+   * (analysis/span-order), once per trace rather than once per item.
+   */
+  traceRanks(): Uint32Array | undefined {
+    const count = this.traceIds.length;
+    if (this.ranks?.count === count) return this.ranks.ranks;
+    const keys = new Uint32Array(count * 4);
+    let normal = true;
+    for (let t = 0; t < count && normal; t++) {
+      const id = this.traceIds[t]!;
+      normal = id.length === 32;
+      for (let c = 0; c < 4 && normal; c++) {
+        const value = hexDigits8(id, c * 8);
+        normal = value >= 0;
+        keys[t * 4 + c] = value;
+      }
+    }
+    let ranks: Uint32Array | undefined;
+    if (normal) {
+      const order = new Uint32Array(count);
+      for (let t = 0; t < count; t++) order[t] = t;
+      // Trace ids are distinct in a store: no ties.
+      order.sort((a, b) => keys[a * 4]! - keys[b * 4]! || keys[a * 4 + 1]! - keys[b * 4 + 1]! || keys[a * 4 + 2]! - keys[b * 4 + 2]! || keys[a * 4 + 3]! - keys[b * 4 + 3]!);
+      ranks = new Uint32Array(count);
+      for (let k = 0; k < count; k++) ranks[order[k]!] = k;
+    }
+    this.ranks = { count, ranks };
+    return ranks;
+  }
+
+  private ranks: { count: number; ranks: Uint32Array | undefined } | undefined;
+
+  /** A row's span id as its two packed halves, written at `at`: false when the id was kept as seen (not of normal form). */
+  packedSpanId(row: number, hi: Uint32Array, lo: Uint32Array, at: number): boolean {
+    if (this.oddIds.size > 0 && this.oddIds.has(row * 2)) return false;
+    hi[at] = this.spanIdHi[row]!;
+    lo[at] = this.spanIdLo[row]!;
+    return true;
+  }
+
+  /**
    * A row's trace id as 4 numbers of 8 hex digits and span id as 2, written
    * at `at` (times 4 and 2): what analysis/span-order sorts by, read from the
    * packed id rather than made into a string and read back. False when either

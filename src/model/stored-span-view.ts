@@ -14,7 +14,8 @@ export class StoredSpanView {
   private linkList: readonly SpanLink[] | undefined;
 
   constructor(
-    private readonly store: SpanColumns,
+    /** The store it reads (analysis/span-order sorts views of one store by its columns). */
+    readonly store: SpanColumns,
     /** The span's row in the store. */
     readonly row: number,
     private readonly keys: readonly string[],

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keysOfList, mergeBySpan, sortBySpan } from '../../src/analysis/span-order.js';
 import type { Span } from '../../src/model/span.js';
+import { SpanColumns } from '../../src/model/store.js';
+import { span as makeSpan } from '../support/spans.js';
 
 type Item = { span: Pick<Span, 'traceId' | 'spanId' | 'source'>; at: number };
 
@@ -49,6 +51,29 @@ describe('sortBySpan', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('orders views of the span store (sorted by trace rank from its columns) as it orders the spans themselves', () => {
+    let ranked = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ traceId: fc.oneof({ weight: 9, arbitrary: traceId }, { weight: 1, arbitrary: oddId }), spanId: fc.oneof({ weight: 9, arbitrary: spanId }, { weight: 1, arbitrary: oddId }), source }), { minLength: 1, maxLength: 120 }),
+        fc.array(fc.nat(), { maxLength: 150 }),
+        (specs, picks) => {
+          const store = new SpanColumns();
+          for (const spec of specs) store.add(makeSpan(spec));
+          if (store.traceRanks() !== undefined) ranked++;
+          // The summary keeps views of some rows, some more than once, in any order.
+          const views = picks.map((pick) => store.view(pick % store.spanCount, []));
+          const list = views.map((view, at) => ({ span: view, at }));
+          const expected = expectedOrder(list.map(({ span, at }) => ({ span: { traceId: span.traceId, spanId: span.spanId, source: span.source }, at })));
+          sortBySpan(list, (item) => item.span);
+          expect(list.map((item) => item.at)).toEqual(expected.map((item) => item.at));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(ranked).toBeGreaterThan(100);
   });
 
   it('keeps hex order where numbers and strings could disagree (digits before letters, high bits)', () => {
