@@ -20,7 +20,7 @@ import { writeExport } from './generate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'bench', 'out');
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]?.startsWith('--') ? 'yes' : all[i + 1]]] : pairs), []));
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), (all[i + 1] ?? '--').startsWith('--') ? 'yes' : all[i + 1]]] : pairs), []));
 
 /** The file of a shape and size, generated once. */
 async function input(shape, spans) {
