@@ -1,4 +1,4 @@
-import { hexDigits8 } from '../model/ids.js';
+import { hexChunks } from '../model/ids.js';
 import type { Span } from '../model/span.js';
 import { StoredSpanView } from '../model/stored-span-view.js';
 
@@ -180,21 +180,11 @@ function numericKeys(spans: readonly Span[]): { trace: Uint32Array; span: Uint32
     // A view of the span store has its ids packed already: no strings made to be read back.
     if (s instanceof StoredSpanView) {
       if (!s.writeIdKeys(trace, span, i)) return undefined;
-    } else if (!readChunks(s.traceId, TRACE_CHUNKS, trace, i * TRACE_CHUNKS) || !readChunks(s.spanId, SPAN_CHUNKS, span, i * SPAN_CHUNKS)) return undefined;
+    } else if (!hexChunks(s.traceId, TRACE_CHUNKS, trace, i * TRACE_CHUNKS) || !hexChunks(s.spanId, SPAN_CHUNKS, span, i * SPAN_CHUNKS)) return undefined;
   }
   return { trace, span };
 }
 
-/** Writes `chunks` numbers of 8 hex digits each; false unless the id is exactly that many lowercase hex digits. */
-function readChunks(id: string, chunks: number, into: Uint32Array, at: number): boolean {
-  if (id.length !== chunks * 8) return false;
-  for (let c = 0; c < chunks; c++) {
-    const value = hexDigits8(id, c * 8);
-    if (value < 0) return false;
-    into[at + c] = value;
-  }
-  return true;
-}
 
 function compareChunks(keys: Uint32Array, a: number, b: number, chunks: number): number {
   for (let c = 0; c < chunks; c++) {

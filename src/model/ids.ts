@@ -102,3 +102,14 @@ export function hexDigits8(text: string, at: number): number {
   }
   return value;
 }
+
+/** Writes `chunks` numbers of 8 hex digits each (hexDigits8) at `at`; false unless the id is exactly that many lowercase hex digits. */
+export function hexChunks(id: string, chunks: number, into: Uint32Array, at: number): boolean {
+  if (id.length !== chunks * 8) return false;
+  for (let c = 0; c < chunks; c++) {
+    const value = hexDigits8(id, c * 8);
+    if (value < 0) return false;
+    into[at + c] = value;
+  }
+  return true;
+}

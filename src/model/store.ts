@@ -14,7 +14,7 @@ import {
   type SpanLink,
   type StatusCode,
 } from './span.js';
-import { hexDigits8 } from './ids.js';
+import { hexChunks, hexDigits8 } from './ids.js';
 import { linkFromClone, resourceFromClone, scopeFromClone } from './cloned.js';
 import { AttributePool, EventColumns, grown, grownTo, INT64_MAX, INT64_MIN, ownCopy, resized, StringTable, type EventBatch, type PoolBatch, type SharedEvents, type SharedPool } from './store-columns.js';
 import { StoredSpanView } from './stored-span-view.js';
@@ -299,6 +299,7 @@ export class SpanColumns implements SpanTarget {
     this.events.length = mark.events;
     this.count = mark.spans;
     this.byTrace = undefined;
+    this.ranks = undefined;
   }
 
   /** Event times outside 64-bit range, by event index. */
@@ -460,15 +461,7 @@ export class SpanColumns implements SpanTarget {
     if (this.ranks?.count === count) return this.ranks.ranks;
     const keys = new Uint32Array(count * 4);
     let normal = true;
-    for (let t = 0; t < count && normal; t++) {
-      const id = this.traceIds[t]!;
-      normal = id.length === 32;
-      for (let c = 0; c < 4 && normal; c++) {
-        const value = hexDigits8(id, c * 8);
-        normal = value >= 0;
-        keys[t * 4 + c] = value;
-      }
-    }
+    for (let t = 0; t < count && normal; t++) normal = hexChunks(this.traceIds[t]!, 4, keys, t * 4);
     let ranks: Uint32Array | undefined;
     if (normal) {
       const order = new Uint32Array(count);
@@ -500,13 +493,7 @@ export class SpanColumns implements SpanTarget {
    */
   writeIdKeys(row: number, trace: Uint32Array, span: Uint32Array, at: number): boolean {
     if (this.oddIds.size > 0 && this.oddIds.has(row * 2)) return false;
-    const traceId = this.traceIds[this.traceOf[row]!]!;
-    if (traceId.length !== 32) return false;
-    for (let c = 0; c < 4; c++) {
-      const value = hexDigits8(traceId, c * 8);
-      if (value < 0) return false;
-      trace[at * 4 + c] = value;
-    }
+    if (!hexChunks(this.traceIds[this.traceOf[row]!]!, 4, trace, at * 4)) return false;
     span[at * 2] = this.spanIdHi[row]!;
     span[at * 2 + 1] = this.spanIdLo[row]!;
     return true;

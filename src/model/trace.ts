@@ -92,7 +92,7 @@ export class Trace {
 
   /** The tree parent of the span at a position in `spans`. */
   parentAt(position: number): Span | undefined {
-    const parent = position < 0 ? -1 : this.codes[position]!;
+    const parent = position < 0 || position >= this.spans.length ? -1 : this.codes[position]!;
     return parent < 0 ? undefined : this.spans[parent];
   }
 
@@ -117,7 +117,7 @@ export class Trace {
 
   /** How many children the span at a position has. */
   childCountAt(position: number): number {
-    return position < 0 ? 0 : this.childStart[position + 1]! - this.childStart[position]!;
+    return position < 0 || position >= this.spans.length ? 0 : this.childStart[position + 1]! - this.childStart[position]!;
   }
 
   /** How many spans the subtree under a span holds, the span included; each is met once (a tree has no cycle below a top). */

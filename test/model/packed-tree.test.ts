@@ -124,6 +124,8 @@ describe('Trace by position', () => {
       expect(trace.childCountAt(0)).toBe(1);
       expect(trace.parentAt(-1)).toBeUndefined();
       expect(trace.childrenAt(-1)).toEqual([]);
+      expect(trace.childCountAt(spans.length)).toBe(0);
+      expect(trace.parentAt(spans.length)).toBeUndefined();
     }
   });
 });
