@@ -1,6 +1,6 @@
 import { displayTraceIdOf } from './ids.js';
 import { byStartTime, sortByStartTime, startKeys, type Span } from './span.js';
-import { ORPHAN, ROOT, treeOfIds, type TraceTree } from './trace-tree.js';
+import { ORPHAN, ROOT, SELF_PARENT, treeOfIds, type TraceTree } from './trace-tree.js';
 import type { TraceSource } from './trace-source.js';
 
 /**
@@ -151,12 +151,14 @@ export class Trace {
    * and are not on it; a walk that meets an earlier walk's span stops there.
    */
   parentCycles(): Span[][] {
+    const cycles: Span[][] = [];
+    const members = this.cyclePositions();
+    if (members.length === 0) return cycles;
     const { spans, codes } = this;
     const WALKED = 1;
     const ON_PATH = 2;
     const state = new Uint8Array(spans.length);
-    const cycles: Span[][] = [];
-    for (const start of this.cyclePositions()) {
+    for (const start of members) {
       if (state[start] !== 0) continue;
       const path: number[] = [];
       let at = start;
@@ -178,12 +180,15 @@ export class Trace {
 }
 
 const NO_SPANS: readonly Span[] = Object.freeze([]);
+/** The children of a trace of one span, shared (never written). */
+const NO_CHILDREN = { childStart: new Int32Array(2), childOrder: new Int32Array(0) };
 
 /**
  * The positions of the spans whose ancestry reaches no top (root or orphan), in order. Each span's answer
  * is found once, walking up the parent positions: no recursion, any depth.
  */
 function unreachable(codes: Int32Array): number[] {
+  if (parentsComeFirst(codes)) return [];
   const REACHES = 1;
   const CYCLES = 2;
   const ON_PATH = 3;
@@ -211,9 +216,24 @@ function unreachable(codes: Int32Array): number[] {
   return positions;
 }
 
+/**
+ * Whether every span is a top or hangs under a span before it: then every
+ * walk up ends at a top, and no span is in a cycle. True of a trace of one
+ * span, and of many exports (parents written first); found with no memory.
+ */
+function parentsComeFirst(codes: Int32Array): boolean {
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code === SELF_PARENT || code >= i) return false;
+  }
+  return true;
+}
+
 /** Each position's children, as offsets into one list of positions; each span's in start-time order, ties in trace order. */
 function childrenByPosition(codes: Int32Array, spans: readonly Span[]): { childStart: Int32Array; childOrder: Int32Array } {
   const count = codes.length;
+  // A trace of one span (health checks, jobs, orphans) has no children: nothing to build.
+  if (count <= 1) return NO_CHILDREN;
   const childStart = new Int32Array(count + 1);
   for (let i = 0; i < count; i++) if (codes[i]! >= 0) childStart[codes[i]! + 1] = childStart[codes[i]! + 1]! + 1;
   for (let i = 0; i < count; i++) childStart[i + 1] = childStart[i + 1]! + childStart[i]!;
