@@ -104,6 +104,34 @@ describe('the tree from packed ids is the tree from the ids as strings', () => {
   });
 });
 
+describe('cycle members, against a plain walk up each span', () => {
+  /** Spans whose walk up the tree parents (parent(span), step by step, at most every span) never meets a root or orphan. */
+  function walkedUnreachable(trace: Trace): Span[] {
+    const tops = new Set([...trace.roots, ...trace.orphans]);
+    return trace.spans.filter((start) => {
+      let at: Span | undefined = start;
+      for (let steps = 0; at !== undefined && steps <= trace.spans.length; steps++) {
+        if (tops.has(at)) return false;
+        at = trace.parent(at);
+      }
+      return true;
+    });
+  }
+
+  it('600 random traces, parents before and after their children, with cycles and self-parents', () => {
+    let withCycles = 0;
+    for (let seed = 1; seed <= 600; seed++) {
+      const spans = randomTrace(seed, 1 + (seed % 300));
+      for (const trace of [new Trace(TID, spans), storeTraceOf(spans)]) {
+        const expected = walkedUnreachable(trace);
+        expect(trace.cycleMembers()).toEqual(expected);
+        if (expected.length > 0) withCycles++;
+      }
+    }
+    expect(withCycles).toBeGreaterThan(50);
+  });
+});
+
 describe('Trace by position', () => {
   it('a cycle with a subtree under it is unreachable; everything under a top is not', () => {
     const sid = (n: number): string => n.toString(16).padStart(16, '0');
@@ -134,5 +162,12 @@ function storeTrace(spans: readonly Span[]): Trace {
   const store = new SpanColumns();
   for (const s of spans) store.add(s);
   expect(store.treeOf(0)).toBeDefined();
+  return store.trace(0);
+}
+
+/** The store's Trace of spans of one trace (packed when it can be). */
+function storeTraceOf(spans: readonly Span[]): Trace {
+  const store = new SpanColumns();
+  for (const s of spans) store.add(s);
   return store.trace(0);
 }
