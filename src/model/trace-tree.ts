@@ -25,9 +25,10 @@ export const ORPHAN = -2;
 export const SELF_PARENT = -3;
 
 /**
- * The tree of some spans by their ids as strings: what the store's packed ids
- * give (packed-tree) for any span, including those of reused ids. Ids are
- * nearly always unique: a list per id only where one is reused.
+ * The tree of any spans, read from their ids as strings, reused ids and
+ * Zipkin shared halves included: the tree packed-tree gives from a store's
+ * packed ids where it can. Ids are nearly always unique: a list per id only
+ * where one is reused.
  */
 export function treeOfIds(spans: readonly Span[]): TraceTree {
   const count = spans.length;
