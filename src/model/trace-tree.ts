@@ -17,6 +17,13 @@ export interface TraceTree {
   later?: Map<Span, number>;
 }
 
+/** Where a span is in `spans` (the first with its id, else one of the `later` ones); -1 for a span not among them. */
+export function positionIn(spans: readonly Span[], find: (spanId: string) => number, later: ReadonlyMap<Span, number> | undefined, span: Span): number {
+  const at = find(span.spanId);
+  if (at >= 0 && spans[at] === span) return at;
+  return later?.get(span) ?? -1;
+}
+
 /** No parent id: a root. */
 export const ROOT = -1;
 /** A parent id no span of the trace has: an orphan, top of a detached subtree. */
@@ -46,10 +53,8 @@ export function treeOfIds(spans: readonly Span[]): TraceTree {
       else reused.set(span.spanId, [spans[first]!, span]);
     }
   }
-  const positionOf = (span: Span): number => {
-    const first = firstById.get(span.spanId);
-    return first !== undefined && spans[first] === span ? first : (later?.get(span) ?? -1);
-  };
+  const find = (spanId: string): number => firstById.get(spanId) ?? -1;
+  const positionOf = (span: Span): number => positionIn(spans, find, later, span);
   const codes = new Int32Array(count);
   const choices = new Map<string, ReusedId>();
   for (let i = 0; i < count; i++) {
@@ -60,7 +65,7 @@ export function treeOfIds(spans: readonly Span[]): TraceTree {
     else if (!firstById.has(span.parentSpanId)) codes[i] = ORPHAN;
     else codes[i] = SELF_PARENT;
   }
-  return { codes, find: (spanId) => firstById.get(spanId) ?? -1, reused, later };
+  return { codes, find, reused, later };
 }
 
 /** What picking a tree parent among the spans of one reused id needs, worked out once for all their children. */

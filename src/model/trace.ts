@@ -1,6 +1,6 @@
 import { displayTraceIdOf } from './ids.js';
 import { byStartTime, sortByStartTime, startKeys, type Span } from './span.js';
-import { ORPHAN, ROOT, SELF_PARENT, treeOfIds, type TraceTree } from './trace-tree.js';
+import { ORPHAN, positionIn, ROOT, SELF_PARENT, treeOfIds, type TraceTree } from './trace-tree.js';
 import type { TraceSource } from './trace-source.js';
 
 /**
@@ -72,9 +72,7 @@ export class Trace {
 
   /** Where a span of this trace is in `spans`; -1 for a span that is not one of them. */
   positionOf(span: Span): number {
-    const at = this.find(span.spanId);
-    if (at >= 0 && this.spans[at] === span) return at;
-    return this.laterPositions?.get(span) ?? -1;
+    return positionIn(this.spans, this.find, this.laterPositions, span);
   }
 
   /** Every span with a given id, in trace order; more than one means duplicate ids (or a Zipkin shared pair). Built on first use. */
